@@ -1,0 +1,11 @@
+import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
+import { json, readJsonObject, route } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+  await readJsonObject(req);
+  const job = await enqueueExperimentJob((await params).name, "preprocess", {});
+  return json({ job: toApiJob(job) }, 202);
+});

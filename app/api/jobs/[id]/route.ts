@@ -1,0 +1,9 @@
+import { getJob } from "@/lib/jobs";
+import { json, route } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (_req, { params }: { params: Promise<{ id: string }> }) =>
+  json(await getJob((await params).id)),
+);

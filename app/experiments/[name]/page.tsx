@@ -1,0 +1,51 @@
+import { notFound } from "next/navigation";
+import { AutoRefresh } from "@/components/AutoRefresh";
+import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
+import { PipelinePanel } from "@/components/PipelinePanel";
+import { ApiError } from "@/lib/errors";
+import { getExperiment } from "@/lib/experiments";
+import type { ExperimentSettings } from "@/lib/experiment-rules";
+import { formatDuration } from "@/lib/format";
+
+export const dynamic = "force-dynamic";
+
+export default async function ExperimentPage({ params }: { params: Promise<{ name: string }> }) {
+  const { name } = await params;
+  let experiment;
+  try {
+    experiment = await getExperiment(name);
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 400)) notFound();
+    throw err;
+  }
+  const totalSeconds = experiment.files.reduce((s, f) => s + (f.durationSec ?? 0), 0);
+  const active = experiment.jobs.some((j) => j.status === "queued" || j.status === "running");
+  const jobs = experiment.jobs.map((j) => ({
+    id: j.id,
+    kind: j.kind,
+    status: j.status,
+    error: j.error,
+    createdAt: j.createdAt.toISOString(),
+  }));
+  return (
+    <div className="space-y-6">
+      {active && <AutoRefresh seconds={2} />}
+      <div>
+        <h1 className="text-2xl font-semibold">{experiment.name}</h1>
+        <p className="text-sm text-zinc-500">
+          {experiment.files.length} file(s), {formatDuration(totalSeconds)} of audio · status {experiment.status}
+        </p>
+      </div>
+      <ExperimentSettingsForm
+        key={experiment.updatedAt.toISOString()}
+        name={experiment.name}
+        settings={{
+          sampleRate: experiment.sampleRate as ExperimentSettings["sampleRate"],
+          f0Method: experiment.f0Method as ExperimentSettings["f0Method"],
+          version: experiment.version as ExperimentSettings["version"],
+        }}
+      />
+      <PipelinePanel experiment={experiment.name} jobs={jobs} />
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { AutoRefresh } from "@/components/AutoRefresh";
+import { health } from "@/lib/health";
+import { formatAgo, formatBytes } from "@/lib/format";
+import type { Capabilities } from "@/lib/workers";
+
+export const dynamic = "force-dynamic";
+
+function Ok({ ok }: { ok: boolean }) {
+  return <span className={ok ? "text-green-700 dark:text-green-400" : "text-red-600"}>{ok ? "OK" : "down"}</span>;
+}
+
+export default async function SystemPage() {
+  const { body } = await health();
+  const d = body.disk;
+  return (
+    <div className="space-y-6">
+      <AutoRefresh seconds={5} />
+      <h1 className="text-2xl font-semibold">System</h1>
+      <section className="grid gap-3 sm:grid-cols-3" aria-label="Services">
+        <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="text-sm text-zinc-500">Database</div>
+          <div className="text-lg" data-testid="db-status">
+            <Ok ok={body.db.ok} />
+          </div>
+          {"error" in body.db && body.db.error && <p className="text-xs text-red-600">{body.db.error}</p>}
+        </div>
+        <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="text-sm text-zinc-500">Job queue (pg-boss)</div>
+          <div className="text-lg">
+            <Ok ok={body.queue.ok} />
+          </div>
+        </div>
+        <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+          <div className="text-sm text-zinc-500">Free disk (DATA_ROOT)</div>
+          <div className="text-lg">
+            {formatBytes(d.free)} of {formatBytes(d.total)}
+          </div>
+          <p className="truncate text-xs text-zinc-500">{d.path}</p>
+        </div>
+      </section>
+
+      <section aria-label="Workers">
+        <h2 className="mb-2 font-medium">Workers ({body.workers.length} live)</h2>
+        {body.workers.length === 0 ? (
+          <p className="text-sm text-amber-700">No live worker. Jobs wait in the queue until one starts (`npm start` runs one).</p>
+        ) : (
+          <table className="w-full text-left text-sm">
+            <thead className="text-zinc-500">
+              <tr>
+                <th className="py-1">Host / pid</th>
+                <th>Seen</th>
+                <th>State</th>
+                <th>ONNX providers</th>
+                <th>CUDA</th>
+                <th>Python / torch</th>
+              </tr>
+            </thead>
+            <tbody>
+              {body.workers.map((w) => {
+                const c = w.capabilities as unknown as Partial<Capabilities>;
+                return (
+                  <tr key={w.id} className="border-t border-zinc-200 dark:border-zinc-800" data-testid="worker-row">
+                    <td className="py-1">
+                      {w.host} / {w.pid}
+                    </td>
+                    <td>{formatAgo(w.lastSeenAt)}</td>
+                    <td>{w.busy ? "busy" : "idle"}</td>
+                    <td>{c.onnxruntime?.executionProviders.join(", ") || "—"}</td>
+                    <td>{c.cuda?.visible ? c.cuda.gpus.map((g) => g.name).join(", ") || "yes" : "no"}</td>
+                    <td>
+                      {c.python?.version ? `Python ${c.python.version}` : "no Python"}
+                      {" · "}
+                      {c.python?.torch ? `torch ${c.python.torch}${c.python.torchCuda ? " (CUDA)" : ""}` : "no torch"}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section aria-label="Assets">
+        <h2 className="mb-2 font-medium">Model assets</h2>
+        <ul className="text-sm">
+          <li>
+            Content model (HuBERT/ContentVec ONNX): {body.assets.hubert ? "present" : "missing"}{" "}
+            <code className="text-xs text-zinc-500">{body.assets.detail.hubert.path}</code>
+          </li>
+          <li>
+            RMVPE pitch model: {body.assets.rmvpe ? "present" : "missing"}{" "}
+            <code className="text-xs text-zinc-500">{body.assets.detail.rmvpe.path}</code>
+          </li>
+          <li>
+            Pretrained v2 weights: {body.assets.pretrained.length > 0 ? body.assets.pretrained.join(", ") : "none"}{" "}
+            <code className="text-xs text-zinc-500">{body.assets.detail.pretrained.dir}</code>
+          </li>
+        </ul>
+      </section>
+    </div>
+  );
+}

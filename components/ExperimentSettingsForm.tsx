@@ -1,0 +1,66 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { ExperimentSettings } from "@/lib/experiment-rules";
+import { callApi } from "./api-client";
+import { inputClass, SettingsFields } from "./SettingsFields";
+
+export function ExperimentSettingsForm({ name, settings }: { name: string; settings: ExperimentSettings }) {
+  const router = useRouter();
+  const [newName, setNewName] = useState(name);
+  const [value, setValue] = useState(settings);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  async function save(e: React.FormEvent) {
+    e.preventDefault();
+    setMessage(null);
+    try {
+      await callApi(`/api/experiments/${name}`, {
+        method: "PATCH",
+        body: JSON.stringify({ ...(newName !== name ? { name: newName } : {}), ...value }),
+      });
+      setMessage({ ok: true, text: "Saved" });
+      if (newName !== name) router.replace(`/experiments/${newName}`);
+      else router.refresh();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  }
+
+  async function remove() {
+    if (!confirm(`Delete experiment "${name}" with its uploads and working files? Finished models are kept.`)) return;
+    try {
+      await callApi(`/api/experiments/${name}`, { method: "DELETE" });
+      router.push("/");
+      router.refresh();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  }
+
+  return (
+    <form onSubmit={save} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Settings">
+      <h2 className="font-medium">Settings</h2>
+      <div className="grid gap-3 sm:grid-cols-4">
+        <label className="block text-sm">
+          Name
+          <input name="name" className={inputClass} value={newName} onChange={(e) => setNewName(e.target.value)} />
+        </label>
+        <SettingsFields value={value} onChange={setValue} />
+      </div>
+      <div className="flex items-center gap-3">
+        <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
+          Save
+        </button>
+        <button type="button" onClick={remove} className="rounded border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 dark:hover:bg-red-950">
+          Delete experiment
+        </button>
+        {message && (
+          <span role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700" : "text-red-600"}`}>
+            {message.text}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,26 @@
+/** Which read-only model assets are present under ASSETS_ROOT (never written by the app). */
+import fs from "node:fs";
+import path from "node:path";
+import { config } from "./config";
+
+const PRETRAINED_V2 = ["f0G32k.pth", "f0D32k.pth", "f0G40k.pth", "f0D40k.pth", "f0G48k.pth", "f0D48k.pth"];
+
+function fileInfo(p: string) {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? { path: p, present: true, bytes: st.size } : { path: p, present: false };
+  } catch {
+    return { path: p, present: false };
+  }
+}
+
+export function assetStatus() {
+  const cfg = config();
+  const dir = path.join(cfg.assetsRoot, "pretrained_v2");
+  return {
+    root: cfg.assetsRoot,
+    hubert: fileInfo(cfg.hubertPath),
+    rmvpe: fileInfo(cfg.rmvpePath),
+    pretrained: { dir, files: PRETRAINED_V2.map((f) => ({ name: f, ...fileInfo(path.join(dir, f)) })) },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The one place that reads process.env. Every variable is validated once; a bad value
+ * throws a ConfigError whose message is one line naming the variable and what it expects.
+ */
+import path from "node:path";
+
+export class ConfigError extends Error {
+  constructor(variable: string, expected: string, got: string | undefined) {
+    super(`Invalid configuration: ${variable} must be ${expected} (got ${JSON.stringify(got)})`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface Config {
+  /** unset → the launcher starts embedded Postgres and sets it for its children */
+  databaseUrl: string | undefined;
+  dataRoot: string;
+  uploadsDir: string;
+  experimentsDir: string;
+  modelsRoot: string;
+  assetsRoot: string;
+  hubertPath: string;
+  rmvpePath: string;
+  python: string;
+  studioPassword: string | undefined;
+  host: string;
+  port: number;
+  /** port for embedded Postgres; 0 = pick a free one at start */
+  embeddedPgPort: number;
+  heartbeatSeconds: number;
+  /** a worker whose last heartbeat is older than this is shown as gone */
+  workerStaleSeconds: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function dir(env: Env, name: string, fallback: string, cwd: string): string {
+  const v = nonEmpty(env, name);
+  if (v !== undefined && v.includes("\0")) throw new ConfigError(name, "a path", v);
+  return path.resolve(cwd, v ?? fallback);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = nonEmpty(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(name, `a whole number from ${min} to ${max}`, v);
+  }
+  return Number(v);
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const v = nonEmpty(env, "DATABASE_URL");
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError("DATABASE_URL", "a postgres:// or postgresql:// URL", v);
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError("DATABASE_URL", "a postgres:// or postgresql:// URL", v);
+  }
+  return v;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** Parse and validate a whole environment. Pure: no I/O, so tests can feed it anything. */
+export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
+  const dataRoot = dir(env, "DATA_ROOT", "./data", cwd);
+  const assetsRoot = dir(env, "ASSETS_ROOT", "./assets", cwd);
+  const host = nonEmpty(env, "HOST") ?? "127.0.0.1";
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError("HOST", "a host name or IP address", host);
+  const studioPassword = nonEmpty(env, "STUDIO_PASSWORD");
+  if (studioPassword === undefined && !isLoopback(host)) {
+    throw new ConfigError(
+      "STUDIO_PASSWORD",
+      `set when HOST is not a loopback address (HOST=${host}); set a password or use HOST=127.0.0.1`,
+      undefined,
+    );
+  }
+  if (studioPassword !== undefined && studioPassword.length < 8) {
+    throw new ConfigError("STUDIO_PASSWORD", "at least 8 characters long", "<hidden>");
+  }
+  const heartbeatSeconds = int(env, "WORKER_HEARTBEAT_SECONDS", 5, 1, 300);
+  return {
+    databaseUrl: databaseUrl(env),
+    dataRoot,
+    uploadsDir: dir(env, "UPLOADS_DIR", path.join(dataRoot, "uploads"), cwd),
+    experimentsDir: dir(env, "EXPERIMENTS_DIR", path.join(dataRoot, "experiments"), cwd),
+    modelsRoot: dir(env, "MODELS_ROOT", path.join(dataRoot, "models"), cwd),
+    assetsRoot,
+    hubertPath: dir(env, "HUBERT_PATH", path.join(assetsRoot, "hubert", "vec-768-layer-12.onnx"), cwd),
+    rmvpePath: dir(env, "RMVPE_PATH", path.join(assetsRoot, "rmvpe", "rmvpe.onnx"), cwd),
+    python: nonEmpty(env, "PYTHON") ?? "python3",
+    studioPassword,
+    host,
+    port: int(env, "PORT", 3000, 1, 65535),
+    embeddedPgPort: int(env, "EMBEDDED_PG_PORT", 0, 0, 65535),
+    heartbeatSeconds,
+    workerStaleSeconds: int(env, "WORKER_STALE_SECONDS", Math.max(15, heartbeatSeconds * 3), 2, 3600),
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process-wide configuration, parsed on first use. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** The database URL, which must be known by the time web or worker code touches the database. */
+export function requireDatabaseUrl(): string {
+  const url = config().databaseUrl;
+  if (!url) {
+    throw new ConfigError("DATABASE_URL", "set (the launcher `npm start` sets it for embedded Postgres)", undefined);
+  }
+  return url;
+}

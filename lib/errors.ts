@@ -1,0 +1,37 @@
+/** The API's error shape (api.md): {"error": {"code", "message", "details"?}} with a matching status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+
+  toBody() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
+  new ApiError(400, code, message, details);
+export const notFound = (code: string, message: string, details?: Record<string, unknown>) =>
+  new ApiError(404, code, message, details);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
+  new ApiError(409, code, message, details);
+export const unavailable = (code: string, message: string, details?: Record<string, unknown>) =>
+  new ApiError(503, code, message, details);
+
+/** True for errors that mean "Postgres is not reachable" rather than a bad query. */
+export function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown } | null;
+  if (!e) return false;
+  const codes = ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "57P01", "57P03", "08006", "08001", "P1001"];
+  if (e.code && codes.includes(e.code)) return true;
+  if (/ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting|shutting) /i.test(e.message ?? "")) {
+    return true;
+  }
+  return e.cause !== undefined && e.cause !== err ? isDatabaseDown(e.cause) : false;
+}

@@ -1,0 +1,124 @@
+/** Experiments: create, list, get, change (incl. rename), delete. Database first, files follow. */
+import fs from "node:fs/promises";
+import { db, Prisma, type Db } from "./db";
+import { conflict, notFound } from "./errors";
+import { paths } from "./paths";
+import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
+
+export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+const exists = (name: string) =>
+  conflict("experiment_exists", `An experiment named "${name}" already exists; choose another name`, { name });
+const missing = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
+
+export async function createExperiment(input: { name: string } & ExperimentSettings, prisma: Db = db()) {
+  try {
+    return await prisma.experiment.create({ data: input });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw exists(input.name);
+    throw err;
+  }
+}
+
+export async function listExperiments(prisma: Db = db()) {
+  const [experiments, totals] = await Promise.all([
+    prisma.experiment.findMany({ orderBy: { createdAt: "desc" }, include: { _count: { select: { files: true } } } }),
+    prisma.audioFile.groupBy({ by: ["experimentId"], where: { status: "ready" }, _sum: { durationSec: true } }),
+  ]);
+  const seconds = new Map(totals.map((t) => [t.experimentId, t._sum.durationSec ?? 0]));
+  return experiments.map(({ _count, ...e }) => ({ ...e, fileCount: _count.files, totalSeconds: seconds.get(e.id) ?? 0 }));
+}
+
+export async function getExperiment(name: string, prisma: Db = db()) {
+  const experiment = await prisma.experiment.findUnique({
+    where: { name: checkName(name) },
+    include: {
+      files: { orderBy: { createdAt: "asc" } },
+      jobs: { orderBy: { createdAt: "desc" }, take: 50 },
+      models: { orderBy: { createdAt: "desc" } },
+    },
+  });
+  if (!experiment) throw missing(name);
+  return experiment;
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Lock the experiment row for the rest of the transaction and refuse if it has a queued or running job. */
+async function lockIdle(tx: Tx, name: string, action: string) {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${name} FOR UPDATE`;
+  const id = rows[0]?.id;
+  if (!id) throw missing(name);
+  const active = await tx.job.findFirst({
+    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] } },
+    select: { id: true, kind: true, status: true },
+  });
+  if (active) {
+    throw conflict(
+      "experiment_busy",
+      `Cannot ${action} experiment "${name}" while its ${active.kind} job is ${active.status}; cancel it or wait until it ends`,
+      { job: active },
+    );
+  }
+  return id;
+}
+
+async function moveIfPresent(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.rename(from, to);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw err;
+  }
+}
+
+export async function updateExperiment(name: string, patch: ExperimentPatch, prisma: Db = db()) {
+  checkName(name);
+  return prisma.$transaction(async (tx) => {
+    const id = await lockIdle(tx, name, "change");
+    const renaming = patch.name !== undefined && patch.name !== name;
+    if (renaming && (await tx.experiment.findUnique({ where: { name: patch.name } }))) throw exists(patch.name!);
+    let updated;
+    try {
+      updated = await tx.experiment.update({ where: { id }, data: patch });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw exists(patch.name!);
+      throw err;
+    }
+    if (renaming) {
+      // Move the folders while the row is still locked; undo the moves if any step fails.
+      const p = paths();
+      const pairs: [string, string][] = [
+        [p.experimentUploads(name), p.experimentUploads(patch.name!)],
+        [p.experimentDir(name), p.experimentDir(patch.name!)],
+      ];
+      const moved: [string, string][] = [];
+      try {
+        for (const [from, to] of pairs) if (await moveIfPresent(from, to)) moved.push([from, to]);
+      } catch (err) {
+        for (const [from, to] of moved.reverse()) await fs.rename(to, from).catch(() => {});
+        throw err;
+      }
+    }
+    return updated;
+  });
+}
+
+export async function deleteExperiment(name: string, prisma: Db = db()) {
+  checkName(name);
+  await prisma.$transaction(async (tx) => {
+    const id = await lockIdle(tx, name, "delete");
+    await tx.experiment.delete({ where: { id } });
+  });
+  // The row is gone (with its files and jobs); now its uploads and working files. Models stay.
+  const p = paths();
+  await Promise.all([
+    fs.rm(p.experimentUploads(name), { recursive: true, force: true }),
+    fs.rm(p.experimentDir(name), { recursive: true, force: true }),
+  ]);
+}

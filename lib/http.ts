@@ -1,0 +1,55 @@
+/** Helpers for route handlers: JSON bodies, JSON responses (BigInt-safe), one error shape. */
+import { ApiError, badRequest, isDatabaseDown } from "./errors";
+
+function replacer(_key: string, value: unknown) {
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  return value;
+}
+
+export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data, replacer), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) return json(err.toBody(), err.status);
+  if (isDatabaseDown(err)) {
+    return json(
+      { error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" } },
+      503,
+    );
+  }
+  console.error("[api] unexpected error:", err);
+  return json({ error: { code: "internal", message: (err as Error)?.message ?? "Internal error" } }, 500);
+}
+
+/** Read a JSON object body; malformed JSON or a non-object is a 400 with a clear message. */
+export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw badRequest("invalid_json", `The request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw badRequest("invalid_body", "The request body must be a JSON object");
+  }
+  return body as Record<string, unknown>;
+}
+
+type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
+
+/** Wrap a route handler so every thrown error becomes the API's error shape. */
+export function route<C>(handler: Handler<C>): Handler<C> {
+  return async (req, ctx) => {
+    try {
+      return await handler(req, ctx);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}

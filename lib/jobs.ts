@@ -1,0 +1,94 @@
+/** Job rows: the user-facing state of queued work (api.md `GET /api/jobs/{id}`). */
+import { db, type Db, type Job } from "./db";
+import { requireDatabaseUrl } from "./config";
+import { badRequest, conflict, notFound, unavailable } from "./errors";
+import { isQueueName, QUEUES, senderBoss, type QueueName, type QueuePayload } from "./queue";
+import { ACTIVE_JOB_STATUSES } from "./experiments";
+import { checkName } from "./experiment-rules";
+
+export async function enqueueExperimentJob(
+  experimentName: string,
+  kind: QueueName,
+  params: Record<string, unknown>,
+  prisma: Db = db(),
+): Promise<Job> {
+  checkName(experimentName);
+  // One active job per experiment and stage: decided under the experiment's row lock.
+  const job = await prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${experimentName} FOR UPDATE`;
+    const experimentId = rows[0]?.id;
+    if (!experimentId) {
+      throw notFound("experiment_not_found", `No experiment named "${experimentName}"`, { name: experimentName });
+    }
+    const active = await tx.job.findFirst({
+      where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
+    });
+    if (active) {
+      throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
+    }
+    return tx.job.create({ data: { kind, experimentId, params: params as object } });
+  });
+  try {
+    const boss = await senderBoss(requireDatabaseUrl());
+    const payload: QueuePayload = { jobId: job.id };
+    await boss.send(kind, payload, { id: job.id });
+  } catch (err) {
+    await prisma.job.update({
+      where: { id: job.id },
+      data: { status: "failed", error: `Could not queue the job: ${(err as Error).message}`, finishedAt: new Date() },
+    });
+    throw unavailable("queue_unavailable", `The job queue is not available: ${(err as Error).message}`);
+  }
+  return job;
+}
+
+export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
+  return {
+    id: job.id,
+    kind: job.kind,
+    experiment: job.experiment?.name ?? undefined,
+    experimentId: job.experimentId,
+    status: job.status,
+    progress: job.progress,
+    stage: job.stage,
+    etaSeconds: job.etaSeconds,
+    params: job.params,
+    result: job.result,
+    error: job.error,
+    workerId: job.workerId,
+    attempts: job.attempts,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+}
+
+export async function getJob(id: string, prisma: Db = db()) {
+  const job = /^[0-9a-f-]{36}$/i.test(id)
+    ? await prisma.job.findUnique({ where: { id }, include: { experiment: { select: { name: true } } } })
+    : null;
+  if (!job) throw notFound("job_not_found", `No job with id "${id}"`, { id });
+  return toApiJob(job);
+}
+
+const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+
+export async function listJobs(filter: { experiment?: string; status?: string; kind?: string }, prisma: Db = db()) {
+  if (filter.status !== undefined && !(JOB_STATUSES as readonly string[]).includes(filter.status)) {
+    throw badRequest("invalid_status", `status must be one of ${JOB_STATUSES.join(", ")}`, { field: "status" });
+  }
+  if (filter.kind !== undefined && !isQueueName(filter.kind)) {
+    throw badRequest("invalid_kind", `kind must be one of ${QUEUES.join(", ")}`, { field: "kind" });
+  }
+  const jobs = await prisma.job.findMany({
+    where: {
+      ...(filter.experiment !== undefined ? { experiment: { name: filter.experiment } } : {}),
+      ...(filter.status !== undefined ? { status: filter.status as (typeof JOB_STATUSES)[number] } : {}),
+      ...(filter.kind !== undefined ? { kind: filter.kind as QueueName } : {}),
+    },
+    include: { experiment: { select: { name: true } } },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+  });
+  return jobs.map(toApiJob);
+}

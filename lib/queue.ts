@@ -1,0 +1,69 @@
+/**
+ * The durable job queue: pg-boss 10 in the same Postgres. Queue names are the job kinds.
+ * Our `Job` row carries the user-facing state; the pg-boss job (same id) carries delivery:
+ * one worker at a time, retry after a crash, expiry of a job whose worker vanished.
+ */
+import PgBoss from "pg-boss";
+
+export const QUEUES = ["preprocess", "extract", "train", "convert"] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export interface QueuePayload {
+  /** id of our Job row (also the pg-boss job id) */
+  jobId: string;
+}
+
+/** Per-queue delivery settings. pg-boss caps expiry below 24 h; the train job outlives that by resuming. */
+const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
+  preprocess: { policy: "standard", retryLimit: 2, retryDelay: 10, expireInSeconds: 6 * 3600 },
+  extract: { policy: "standard", retryLimit: 2, retryDelay: 10, expireInSeconds: 12 * 3600 },
+  train: { policy: "standard", retryLimit: 3, retryDelay: 30, expireInSeconds: 23 * 3600 },
+  convert: { policy: "standard", retryLimit: 1, retryDelay: 5, expireInSeconds: 3600 },
+};
+
+export function isQueueName(name: string): name is QueueName {
+  return (QUEUES as readonly string[]).includes(name);
+}
+
+export function createBoss(databaseUrl: string, role: "web" | "worker" | "setup"): PgBoss {
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    application_name: `voice-studio-${role}`,
+    max: role === "worker" ? 4 : 2,
+    // Only workers run pg-boss maintenance (expiry, retention); the web process just sends.
+    supervise: role === "worker",
+    schedule: false,
+  });
+  boss.on("error", (err) => console.error(`[queue] ${role}: ${err.message}`));
+  return boss;
+}
+
+/** Install pg-boss's schema (its own migrations) and create our queues. Idempotent. */
+export async function setupQueues(databaseUrl: string): Promise<void> {
+  const boss = createBoss(databaseUrl, "setup");
+  await boss.start();
+  try {
+    for (const name of QUEUES) {
+      const existing = await boss.getQueue(name);
+      if (existing) await boss.updateQueue(name, { name, ...QUEUE_SETTINGS[name] });
+      else await boss.createQueue(name, { name, ...QUEUE_SETTINGS[name] });
+    }
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+  }
+}
+
+const globalForBoss = globalThis as unknown as { __voiceStudioBoss?: Promise<PgBoss> };
+
+/** The web process's sender, started once on first use. */
+export function senderBoss(databaseUrl: string): Promise<PgBoss> {
+  globalForBoss.__voiceStudioBoss ??= (async () => {
+    const boss = createBoss(databaseUrl, "web");
+    await boss.start();
+    return boss;
+  })().catch((err) => {
+    globalForBoss.__voiceStudioBoss = undefined;
+    throw err;
+  });
+  return globalForBoss.__voiceStudioBoss;
+}

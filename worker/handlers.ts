@@ -1,0 +1,17 @@
+/** One handler per queue. Later issues replace each placeholder with its pipeline stage folder. */
+import type { QueueName } from "../lib/queue";
+import { PermanentJobError, type JobHandler } from "./runner";
+
+const notImplemented =
+  (kind: QueueName): JobHandler =>
+  async ({ log }) => {
+    await log("warn", `${kind} is not implemented yet in this version of Voice Studio`);
+    throw new PermanentJobError(`not implemented yet: the ${kind} stage has not been built`);
+  };
+
+export const handlers: Record<QueueName, JobHandler> = {
+  preprocess: notImplemented("preprocess"),
+  extract: notImplemented("extract"),
+  train: notImplemented("train"),
+  convert: notImplemented("convert"),
+};
