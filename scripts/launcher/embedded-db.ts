@@ -68,6 +68,23 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
+/** As root, Postgres runs as `postgres`, which must be able to walk down to its data dir. */
+function assertReachable(dataDir: string, user: { uid: number; gid: number }): void {
+  let dir = path.dirname(path.resolve(dataDir));
+  for (;;) {
+    const st = fs.statSync(dir);
+    const x = st.uid === user.uid ? st.mode & 0o100 : st.gid === user.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!x) {
+      throw new Error(
+        `Postgres runs as user "postgres" (you are root) and cannot enter ${dir}; run \`chmod o+x ${dir}\` or choose another DATA_ROOT`,
+      );
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
 function livePid(pidFile: string): number | null {
   try {
     const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
@@ -144,6 +161,7 @@ export async function startEmbeddedDb(opts: {
     if (!(await waitExit(orphan, 30_000))) throw new Error(`An old embedded Postgres (pid ${orphan}) on ${dataDir} does not stop`);
   }
   const password = readOrCreateSecret(secretFile);
+  if (user) assertReachable(dataDir, user);
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
     if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length > 0) {

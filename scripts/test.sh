@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `npm test`: every test of the project, in order of cost. Prints one closing line
+# "tests: N passed, N failed" summing all runners; exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+# The trainer needs a Python with PyTorch; Debian's python3-torch lives in the system interpreter.
+if [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ]; then export PYTHON=/usr/bin/python3; fi
+PY="${PYTHON:-python3}"
+OUT=test-results
+rm -rf "$OUT" && mkdir -p "$OUT"
+status=0
+step() { echo; echo "=== $* ==="; }
+
+step "typecheck"
+npx tsc --noEmit || status=1
+
+step "next build"
+npx next build > "$OUT/next-build.log" 2>&1 || { cat "$OUT/next-build.log"; status=1; }
+
+step "unit + integration (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$OUT/vitest.json" || status=1
+
+step "end-to-end (Playwright + Chromium)"
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "Chromium not found at ${CHROMIUM_PATH:-/usr/bin/chromium}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH"
+  status=1
+else
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$OUT/playwright.json" npx playwright test --reporter=list,json || status=1
+fi
+
+if [ -d worker/trainer/tests ]; then
+  step "trainer (pytest, $PY)"
+  if "$PY" -c "import torch, pytest" 2>/dev/null; then
+    (cd worker && "$PY" -m pytest trainer/tests -q -p no:cacheprovider --junitxml="../$OUT/pytest.xml") || status=1
+  else
+    echo "$PY has no torch/pytest: install python3-torch python3-pytest (Debian) or set PYTHON"
+    status=1
+  fi
+fi
+
+echo
+node scripts/test-summary.mjs "$OUT" || status=1
+exit $status

@@ -1,0 +1,50 @@
+/** Spawn our TypeScript entry points as real processes and wait for what they print or serve. */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (pattern: RegExp, timeoutMs: number) => Promise<void>;
+  exit: () => Promise<number | null>;
+}
+
+export function startTs(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Proc {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exitP = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exit: () => exitP,
+    waitFor: (pattern, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const until = Date.now() + timeoutMs;
+        const tick = () => {
+          if (pattern.test(out)) return resolve();
+          if (child.exitCode !== null) return reject(new Error(`process exited (${child.exitCode}) before ${pattern}:\n${out}`));
+          if (Date.now() > until) return reject(new Error(`timed out waiting for ${pattern}:\n${out}`));
+          setTimeout(tick, 100);
+        };
+        tick();
+      }),
+  };
+}
+
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

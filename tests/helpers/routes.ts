@@ -1,0 +1,17 @@
+/** Call Next route handlers in-process with real Requests (no server needed). */
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export async function call(
+  handler: Handler,
+  method: string,
+  params: Record<string, string> = {},
+  body?: unknown,
+  rawBody?: string,
+): Promise<{ status: number; body: any }> {
+  const init: RequestInit = { method };
+  if (rawBody !== undefined) init.body = rawBody;
+  else if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await handler(new Request("http://test.local/api", init), { params: Promise.resolve(params) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}

@@ -1,0 +1,58 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../../lib/config";
+
+const cwd = "/srv/studio";
+
+describe("parseConfig", () => {
+  it("fills every default from the architecture table", () => {
+    const c = parseConfig({}, cwd);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.dataRoot).toBe("/srv/studio/data");
+    expect(c.uploadsDir).toBe("/srv/studio/data/uploads");
+    expect(c.experimentsDir).toBe("/srv/studio/data/experiments");
+    expect(c.modelsRoot).toBe("/srv/studio/data/models");
+    expect(c.assetsRoot).toBe("/srv/studio/assets");
+    expect(c.hubertPath).toBe(path.join("/srv/studio/assets", "hubert", "vec-768-layer-12.onnx"));
+    expect(c.rmvpePath).toBe(path.join("/srv/studio/assets", "rmvpe", "rmvpe.onnx"));
+    expect(c.python).toBe("python3");
+    expect(c.host).toBe("127.0.0.1");
+    expect(c.port).toBe(3000);
+  });
+
+  it("derives the sub-folders from DATA_ROOT unless they are set", () => {
+    const c = parseConfig({ DATA_ROOT: "/big", MODELS_ROOT: "models-elsewhere" }, cwd);
+    expect(c.uploadsDir).toBe("/big/uploads");
+    expect(c.modelsRoot).toBe("/srv/studio/models-elsewhere");
+  });
+
+  it.each([
+    [{ PORT: "abc" }, /PORT must be a whole number from 1 to 65535 \(got "abc"\)/],
+    [{ PORT: "70000" }, /PORT must be/],
+    [{ DATABASE_URL: "mysql://x/y" }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [{ DATABASE_URL: "not a url" }, /DATABASE_URL must be/],
+    [{ HOST: "0.0.0.0" }, /STUDIO_PASSWORD must be set when HOST is not a loopback address/],
+    [{ HOST: "0.0.0.0", STUDIO_PASSWORD: "short" }, /STUDIO_PASSWORD must be at least 8 characters/],
+    [{ WORKER_HEARTBEAT_SECONDS: "0" }, /WORKER_HEARTBEAT_SECONDS must be a whole number from 1 to 300/],
+  ])("rejects %o with one line naming the variable", (env, message) => {
+    let error: unknown;
+    try {
+      parseConfig(env, cwd);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/^Invalid configuration: /);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain("\n");
+  });
+
+  it("accepts a password when listening beyond loopback, and never echoes it", () => {
+    expect(parseConfig({ HOST: "0.0.0.0", STUDIO_PASSWORD: "long enough" }, cwd).host).toBe("0.0.0.0");
+    expect(() => parseConfig({ HOST: "0.0.0.0", STUDIO_PASSWORD: "secret1" }, cwd)).toThrow(/<hidden>/);
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseConfig({ DATABASE_URL: " ", PORT: "" }, cwd)).toMatchObject({ databaseUrl: undefined, port: 3000 });
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../../lib/errors";
+import { checkName, parseCreate, parsePatch } from "../../lib/experiment-rules";
+
+function apiError(fn: () => unknown): ApiError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error("expected an ApiError");
+}
+
+describe("experiment rules", () => {
+  it.each(["a", "my-voice", "v2_take_3", "0abc", "a".repeat(64)])("accepts the name %j", (n) => {
+    expect(checkName(n)).toBe(n);
+  });
+
+  it.each(["", "-a", "_a", "Alice", "has space", "a/b", "..", "a".repeat(65), 42, null])("rejects the name %j with the rule", (n) => {
+    const e = apiError(() => checkName(n));
+    expect(e.status).toBe(400);
+    expect(e.code).toBe("invalid_name");
+    expect(e.message).toContain("lowercase letters, digits, '-' and '_'");
+  });
+
+  it("applies the defaults: 40k, rmvpe, v2", () => {
+    expect(parseCreate({ name: "x" })).toEqual({ name: "x", sampleRate: 40000, f0Method: "rmvpe", version: "v2" });
+  });
+
+  it("rejects unknown settings values and fields", () => {
+    expect(apiError(() => parseCreate({ name: "x", sampleRate: 44100 })).message).toMatch(/sampleRate must be one of 32000, 40000, 48000/);
+    expect(apiError(() => parseCreate({ name: "x", sampleRate: "40000" })).code).toBe("invalid_sampleRate");
+    expect(apiError(() => parseCreate({ name: "x", version: "v3" })).code).toBe("invalid_version");
+    expect(apiError(() => parseCreate({ name: "x", f0Method: "crepe" })).code).toBe("invalid_f0Method");
+    expect(apiError(() => parseCreate({ name: "x", colour: "red" })).code).toBe("unknown_field");
+  });
+
+  it("needs at least one field in a patch", () => {
+    expect(apiError(() => parsePatch({})).code).toBe("empty_patch");
+    expect(parsePatch({ name: "new-name", sampleRate: 48000 })).toEqual({ name: "new-name", sampleRate: 48000 });
+  });
+});
