@@ -1,0 +1,165 @@
+// Band-limited rational resampling: Kaiser-windowed sinc, polyphase. Quality matches or exceeds
+// librosa 0.9's default (resampy kaiser_best) that RVC uses for its 16 kHz copies (rvc-formats §1.6).
+// Figures are measured in resample.test.ts.
+
+/** Filter design, relative to the Nyquist frequency of the lower of the two rates. */
+export const RESAMPLER_DESIGN = {
+  /** flat (within the ripple) up to here */
+  passbandEdge: 0.9,
+  /** attenuated by at least the stop-band figure from here on: no aliasing into the output band */
+  stopbandEdge: 1.0,
+  /** Kaiser design target in dB */
+  attenuationDb: 110,
+} as const;
+
+// Above this many phases the table is sampled at MAX_PHASES and linearly interpolated between rows
+// (odd rate pairs such as 44123→16000); the interpolation error stays below -130 dB.
+const MAX_PHASES = 4096;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Zeroth-order modified Bessel function of the first kind (series; converges fast for β ≤ 20). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; k < 200; k++) {
+    term *= q / (k * k);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return sum;
+}
+
+/** Output length for n input samples: ceil(n·to/from), as librosa.resample with fix=True. */
+export function resampledLength(n: number, fromRate: number, toRate: number): number {
+  checkRate(fromRate);
+  checkRate(toRate);
+  const g = gcd(fromRate, toRate);
+  const up = toRate / g;
+  const down = fromRate / g;
+  return Math.floor((n * up + down - 1) / down);
+}
+
+function checkRate(r: number): void {
+  if (!Number.isInteger(r) || r <= 0) throw new RangeError(`sample rate must be a positive integer, got ${r}`);
+}
+
+export interface Resampler {
+  readonly fromRate: number;
+  readonly toRate: number;
+  /** taps per output sample */
+  readonly taps: number;
+  process(x: Float32Array): Float32Array;
+}
+
+const cache = new Map<string, Resampler>();
+
+/** A resampler for one rate pair; the filter table is built once and cached. */
+export function getResampler(fromRate: number, toRate: number): Resampler {
+  const key = `${fromRate}:${toRate}`;
+  let r = cache.get(key);
+  if (!r) {
+    r = createResampler(fromRate, toRate);
+    cache.set(key, r);
+  }
+  return r;
+}
+
+/** Resample `x` from one rate to another; output length is ceil(len·to/from). */
+export function resample(x: Float32Array, fromRate: number, toRate: number): Float32Array {
+  return getResampler(fromRate, toRate).process(x);
+}
+
+function createResampler(fromRate: number, toRate: number): Resampler {
+  checkRate(fromRate);
+  checkRate(toRate);
+  const g = gcd(fromRate, toRate);
+  const up = toRate / g; // L
+  const down = fromRate / g; // M
+  if (up === down) {
+    return { fromRate, toRate, taps: 1, process: (x) => x.slice() };
+  }
+  const { passbandEdge, stopbandEdge, attenuationDb } = RESAMPLER_DESIGN;
+  const rho = (passbandEdge + stopbandEdge) / 2; // cutoff, as a fraction of the low Nyquist
+  const transition = (stopbandEdge - passbandEdge) / 2; // width in cycles per low-rate sample
+  const beta = 0.1102 * (attenuationDb - 8.7);
+  // Kaiser's length estimate, as a half-width in low-rate samples.
+  const halfLow = Math.ceil((attenuationDb - 7.95) / (2.285 * 2 * Math.PI * transition) / 2);
+  const inPerLow = Math.max(1, down / up); // input samples per low-rate sample
+  const halfIn = halfLow * inPerLow;
+  const K = Math.ceil(halfIn);
+  const taps = 2 * K;
+  const phases = Math.min(up, MAX_PHASES);
+  const i0Beta = besselI0(beta);
+
+  // Row p holds the weights for an output that lies a fraction p/phases past input sample i;
+  // entry j multiplies x[i − K + 1 + j].
+  const table = new Float64Array((phases + 1) * taps);
+  for (let p = 0; p <= phases; p++) {
+    let sum = 0;
+    for (let j = 0; j < taps; j++) {
+      const dIn = p / phases + K - 1 - j; // distance from the output instant, input samples
+      const u = dIn / inPerLow; // same, low-rate samples
+      let h = 0;
+      if (Math.abs(u) < halfLow) {
+        const s = rho * u;
+        const sinc = s === 0 ? 1 : Math.sin(Math.PI * s) / (Math.PI * s);
+        const r = u / halfLow;
+        h = sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0Beta);
+      }
+      table[p * taps + j] = h;
+      sum += h;
+    }
+    // Unit DC gain per phase: removes the small phase-dependent gain error of a truncated sinc.
+    for (let j = 0; j < taps; j++) table[p * taps + j] = table[p * taps + j]! / sum;
+  }
+  const exact = phases === up;
+
+  const process = (x: Float32Array): Float32Array => {
+    const n = x.length;
+    const outLen = resampledLength(n, fromRate, toRate);
+    const y = new Float32Array(outLen);
+    let i = 0; // floor(t·M/L)
+    let frac = 0; // (t·M) mod L
+    for (let t = 0; t < outLen; t++) {
+      const base = i - K + 1;
+      let row0: number;
+      let w = 0;
+      if (exact) {
+        row0 = frac * taps;
+      } else {
+        const pos = (frac * phases) / up;
+        const r = Math.floor(pos);
+        w = pos - r;
+        row0 = r * taps;
+      }
+      const jFrom = Math.max(0, -base);
+      const jTo = Math.min(taps, n - base);
+      let acc = 0;
+      if (w === 0) {
+        for (let j = jFrom; j < jTo; j++) acc += x[base + j]! * table[row0 + j]!;
+      } else {
+        let acc1 = 0;
+        const row1 = row0 + taps;
+        for (let j = jFrom; j < jTo; j++) {
+          const v = x[base + j]!;
+          acc += v * table[row0 + j]!;
+          acc1 += v * table[row1 + j]!;
+        }
+        acc = acc * (1 - w) + acc1 * w;
+      }
+      y[t] = acc;
+      frac += down;
+      while (frac >= up) {
+        frac -= up;
+        i++;
+      }
+    }
+    return y;
+  };
+  return { fromRate, toRate, taps, process };
+}
