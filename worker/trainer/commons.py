@@ -68,3 +68,13 @@ def gated_activation(x_in: torch.Tensor, cond: torch.Tensor, half: int) -> torch
     """tanh(first half) * sigmoid(second half) of ``x_in + cond`` (WaveNet gate)."""
     s = x_in + cond
     return torch.tanh(s[:, :half]) * torch.sigmoid(s[:, half:])
+
+
+def publish(tmp: str, path: str) -> None:
+    """Give a temp file the normal permissions (mkstemp makes 0600) and rename it over ``path`` atomically."""
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, path)

@@ -1,0 +1,348 @@
+"""The training loop (rvc-formats.md §5) with our JSON-lines protocol, atomic checkpoints and clean SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import random
+import signal
+import time
+from collections import defaultdict
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import checkpoints as ck
+from .commons import slice_segments
+from .data import BucketBatchSampler, Collate, TrainDataset, check_items, parse_filelist
+from .errors import TrainerError
+from .export import export_onnx, save_small_model
+from .hparams import ext, load_hparams, segment_frames, sr_name
+from .indexing import build_index
+from .losses import discriminator_loss, feature_loss, generator_loss, kl_loss
+from .mel import mel_spectrogram, spec_to_mel
+from .models import MultiPeriodDiscriminator, Synthesizer, count_params
+from .protocol import emit
+
+log = logging.getLogger("trainer")
+
+WEIGHT_DECAY = 0.01  # torch's AdamW default, which upstream relies on
+
+
+class StopRequest:
+    def __init__(self):
+        self.signal = None
+
+    def __call__(self, signum, frame):
+        if self.signal is None:
+            log.warning("received %s: finishing the current step, saving a checkpoint and exiting",
+                        signal.Signals(signum).name)
+        self.signal = signal.Signals(signum).name
+
+    @property
+    def requested(self) -> bool:
+        return self.signal is not None
+
+
+def pick_device(arg: str) -> torch.device:
+    arg = (arg or "auto").lower()
+    if arg == "auto":
+        return torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+    if arg.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise TrainerError(f"--device {arg}: CUDA is not available on this machine (use --device auto or cpu)")
+        return torch.device(arg if ":" in arg else "cuda:0")
+    if arg == "cpu":
+        return torch.device("cpu")
+    raise TrainerError(f"--device {arg!r}: expected auto, cpu, cuda or cuda:N")
+
+
+def _is_oom(e: BaseException) -> bool:
+    oom_cls = getattr(torch.cuda, "OutOfMemoryError", None)
+    if oom_cls is not None and isinstance(e, oom_cls):
+        return True
+    return isinstance(e, RuntimeError) and "out of memory" in str(e).lower()
+
+
+def _grad_norm(params) -> float:
+    total = 0.0
+    for p in params:
+        if p.grad is not None:
+            total += float(p.grad.detach().float().norm(2)) ** 2
+    return math.sqrt(total)
+
+
+def _warn(msg: str) -> None:
+    emit("warning", message=msg)
+
+
+def run_train(args) -> int:
+    t_start = time.time()
+    stop = StopRequest()
+    old_term = signal.signal(signal.SIGTERM, stop)
+    old_int = signal.signal(signal.SIGINT, stop)
+    try:
+        return _train(args, stop, t_start)
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
+
+
+def _train(args, stop: StopRequest, t_start: float) -> int:
+    exp_dir = os.path.abspath(args.exp_dir)
+    if not os.path.isdir(exp_dir):
+        raise TrainerError(f"experiment directory not found: {exp_dir}")
+    hp = load_hparams(args.config or os.path.join(exp_dir, "config.json"))
+    version = args.version
+    f0 = bool(args.f0)
+    if args.sample_rate and args.sample_rate != sr_name(hp):
+        raise TrainerError(f"--sample-rate {args.sample_rate} does not match the config ({sr_name(hp)})")
+    name = args.name or os.path.basename(exp_dir.rstrip("/"))
+    out_dir = os.path.abspath(args.out or exp_dir)
+    if args.epochs < 1:
+        raise TrainerError("--epochs must be at least 1")
+    if args.batch_size < 1:
+        raise TrainerError("--batch-size must be at least 1")
+    save_every = max(1, int(args.save_every))
+    device = pick_device(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    try:
+        fh = logging.FileHandler(os.path.join(exp_dir, "train.log"), encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s\t%(name)s\t%(levelname)s\t%(message)s"))
+        logging.getLogger().addHandler(fh)
+    except OSError:
+        pass
+
+    d_hp, t_hp, m_hp = hp["data"], hp["train"], hp["model"]
+    seed = int(t_hp.get("seed", 1234))
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+    # ---------------------------------------------------------------- data
+    items = parse_filelist(os.path.join(exp_dir, "filelist.txt"), f0)
+    check_items(items, d_hp["sampling_rate"], 768 if version == "v2" else 256, m_hp["spk_embed_dim"])
+    dataset = TrainDataset(items, hp, f0)
+    sampler = BucketBatchSampler(dataset.lengths, args.batch_size)
+    if len(sampler) == 0:
+        raise TrainerError(
+            f"no usable clips: all {len(items)} clips in filelist.txt are outside the 0.76–6.8 s length range "
+            "the bucketing accepts"
+        )
+    if sampler.dropped:
+        log.warning("%d of %d clips are outside the bucket length range and are skipped", sampler.dropped, len(items))
+    workers = args.workers if args.workers is not None else (min(4, max(1, (os.cpu_count() or 2) // 2)) if device.type == "cuda" else 0)
+    loader = torch.utils.data.DataLoader(
+        dataset, batch_sampler=sampler, collate_fn=Collate(f0), num_workers=workers,
+        pin_memory=device.type == "cuda", persistent_workers=workers > 0,
+    )
+    steps_per_epoch = len(sampler)
+
+    # ---------------------------------------------------------------- models
+    net_g = Synthesizer.from_hparams(hp, version=version, f0=f0).to(device)
+    e = ext(hp)
+    net_d = MultiPeriodDiscriminator(version, periods=e.get("disc_periods"), channel_div=int(e.get("disc_channel_div", 1))).to(device)
+    lr0 = float(t_hp["learning_rate"])
+    betas = tuple(t_hp["betas"])
+    eps = float(t_hp["eps"])
+    optim_g = torch.optim.AdamW(net_g.parameters(), lr0, betas=betas, eps=eps, weight_decay=WEIGHT_DECAY)
+    optim_d = torch.optim.AdamW(net_d.parameters(), lr0, betas=betas, eps=eps, weight_decay=WEIGHT_DECAY)
+
+    start_epoch, global_step, resumed_from = 1, 0, None
+    pair = None if args.no_resume else ck.find_resume_pair(exp_dir, warn=_warn)
+    if pair:
+        g_path, g_ck, d_path, d_ck = pair
+        ck.load_partial(net_g, g_ck["model"], f"resume {os.path.basename(g_path)}", warn=_warn)
+        ck.load_partial(net_d, d_ck["model"], f"resume {os.path.basename(d_path)}", warn=_warn)
+        for opt, c, what in ((optim_g, g_ck, g_path), (optim_d, d_ck, d_path)):
+            try:
+                opt.load_state_dict(c["optimizer"])
+            except Exception as ex:  # noqa: BLE001
+                _warn(f"optimizer state in {os.path.basename(what)} does not fit ({ex}); starting it fresh")
+        done_epochs = int(g_ck["iteration"])
+        start_epoch = done_epochs + 1
+        global_step = int(g_ck.get("global_step", done_epochs * steps_per_epoch))
+        resumed_from = g_path
+        log.info("resumed from %s (epoch %d done, step %d)", g_path, done_epochs, global_step)
+    else:
+        if args.pretrained_g:
+            ck.load_pretrained(net_g, args.pretrained_g, "G")
+            log.info("loaded pretrained G %s", args.pretrained_g)
+        if args.pretrained_d:
+            ck.load_pretrained(net_d, args.pretrained_d, "D")
+            log.info("loaded pretrained D %s", args.pretrained_d)
+
+    # ---------------------------------------------------------------- precision
+    precision = args.precision
+    if precision == "auto":
+        precision = ("fp16" if t_hp.get("fp16_run", True) else "fp32") if device.type == "cuda" else "fp32"
+    if device.type != "cuda" and precision != "fp32":
+        log.warning("%s autocast is only used on CUDA; training in fp32 on %s", precision, device.type)
+        precision = "fp32"
+    amp_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision)
+    use_amp = amp_dtype is not None
+    scaler = torch.cuda.amp.GradScaler(enabled=precision == "fp16")
+
+    def autocast(enabled=True):
+        return torch.autocast(device_type="cuda", dtype=amp_dtype or torch.float16, enabled=use_amp and enabled)
+
+    hop = d_hp["hop_length"]
+    seg_frames = segment_frames(hp)
+    seg_samples = t_hp["segment_size"]
+    mel_args = dict(sr=d_hp["sampling_rate"], n_fft=d_hp["filter_length"], n_mels=d_hp["n_mel_channels"],
+                    fmin=d_hp.get("mel_fmin", 0.0) or 0.0, fmax=d_hp.get("mel_fmax"))
+    c_mel, c_kl = float(t_hp["c_mel"]), float(t_hp["c_kl"])
+    gamma = float(t_hp["lr_decay"])
+
+    emit("start", device=str(device), precision=precision, params={"g": count_params(net_g), "d": count_params(net_d)},
+         epochs=args.epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch,
+         total_steps=args.epochs * steps_per_epoch, step=global_step, items=len(items), batch_size=args.batch_size,
+         resumed_from=resumed_from, torch=torch.__version__)
+
+    def save(epoch_done: int, reason: str):
+        step_name = ck.LATEST_ONLY_STEP if args.latest_only else global_step
+        g_path = os.path.join(exp_dir, f"G_{step_name}.pth")
+        d_path = os.path.join(exp_dir, f"D_{step_name}.pth")
+        # D first, G last: a pair is only complete once both exist
+        ck.save_checkpoint(d_path, net_d, optim_d, lr0, epoch_done, global_step)
+        ck.save_checkpoint(g_path, net_g, optim_g, lr0, epoch_done, global_step)
+        log.info("saved model and optimizer state at epoch %d to %s", epoch_done, g_path)
+        emit("checkpoint", epoch=epoch_done, step=global_step, g=g_path, d=d_path, reason=reason)
+
+    # ---------------------------------------------------------------- loop
+    net_g.train()
+    net_d.train()
+    run_steps = 0
+    t_loop = time.time()
+    last_progress = 0.0
+    completed_epoch = start_epoch - 1  # last fully trained epoch
+    dirty = False  # steps taken since the last checkpoint
+    try:
+        for epoch in range(start_epoch, args.epochs + 1):
+            if stop.requested:
+                break
+            lr = lr0 * gamma ** (epoch - 1)  # ExponentialLR stepped once per epoch
+            for opt in (optim_g, optim_d):
+                for group in opt.param_groups:
+                    group["lr"] = lr
+            sampler.set_epoch(epoch)
+            sums = defaultdict(float)
+            n_batches = 0
+            t_epoch = time.time()
+            for batch_idx, batch in enumerate(loader):
+                if stop.requested:
+                    break
+                batch = [t.to(device, non_blocking=True) for t in batch]
+                if f0:
+                    phone, phone_lengths, pitch, pitchf, spec, spec_lengths, wave, _wave_lengths, sid = batch
+                else:
+                    phone, phone_lengths, spec, spec_lengths, wave, _wave_lengths, sid = batch
+                    pitch = pitchf = None
+
+                with autocast():
+                    y_hat, ids, _x_mask, z_mask, (_z, z_p, m_p, logs_p, _m_q, logs_q) = net_g(
+                        phone, phone_lengths, pitch, pitchf, spec, spec_lengths, sid)
+                with autocast(False):
+                    mel = spec_to_mel(spec.float(), **mel_args)
+                    y_mel = slice_segments(mel, ids, seg_frames)
+                    y_hat_mel = mel_spectrogram(y_hat.float().squeeze(1), hop=hop, win_length=d_hp["win_length"], **mel_args)
+                    y = slice_segments(wave, ids * hop, seg_samples)
+                with autocast():
+                    d_real, d_fake, _, _ = net_d(y, y_hat.detach())
+                with autocast(False):
+                    loss_disc = discriminator_loss(d_real, d_fake)
+                optim_d.zero_grad(set_to_none=True)
+                scaler.scale(loss_disc).backward()
+                scaler.unscale_(optim_d)
+                gn_d = _grad_norm(net_d.parameters())
+                scaler.step(optim_d)
+
+                with autocast():
+                    d_real, d_fake, fmap_r, fmap_g = net_d(y, y_hat)
+                with autocast(False):
+                    loss_mel = F.l1_loss(y_mel, y_hat_mel) * c_mel
+                    loss_kl = kl_loss(z_p, logs_q, m_p, logs_p, z_mask) * c_kl
+                    loss_fm = feature_loss(fmap_r, fmap_g)
+                    loss_gen = generator_loss(d_fake)
+                    loss_g = loss_gen + loss_fm + loss_mel + loss_kl
+                optim_g.zero_grad(set_to_none=True)
+                scaler.scale(loss_g).backward()
+                scaler.unscale_(optim_g)
+                gn_g = _grad_norm(net_g.parameters())
+                scaler.step(optim_g)
+                scaler.update()
+
+                global_step += 1
+                run_steps += 1
+                dirty = True
+                n_batches += 1
+                for k, v in (("disc", loss_disc), ("gen", loss_gen), ("fm", loss_fm), ("mel", loss_mel),
+                             ("kl", loss_kl), ("g_total", loss_g)):
+                    sums[k] += float(v.detach())
+                sums["grad_norm_g"] += gn_g
+                sums["grad_norm_d"] += gn_d
+
+                now = time.time()
+                last_in_epoch = batch_idx + 1 == steps_per_epoch
+                if run_steps == 1 or last_in_epoch or now - last_progress >= args.progress_interval:
+                    last_progress = now
+                    emit("progress", epoch=epoch, epochs=args.epochs, step=global_step,
+                         total_steps=args.epochs * steps_per_epoch, epoch_step=batch_idx + 1,
+                         epoch_steps=steps_per_epoch, steps_per_s=run_steps / max(1e-9, now - t_loop))
+
+            if stop.requested:
+                break
+            completed_epoch = epoch
+            means = {k: v / max(1, n_batches) for k, v in sums.items()}
+            emit("epoch", epoch=epoch, epochs=args.epochs, step=global_step, losses=means, lr=lr,
+                 seconds=time.time() - t_epoch)
+            log.info("epoch %d/%d done in %.1fs: %s", epoch, args.epochs, time.time() - t_epoch,
+                     ", ".join(f"{k}={v:.3f}" for k, v in means.items()))
+            if epoch % save_every == 0 or epoch == args.epochs:
+                save(epoch, "schedule" if epoch % save_every == 0 else "final")
+                dirty = False
+        if stop.requested and dirty:
+            # a partial epoch records only the completed epochs, so a resume redoes the interrupted one
+            save(completed_epoch, "signal")
+    except Exception as ex:
+        if _is_oom(ex):
+            raise TrainerError(
+                f"out of GPU memory at batch size {args.batch_size}; try a smaller --batch-size"
+            ) from ex
+        raise
+
+    if stop.requested:
+        emit("stopped", signal=stop.signal, step=global_step, seconds=time.time() - t_start)
+        return 0
+
+    # ---------------------------------------------------------------- outputs
+    os.makedirs(out_dir, exist_ok=True)
+    artifacts = {}
+    final_epoch = max(args.epochs, start_epoch - 1)
+    small_path = os.path.join(out_dir, f"{name}.pth")
+    save_small_model(small_path, ck.model_state(net_g), net_g.config_list, epoch=final_epoch,
+                     sr=d_hp["sampling_rate"], f0=f0, version=version)
+    artifacts["small_model"] = small_path
+    emit("artifact", kind="small_model", path=small_path)
+    if not args.skip_onnx and not stop.requested:
+        onnx_path = os.path.join(out_dir, f"{name}.onnx")
+        try:
+            opset = export_onnx(net_g, onnx_path)
+        except Exception as ex:  # noqa: BLE001
+            raise TrainerError(f"ONNX export failed: {type(ex).__name__}: {ex}") from ex
+        artifacts["onnx"] = onnx_path
+        emit("artifact", kind="onnx", path=onnx_path, opset=opset)
+    if not args.skip_index and not stop.requested:
+        info = build_index(exp_dir, out_dir, name, version)
+        artifacts["index"] = info["path"]
+        emit("artifact", kind="index", path=info["path"], nlist=info["nlist"], ntotal=info["ntotal"])
+    if stop.requested:
+        emit("stopped", signal=stop.signal, step=global_step, seconds=time.time() - t_start)
+        return 0
+    emit("done", epoch=final_epoch, step=global_step, seconds=time.time() - t_start, artifacts=artifacts)
+    log.info("training done: %s", artifacts)
+    return 0
