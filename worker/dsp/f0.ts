@@ -100,14 +100,18 @@ function yinFrame(
   if (Math.sqrt(energy / W) < o.silenceRms) return 0;
 
   // Cumulative-mean-normalised difference d'(τ) = d(τ)·τ / Σ_{1..τ} d(j); d'(0) = 1.
+  // d(τ) = Σ (x_j − x_{j+τ})² = E(0) + E(τ) − 2·Σ x_j·x_{j+τ}, with E(τ) a sliding energy:
+  // one multiply-add per lag and sample instead of three operations.
   d[0] = 1;
+  let e0 = 0;
+  for (let j = 0; j < W; j++) e0 += buf[j]! * buf[j]!;
+  let eTau = e0;
   let running = 0;
   for (let tau = 1; tau <= tauMax + 1; tau++) {
-    let s = 0;
-    for (let j = 0; j < W; j++) {
-      const e = buf[j]! - buf[j + tau]!;
-      s += e * e;
-    }
+    eTau += buf[tau + W - 1]! * buf[tau + W - 1]! - buf[tau - 1]! * buf[tau - 1]!;
+    let r = 0;
+    for (let j = 0; j < W; j++) r += buf[j]! * buf[j + tau]!;
+    const s = Math.max(0, e0 + eTau - 2 * r);
     running += s;
     d[tau] = running > 0 ? (s * tau) / running : 1;
   }
