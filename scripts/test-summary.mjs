@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const dir = process.argv[2] ?? "test-results";
+const dir = process.argv[2] ?? "test-reports";
 const read = (f) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), "utf8") : null);
 let passed = 0, failed = 0, skipped = 0;
 const parts = [];

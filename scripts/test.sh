@@ -7,7 +7,7 @@ export NEXT_TELEMETRY_DISABLED=1
 # The trainer needs a Python with PyTorch; Debian's python3-torch lives in the system interpreter.
 if [ -z "${PYTHON:-}" ] && [ -x /usr/bin/python3 ]; then export PYTHON=/usr/bin/python3; fi
 PY="${PYTHON:-python3}"
-OUT=test-results
+OUT=test-reports  # not test-results: Playwright empties that folder when it starts
 rm -rf "$OUT" && mkdir -p "$OUT"
 status=0
 step() { echo; echo "=== $* ==="; }

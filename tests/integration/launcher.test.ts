@@ -18,7 +18,7 @@ function tempRoot(): string {
   return d;
 }
 
-function envWithout(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function envWithout(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env, ...extra };
   delete env.DATABASE_URL;
   return env;
