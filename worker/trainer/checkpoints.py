@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Tuple
 import torch
 from torch import nn
 
-from .commons import publish
+from .commons import load_file, publish
 from .errors import TrainerError
 
 log = logging.getLogger("trainer.ckpt")
@@ -80,7 +80,7 @@ def list_checkpoints(exp_dir: str, prefix: str) -> List[str]:
 
 
 def _load_ckpt(path: str) -> dict:
-    ck = torch.load(path, map_location="cpu")
+    ck = load_file(path)
     if not isinstance(ck, dict) or not isinstance(ck.get("model"), dict) or "iteration" not in ck:
         raise ValueError("not a training checkpoint (no 'model'/'iteration')")
     return ck
@@ -130,7 +130,7 @@ def load_pretrained(model: nn.Module, path: str, what: str) -> None:
     if not os.path.isfile(path):
         raise TrainerError(f"pretrained {what} not found: {path}")
     try:
-        ck = torch.load(path, map_location="cpu")
+        ck = load_file(path)
     except Exception as e:  # noqa: BLE001
         raise TrainerError(f"pretrained {what} {path} is not a readable PyTorch file ({type(e).__name__}: {e})") from e
     state = ck.get("model") if isinstance(ck, dict) and isinstance(ck.get("model"), dict) else ck

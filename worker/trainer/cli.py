@@ -67,6 +67,7 @@ def _cmd_export(args) -> int:
     import torch
 
     from .checkpoints import model_state
+    from .commons import load_file
     from .export import export_onnx, load_small_model, save_small_model
     from .hparams import load_hparams
     from .models import Synthesizer
@@ -84,7 +85,7 @@ def _cmd_export(args) -> int:
     hp = load_hparams(args.config)
     net = Synthesizer.from_hparams(hp, version=args.version, f0=bool(args.f0))
     try:
-        ckpt = torch.load(args.checkpoint, map_location="cpu")
+        ckpt = load_file(args.checkpoint)
     except Exception as ex:  # noqa: BLE001
         raise TrainerError(f"{args.checkpoint} is not a readable PyTorch file ({ex})") from ex
     state = ckpt.get("model") if isinstance(ckpt, dict) else None

@@ -78,3 +78,26 @@ def publish(tmp: str, path: str) -> None:
     os.umask(mask)
     os.chmod(tmp, 0o666 & ~mask)
     os.replace(tmp, path)
+
+
+def load_file(path: str):
+    """torch.load onto the CPU, preferring the restricted unpickler (``weights_only``) where it is usable.
+
+    RVC's checkpoints, pretrained weights and small models hold only tensors, dicts, lists, strings and
+    numbers. torch 2.x loads them with ``weights_only=True``; torch 1.13's restricted unpickler cannot read
+    floats, so there (and for odd files on 2.x, with a warning) the plain loader is used, as upstream does.
+    """
+    import logging
+
+    import torch
+
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except TypeError:  # a torch without the weights_only argument
+        return torch.load(path, map_location="cpu")
+    except Exception as e:  # noqa: BLE001
+        if "Weights only load failed" not in str(e) and type(e).__name__ != "UnpicklingError":
+            raise
+        if int(torch.__version__.split(".")[0]) >= 2:
+            logging.getLogger("trainer").warning("%s needs the full unpickler (%s); loading it anyway", path, e)
+        return torch.load(path, map_location="cpu")

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from scipy.io import wavfile
 
-from .commons import publish
+from .commons import load_file, publish
 from .errors import TrainerError
 from .mel import spectrogram
 
@@ -144,7 +144,7 @@ class TrainDataset(torch.utils.data.Dataset):
         frames = audio.size(-1) // self.hop
         if self.cache_spec and os.path.exists(spec_path):
             try:
-                spec = torch.load(spec_path, map_location="cpu")
+                spec = load_file(spec_path)
                 if isinstance(spec, torch.Tensor) and spec.dim() == 2 and spec.shape == (self.n_fft // 2 + 1, frames):
                     return spec
             except Exception:  # noqa: BLE001 - rebuilt below

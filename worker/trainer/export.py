@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .checkpoints import atomic_save
-from .commons import publish, strip_weight_norm
+from .commons import load_file, publish, strip_weight_norm
 from .errors import TrainerError
 from .models import Synthesizer
 
@@ -45,7 +45,7 @@ def save_small_model(path: str, g_state, config_list, *, epoch=None, info=None, 
 def load_small_model(path: str) -> tuple[Synthesizer, dict]:
     """Build the synthesizer from a small model file the way upstream's loaders do (strict=False, no enc_q)."""
     try:
-        cpt = torch.load(path, map_location="cpu")
+        cpt = load_file(path)
     except Exception as e:  # noqa: BLE001
         raise TrainerError(f"{path} is not a readable PyTorch file ({e})") from e
     if not isinstance(cpt, dict) or "weight" not in cpt or "config" not in cpt:
@@ -112,7 +112,7 @@ def export_onnx(net: Synthesizer, path: str, frames: int = 200) -> int:
                 wrapper, (phone, phone_lengths, pitch, pitchf, ds, rnd), tmp,
                 input_names=["phone", "phone_lengths", "pitch", "pitchf", "ds", "rnd"],
                 output_names=["audio"],
-                dynamic_axes={"phone": [1], "pitch": [1], "pitchf": [1], "rnd": [2]},
+                dynamic_axes={"phone": {1: "frames"}, "pitch": {1: "frames"}, "pitchf": {1: "frames"}, "rnd": {2: "frames"}},
                 do_constant_folding=False, opset_version=opset, verbose=False,
             )
         publish(tmp, path)

@@ -110,12 +110,22 @@ def _train(args, stop: StopRequest, t_start: float) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
 
+    fh = None
     try:
         fh = logging.FileHandler(os.path.join(exp_dir, "train.log"), encoding="utf-8")
         fh.setFormatter(logging.Formatter("%(asctime)s\t%(name)s\t%(levelname)s\t%(message)s"))
         logging.getLogger().addHandler(fh)
     except OSError:
-        pass
+        fh = None
+    try:
+        return _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, save_every, device)
+    finally:
+        if fh is not None:
+            logging.getLogger().removeHandler(fh)
+            fh.close()
+
+
+def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, save_every, device) -> int:
 
     d_hp, t_hp, m_hp = hp["data"], hp["train"], hp["model"]
     seed = int(t_hp.get("seed", 1234))

@@ -1,0 +1,217 @@
+"""End-to-end: the CLI trains the tiny config, checkpoints, resumes, survives SIGTERM and rejects bad input."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import WORKER_DIR, make_experiment, read_events, tiny_config
+from trainer.cli import main
+from trainer.models import MultiPeriodDiscriminator, Synthesizer
+
+
+def run_cli(capsys, *argv):
+    rc = main(list(argv))
+    out = capsys.readouterr().out
+    return rc, read_events(out)
+
+
+def train_args(exp, epochs, *extra):
+    return ["train", "--exp-dir", exp, "--epochs", str(epochs), "--batch-size", "2", "--save-every", "1",
+            "--out", os.path.join(os.path.dirname(exp), "out"), "--skip-onnx", "--skip-index", *extra]
+
+
+def of(events, type_):
+    return [e for e in events if e["type"] == type_]
+
+
+# ------------------------------------------------------------------------------------------------ training
+
+
+def test_train_few_epochs_mel_loss_goes_down_and_protocol(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    rc, ev = run_cli(capsys, *train_args(exp, 4))
+    assert rc == 0
+    assert ev[0]["type"] == "start" and ev[0]["device"] == "cpu" and ev[0]["total_steps"] == 12
+    assert ev[0]["params"]["g"] > 0 and ev[0]["params"]["d"] > 0
+    assert ev[-1]["type"] == "done"
+    epochs = of(ev, "epoch")
+    assert [e["epoch"] for e in epochs] == [1, 2, 3, 4]
+    for e in epochs:
+        assert set(e["losses"]) >= {"disc", "gen", "fm", "mel", "kl", "g_total"}
+        assert e["seconds"] > 0
+    assert epochs[-1]["losses"]["mel"] < 0.6 * epochs[0]["losses"]["mel"]
+    # exponential decay per epoch
+    assert epochs[1]["lr"] == pytest.approx(epochs[0]["lr"] * 0.999875)
+    assert of(ev, "progress") and all({"epoch", "step", "steps_per_s"} <= set(p) for p in of(ev, "progress"))
+    cps = of(ev, "checkpoint")
+    assert [c["epoch"] for c in cps] == [1, 2, 3, 4]
+    g = torch.load(cps[-1]["g"], map_location="cpu")
+    assert list(g)[:4] == ["model", "iteration", "optimizer", "learning_rate"]
+    assert g["iteration"] == 4 and g["learning_rate"] == tiny_config()["train"]["learning_rate"]
+    assert os.path.basename(cps[-1]["g"]) == "G_12.pth" and os.path.basename(cps[-1]["d"]) == "D_12.pth"
+    assert not [n for n in os.listdir(exp) if n.endswith(".tmp")]
+    # spectrograms are cached next to the wavs
+    assert [n for n in os.listdir(os.path.join(exp, "0_gt_wavs")) if n.endswith(".spec.pt")]
+
+
+def test_training_is_seeded(tmp_path, capsys):
+    a = make_experiment(str(tmp_path / "a"))
+    b = make_experiment(str(tmp_path / "b"))
+    _, ev_a = run_cli(capsys, *train_args(a, 1))
+    _, ev_b = run_cli(capsys, *train_args(b, 1))
+    assert of(ev_a, "epoch")[0]["losses"] == of(ev_b, "epoch")[0]["losses"]
+
+
+def test_resume_continues_epochs_and_optimizer_state(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    rc, _ = run_cli(capsys, *train_args(exp, 2))
+    assert rc == 0
+    rc, ev = run_cli(capsys, *train_args(exp, 4))
+    assert rc == 0
+    start = ev[0]
+    assert start["start_epoch"] == 3 and start["step"] == 6 and start["resumed_from"].endswith("G_6.pth")
+    assert [e["epoch"] for e in of(ev, "epoch")] == [3, 4]
+    g = torch.load(os.path.join(exp, "G_12.pth"), map_location="cpu")
+    steps = {int(s["step"]) for s in g["optimizer"]["state"].values()}
+    assert steps == {12}  # Adam moments carried over: 6 steps before the restart + 6 after
+
+
+def test_corrupt_newest_checkpoint_is_skipped_with_warning(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    run_cli(capsys, *train_args(exp, 2))
+    with open(os.path.join(exp, "G_6.pth"), "wb") as f:
+        f.write(b"\x00garbage, not a zip or pickle")
+    rc, ev = run_cli(capsys, *train_args(exp, 3))
+    assert rc == 0
+    warnings = of(ev, "warning")
+    assert any("G_6" in w["message"] for w in warnings)
+    assert ev[[e["type"] for e in ev].index("start")]["resumed_from"].endswith("G_3.pth")
+    assert [e["epoch"] for e in of(ev, "epoch")] == [2, 3]
+
+
+def test_sigterm_mid_epoch_saves_loadable_checkpoint_and_exits_0(tmp_path):
+    exp = make_experiment(str(tmp_path), n_items=12)
+    cmd = [sys.executable, "-m", "trainer", *train_args(exp, 1000), "--progress-interval", "0"]
+    cmd[cmd.index("--save-every") + 1] = "1000"
+    proc = subprocess.Popen(cmd, cwd=WORKER_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    events = []
+    try:
+        for line in proc.stdout:
+            events.append(json.loads(line))
+            if events[-1]["type"] == "progress" and events[-1]["step"] >= 8:
+                break  # epoch 2, step 2 of 6: mid-epoch
+        proc.send_signal(signal.SIGTERM)
+        t0 = time.time()
+        rest, err = proc.communicate(timeout=30)
+        elapsed = time.time() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    events += read_events(rest)
+    assert proc.returncode == 0, err
+    assert elapsed < 10
+    cp = of(events, "checkpoint")
+    assert len(cp) == 1 and cp[0]["reason"] == "signal"
+    assert events[-1]["type"] == "stopped" and events[-1]["signal"] == "SIGTERM"
+    g = torch.load(cp[0]["g"], map_location="cpu")
+    d = torch.load(cp[0]["d"], map_location="cpu")
+    assert g["iteration"] == 1 and d["iteration"] == 1  # only completed epochs; the interrupted one is redone
+    net = Synthesizer.from_hparams(tiny_config(), version="v2", f0=True)
+    net.load_state_dict(g["model"], strict=True)
+
+
+def test_pretrained_load_strict_and_errors(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    hp = tiny_config()
+    torch.manual_seed(7)
+    g = Synthesizer.from_hparams(hp, version="v2", f0=True)
+    d = MultiPeriodDiscriminator("v2", periods=hp["studio"]["disc_periods"], channel_div=hp["studio"]["disc_channel_div"])
+    pg, pd = str(tmp_path / "f0G32k.pth"), str(tmp_path / "f0D32k.pth")
+    torch.save({"model": {k: v.half() for k, v in g.state_dict().items()}}, pg)
+    torch.save({"model": {k: v.half() for k, v in d.state_dict().items()}}, pd)
+
+    from trainer.checkpoints import load_pretrained
+
+    fresh = Synthesizer.from_hparams(hp, version="v2", f0=True)
+    load_pretrained(fresh, pg, "G")
+    for k, v in g.state_dict().items():
+        assert torch.equal(fresh.state_dict()[k], v.half().float()), k
+
+    rc, ev = run_cli(capsys, *train_args(exp, 1, "--pretrained-g", pg, "--pretrained-d", pd))
+    assert rc == 0 and ev[-1]["type"] == "done"
+
+    # a pretrained G of another shape: one clear error line
+    other = dict(hp, model=dict(hp["model"], hidden_channels=12))
+    g2 = Synthesizer.from_hparams(other, version="v2", f0=True)
+    bad = str(tmp_path / "other.pth")
+    torch.save({"model": g2.state_dict()}, bad)
+    exp2 = make_experiment(str(tmp_path / "second"))
+    rc, ev = run_cli(capsys, *train_args(exp2, 1, "--pretrained-g", bad))
+    assert rc == 1 and len(of(ev, "error")) == 1
+    assert "does not fit this model" in ev[-1]["message"] and "shape mismatches" in ev[-1]["message"]
+
+
+# ------------------------------------------------------------------------------------------------ bad input
+
+
+def _error(capsys, exp, *extra):
+    rc, ev = run_cli(capsys, *train_args(exp, 1, *extra))
+    assert rc == 1
+    errs = of(ev, "error")
+    assert len(errs) == 1 and "\n" not in errs[0]["message"]
+    return errs[0]["message"]
+
+
+def test_error_missing_feature_file(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    os.unlink(os.path.join(exp, "3_feature768", "0_3.npy"))
+    assert re.search(r"missing feature file: .*0_3\.npy", _error(capsys, exp))
+
+
+def test_error_feature_dim_mismatch(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), feature_dim=256)
+    msg = _error(capsys, exp)
+    assert "768" in msg and "256" in msg
+
+
+def test_error_empty_filelist(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    open(os.path.join(exp, "filelist.txt"), "w").close()
+    msg = _error(capsys, exp)
+    assert "filelist" in msg and "empty" in msg
+
+
+def test_error_unknown_sample_rate(tmp_path, capsys):
+    hp = tiny_config()
+    hp["data"]["sampling_rate"] = 44100
+    exp = make_experiment(str(tmp_path), config=hp)
+    assert "unknown sample rate 44100" in _error(capsys, exp)
+
+
+def test_error_wav_rate_differs_from_config(tmp_path, capsys):
+    hp = tiny_config()
+    exp = make_experiment(str(tmp_path), config=hp, sr=40000)
+    assert "40000 Hz" in _error(capsys, exp)
+
+
+def test_error_corrupt_pretrained(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    bad = tmp_path / "f0G40k.pth"
+    bad.write_bytes(np.random.default_rng(0).bytes(4096))
+    assert "not a readable PyTorch file" in _error(capsys, exp, "--pretrained-g", str(bad))
+
+
+def test_error_no_cuda(tmp_path, capsys):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    exp = make_experiment(str(tmp_path))
+    assert "CUDA is not available" in _error(capsys, exp, "--device", "cuda")
