@@ -33,6 +33,13 @@ export async function listExperiments(prisma: Db = db()) {
   return experiments.map(({ _count, ...e }) => ({ ...e, fileCount: _count.files, totalSeconds: seconds.get(e.id) ?? 0 }));
 }
 
+/** The experiment row alone (no relations), or 404. */
+export async function getExperimentRow(name: string, prisma: Db = db()) {
+  const experiment = await prisma.experiment.findUnique({ where: { name: checkName(name) } });
+  if (!experiment) throw missing(name);
+  return experiment;
+}
+
 export async function getExperiment(name: string, prisma: Db = db()) {
   const experiment = await prisma.experiment.findUnique({
     where: { name: checkName(name) },

@@ -4,27 +4,40 @@ import { requireDatabaseUrl } from "./config";
 import { badRequest, conflict, notFound, unavailable } from "./errors";
 import { isQueueName, QUEUES, senderBoss, type QueueName, type QueuePayload } from "./queue";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
+import { appendJobEvent, JOB_CANCEL_CHANNEL } from "./job-events";
 import { checkName } from "./experiment-rules";
 
-export async function enqueueExperimentJob(
+/** Queue a job for an experiment: one active job per experiment and stage. */
+export function enqueueExperimentJob(
   experimentName: string,
   kind: QueueName,
   params: Record<string, unknown>,
   prisma: Db = db(),
 ): Promise<Job> {
   checkName(experimentName);
-  // One active job per experiment and stage: decided under the experiment's row lock.
+  return enqueueJob({ kind, experimentName, params }, prisma);
+}
+
+export async function enqueueJob(
+  input: { kind: QueueName; experimentName?: string; params: Record<string, unknown> },
+  prisma: Db = db(),
+): Promise<Job> {
+  const { kind, experimentName, params } = input;
+  // "One active job per experiment and stage" is decided under the experiment's row lock.
   const job = await prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${experimentName} FOR UPDATE`;
-    const experimentId = rows[0]?.id;
-    if (!experimentId) {
-      throw notFound("experiment_not_found", `No experiment named "${experimentName}"`, { name: experimentName });
-    }
-    const active = await tx.job.findFirst({
-      where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
-    });
-    if (active) {
-      throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
+    let experimentId: string | null = null;
+    if (experimentName !== undefined) {
+      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${experimentName} FOR UPDATE`;
+      experimentId = rows[0]?.id ?? null;
+      if (!experimentId) {
+        throw notFound("experiment_not_found", `No experiment named "${experimentName}"`, { name: experimentName });
+      }
+      const active = await tx.job.findFirst({
+        where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
+      });
+      if (active) {
+        throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
+      }
     }
     return tx.job.create({ data: { kind, experimentId, params: params as object } });
   });
@@ -39,6 +52,48 @@ export async function enqueueExperimentJob(
     });
     throw unavailable("queue_unavailable", `The job queue is not available: ${(err as Error).message}`);
   }
+  await appendJobEvent(job.id, { kind: "status", message: "queued", data: { status: "queued" } }, prisma);
+  return job;
+}
+
+/**
+ * Cancel: a queued job is cancelled at once (and removed from pg-boss); a running one gets
+ * `cancelRequestedAt` and a NOTIFY, and its worker aborts the handler, which ends it as cancelled.
+ */
+export async function cancelJob(id: string, prisma: Db = db()) {
+  const found = await findJob(id, prisma);
+  const outcome = await prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Job" WHERE id = ${found.id}::uuid FOR UPDATE`;
+    const status = row?.status;
+    if (status === "queued") {
+      await tx.job.update({
+        where: { id: found.id },
+        data: { status: "cancelled", cancelRequestedAt: new Date(), finishedAt: new Date(), etaSeconds: null },
+      });
+      return "cancelled" as const;
+    }
+    if (status === "running") {
+      await tx.job.update({ where: { id: found.id }, data: { cancelRequestedAt: new Date() } });
+      await tx.$executeRaw`SELECT pg_notify(${JOB_CANCEL_CHANNEL}, ${found.id})`;
+      return "requested" as const;
+    }
+    throw conflict("job_finished", `Job ${found.id} has already ${status === "cancelled" ? "been cancelled" : status}`, { status });
+  });
+  if (outcome === "cancelled") {
+    const boss = await senderBoss(requireDatabaseUrl());
+    await boss.cancel(found.kind, found.id).catch(() => {});
+    await appendJobEvent(found.id, { kind: "status", level: "warn", message: "cancelled before it started", data: { status: "cancelled" } }, prisma);
+  } else {
+    await appendJobEvent(found.id, { kind: "log", level: "warn", message: "cancel requested; stopping" }, prisma);
+  }
+  return getJob(found.id, prisma);
+}
+
+async function findJob(id: string, prisma: Db) {
+  const job = /^[0-9a-f-]{36}$/i.test(id)
+    ? await prisma.job.findUnique({ where: { id }, include: { experiment: { select: { name: true } } } })
+    : null;
+  if (!job) throw notFound("job_not_found", `No job with id "${id}"`, { id });
   return job;
 }
 
@@ -57,6 +112,7 @@ export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
     error: job.error,
     workerId: job.workerId,
     attempts: job.attempts,
+    cancelRequested: job.cancelRequestedAt !== null,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
@@ -64,11 +120,7 @@ export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
 }
 
 export async function getJob(id: string, prisma: Db = db()) {
-  const job = /^[0-9a-f-]{36}$/i.test(id)
-    ? await prisma.job.findUnique({ where: { id }, include: { experiment: { select: { name: true } } } })
-    : null;
-  if (!job) throw notFound("job_not_found", `No job with id "${id}"`, { id });
-  return toApiJob(job);
+  return toApiJob(await findJob(id, prisma));
 }
 
 const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;

@@ -1,11 +1,12 @@
 /** One handler per queue. Later issues replace each placeholder with its pipeline stage folder. */
 import type { QueueName } from "../lib/queue";
 import { PermanentJobError, type JobHandler } from "./runner";
+import { selftest } from "./selftest";
 
 const notImplemented =
   (kind: QueueName): JobHandler =>
   async ({ log }) => {
-    await log("warn", `${kind} is not implemented yet in this version of Voice Studio`);
+    log("warn", `${kind} is not implemented yet in this version of Voice Studio`);
     throw new PermanentJobError(`not implemented yet: the ${kind} stage has not been built`);
   };
 
@@ -14,4 +15,5 @@ export const handlers: Record<QueueName, JobHandler> = {
   extract: notImplemented("extract"),
   train: notImplemented("train"),
   convert: notImplemented("convert"),
+  selftest,
 };

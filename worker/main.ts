@@ -1,16 +1,20 @@
 /**
- * The worker process: takes jobs from the pg-boss queues, runs them, heart-beats its
- * capabilities into the Worker table, and on SIGINT/SIGTERM releases or finishes its job.
+ * The worker process: takes jobs from the pg-boss queues, runs them, heart-beats its capabilities
+ * into the Worker table, hands back jobs of dead workers, aborts jobs the user cancels, and on
+ * SIGINT/SIGTERM releases (or finishes) its jobs before it exits.
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { config, requireDatabaseUrl } from "../lib/config";
 import { db } from "../lib/db";
+import { JOB_CANCEL_CHANNEL } from "../lib/job-events";
+import { listen } from "../lib/pg-listen";
 import { createBoss, QUEUES, type QueuePayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
 import { handlers } from "./handlers";
-import { runJob } from "./runner";
+import { reapOrphanedJobs } from "./reaper";
+import { CANCELLED, runJob } from "./runner";
 
 const GRACE_MS = 20_000;
 
@@ -20,7 +24,9 @@ async function main() {
   const prisma = db();
   const workerId = randomUUID();
   const shutdown = new AbortController();
-  const active = new Set<string>();
+  /** running jobs → the controller that cancels each */
+  const active = new Map<string, AbortController>();
+  const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
   const capabilities = await probeCapabilities(cfg.python);
   const beat = () =>
@@ -30,23 +36,48 @@ async function main() {
         host: os.hostname(),
         pid: process.pid,
         busy: active.size > 0,
-        currentJobId: [...active][0] ?? null,
+        currentJobId: [...active.keys()][0] ?? null,
         capabilities: capabilities as unknown as Record<string, unknown>,
       },
       prisma,
     ).catch((err) => console.error(`heartbeat failed: ${(err as Error).message}`));
   await beat();
-  const timer = setInterval(beat, cfg.heartbeatSeconds * 1000);
+
+  // Cancel requests arrive by NOTIFY at once; the tick below also reads them from the table,
+  // so one sent while the listener was reconnecting is not lost.
+  const cancels = listen({
+    url: databaseUrl,
+    channels: [JOB_CANCEL_CHANNEL],
+    applicationName: "voice-studio-worker-cancel",
+    onNotify: (_ch, jobId) => cancel(jobId),
+  });
+  await cancels.ready;
 
   const boss = createBoss(databaseUrl, "worker");
   await boss.start();
+
+  const tick = async () => {
+    await beat();
+    if (active.size > 0) {
+      const wanted = await prisma.job.findMany({
+        where: { id: { in: [...active.keys()] }, cancelRequestedAt: { not: null } },
+        select: { id: true },
+      });
+      for (const j of wanted) cancel(j.id);
+    }
+    const reaped = await reapOrphanedJobs(prisma, boss, workerId, cfg.workerStaleSeconds);
+    for (const id of reaped) console.warn(`job ${id}: its worker stopped heart-beating; handed back to the queue`);
+  };
+  const timer = setInterval(() => void tick().catch((err) => console.error(`tick: ${(err as Error).message}`)), cfg.heartbeatSeconds * 1000);
+
   for (const queue of QUEUES) {
     await boss.work<QueuePayload>(queue, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
       if (!job) return;
-      active.add(job.data.jobId);
+      const controller = new AbortController();
+      active.set(job.data.jobId, controller);
       void beat();
       try {
-        await runJob(job.data.jobId, handlers[queue], { prisma, workerId, shutdown: shutdown.signal });
+        await runJob(job.data.jobId, handlers[queue], { prisma, workerId, shutdown: shutdown.signal, cancel: controller });
       } finally {
         active.delete(job.data.jobId);
         void beat();
@@ -73,6 +104,7 @@ async function main() {
     } catch (err) {
       console.error(`queue stop: ${(err as Error).message}`);
     }
+    await cancels.close();
     await markStopped(workerId, prisma).catch(() => {});
     await prisma.$disconnect().catch(() => {});
     console.log("stopped");

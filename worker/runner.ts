@@ -1,14 +1,17 @@
 /**
- * Runs one queued job: moves its Job row through running → succeeded/failed, records status events,
- * and on worker shutdown releases the job back to the queue instead of failing it.
+ * Runs one queued job: moves its Job row through running → succeeded / failed / cancelled, gives the
+ * handler a reporter and an AbortSignal, and on worker shutdown releases the job to the queue.
  */
 import type { Db, Job } from "../lib/db";
 import { appendJobEvent } from "../lib/job-events";
+import { JobReporter, type LogLevel } from "../lib/report";
 
 export interface JobContext {
   job: Job;
+  /** aborted when the user cancels the job or the worker stops; stop promptly and throw */
   signal: AbortSignal;
-  log: (level: "info" | "warn" | "error", message: string) => Promise<void>;
+  report: JobReporter;
+  log: (level: LogLevel, message: string) => void;
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
@@ -28,16 +31,24 @@ export class ReleasedJob extends Error {
   }
 }
 
+export const CANCELLED = "cancelled";
+export const SHUTDOWN = "shutdown";
+
 export interface RunOptions {
   prisma: Db;
   workerId: string;
   /** aborted when the worker is asked to stop */
   shutdown: AbortSignal;
+  /** the worker aborts this one with reason CANCELLED when the user cancels the job */
+  cancel?: AbortController;
+  reporter?: { intervalMs?: number };
 }
 
+const FINAL = new Set(["succeeded", "failed", "cancelled"]);
+
 /**
- * Returns normally once the job reached a final state (succeeded or failed). Throws ReleasedJob
- * only when the worker is stopping, so that pg-boss hands the job to a worker again.
+ * Returns normally once the job reached a final state. Throws ReleasedJob only when the worker is
+ * stopping, so that pg-boss hands the job to a worker again.
  */
 export async function runJob(jobId: string, handler: JobHandler, opts: RunOptions): Promise<void> {
   const { prisma, workerId, shutdown } = opts;
@@ -46,33 +57,65 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
     console.warn(`[worker] job ${jobId} has no Job row (deleted?); skipping`);
     return;
   }
-  if (existing.status === "cancelled" || existing.status === "succeeded") return;
+  if (FINAL.has(existing.status)) return;
+  if (existing.cancelRequestedAt) {
+    await finish(prisma, jobId, "cancelled", "cancelled before it started");
+    return;
+  }
+
+  const controller = opts.cancel ?? new AbortController();
+  const onShutdown = () => controller.abort(SHUTDOWN);
+  if (shutdown.aborted) onShutdown();
+  shutdown.addEventListener("abort", onShutdown);
 
   const job = await prisma.job.update({
     where: { id: jobId },
-    data: { status: "running", workerId, startedAt: new Date(), attempts: { increment: 1 }, error: null },
+    data: { status: "running", workerId, startedAt: existing.startedAt ?? new Date(), attempts: { increment: 1 }, error: null },
   });
-  const log: JobContext["log"] = (level, message) => appendJobEvent(jobId, { kind: "log", level, message }, prisma);
-  await appendJobEvent(jobId, { kind: "status", message: "running", data: { status: "running", workerId, attempt: job.attempts } }, prisma);
+  const resumed = job.attempts > 1;
+  await appendJobEvent(jobId, {
+    kind: "status",
+    level: resumed ? "warn" : "info",
+    message: resumed ? `running again (attempt ${job.attempts}) after an interruption` : "running",
+    data: { status: "running", workerId, attempt: job.attempts, resumed },
+  }, prisma);
 
+  const report = new JobReporter(jobId, prisma, opts.reporter);
+  const ctx: JobContext = { job, signal: controller.signal, report, log: (level, message) => report.log(level, message) };
   try {
-    if (shutdown.aborted) throw new ReleasedJob();
-    const result = await handler({ job, signal: shutdown, log });
-    if (shutdown.aborted) throw new ReleasedJob();
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const result = await handler(ctx);
+    if (controller.signal.reason === SHUTDOWN) throw new ReleasedJob();
+    await report.close();
     await prisma.job.update({
       where: { id: jobId },
-      data: { status: "succeeded", progress: 1, result: (result ?? {}) as object, finishedAt: new Date() },
+      data: { status: "succeeded", progress: 1, etaSeconds: 0, result: (result ?? {}) as object, finishedAt: new Date() },
     });
-    await appendJobEvent(jobId, { kind: "status", message: "succeeded", data: { status: "succeeded" } }, prisma);
+    await appendJobEvent(jobId, { kind: "status", message: "succeeded", data: { status: "succeeded", result: result ?? {} } }, prisma);
   } catch (err) {
-    if (err instanceof ReleasedJob || shutdown.aborted) {
+    await report.close();
+    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
+    if (reason === SHUTDOWN || err instanceof ReleasedJob) {
       await prisma.job.update({ where: { id: jobId }, data: { status: "queued", workerId: null } });
       await appendJobEvent(jobId, { kind: "status", level: "warn", message: new ReleasedJob().message, data: { status: "queued" } }, prisma);
       throw new ReleasedJob();
     }
+    if (reason === CANCELLED) {
+      await finish(prisma, jobId, "cancelled", "cancelled by the user");
+      return;
+    }
     const message = (err as Error)?.message ?? String(err);
-    await prisma.job.update({ where: { id: jobId }, data: { status: "failed", error: message, finishedAt: new Date() } });
-    await appendJobEvent(jobId, { kind: "status", level: "error", message, data: { status: "failed" } }, prisma);
+    await finish(prisma, jobId, "failed", message);
     if (!(err instanceof PermanentJobError)) console.error(`[worker] job ${jobId} failed:`, err);
+  } finally {
+    shutdown.removeEventListener("abort", onShutdown);
   }
+}
+
+async function finish(prisma: Db, jobId: string, status: "failed" | "cancelled", message: string) {
+  await prisma.job.update({
+    where: { id: jobId },
+    data: { status, error: status === "failed" ? message : null, finishedAt: new Date(), etaSeconds: null },
+  });
+  await appendJobEvent(jobId, { kind: "status", level: status === "failed" ? "error" : "warn", message, data: { status } }, prisma);
 }

@@ -43,7 +43,12 @@ describe("worker process", () => {
       expect(done.workerId).toBe(live.id);
       expect(done.startedAt).toBeInstanceOf(Date);
       const events = await db().jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
-      expect(events.map((e) => e.kind)).toEqual(["status", "log", "status"]);
+      expect(events.map((e) => [e.kind, e.message])).toEqual([
+        ["status", "queued"],
+        ["status", "running"],
+        ["log", "extract is not implemented yet in this version of Voice Studio"],
+        ["status", "not implemented yet: the extract stage has not been built"],
+      ]);
       expect(events.at(-1)?.message).toMatch(/not implemented yet/);
 
       worker.child.kill("SIGTERM");

@@ -1,0 +1,9 @@
+import { cancelJob } from "@/lib/jobs";
+import { json, route } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (_req, { params }: { params: Promise<{ id: string }> }) =>
+  json({ job: await cancelJob((await params).id) }, 202),
+);

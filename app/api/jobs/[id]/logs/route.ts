@@ -1,0 +1,16 @@
+import { jobLogText } from "@/lib/job-events";
+import { getJob } from "@/lib/jobs";
+import { route } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = route(async (_req, { params }: { params: Promise<{ id: string }> }) => {
+  const job = await getJob((await params).id);
+  return new Response(await jobLogText(job.id), {
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `inline; filename="job-${job.kind}-${job.id}.log"`,
+    },
+  });
+});

@@ -1,0 +1,75 @@
+/** Server-sent events for job event streams: replay from Last-Event-ID, then live; heartbeats; prompt release. */
+import { badRequest } from "./errors";
+import { eventBus, type EventScope } from "./event-bus";
+import type { JobEventRow } from "./job-events";
+
+const HEARTBEAT_MS = 15_000;
+
+export function lastEventId(req: Request): bigint {
+  const raw = req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("lastEventId") ?? "0";
+  if (!/^\d{1,19}$/.test(raw.trim())) {
+    throw badRequest("invalid_last_event_id", `Last-Event-ID must be a non-negative event id (got ${JSON.stringify(raw)})`);
+  }
+  return BigInt(raw.trim());
+}
+
+export function formatEvent(row: JobEventRow): string {
+  const data = {
+    id: row.id.toString(),
+    jobId: row.jobId,
+    kind: row.kind,
+    level: row.level,
+    message: row.message,
+    data: row.data,
+    at: row.createdAt.toISOString(),
+  };
+  // JSON.stringify never emits a raw newline, so the whole payload fits one data: line
+  return `id: ${row.id}\nevent: ${row.kind}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function sseResponse(req: Request, scope: EventScope): Response {
+  const after = lastEventId(req);
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let open = true;
+      const send = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup();
+        }
+      };
+      send(`retry: 2000\n: connected\n\n`);
+      const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
+      let unsubscribe = () => {};
+      cleanup = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        try {
+          controller.close();
+        } catch {
+          /* already closed */
+        }
+      };
+      req.signal.addEventListener("abort", () => cleanup(), { once: true });
+      unsubscribe = await eventBus().subscribe(scope, after, (rows) => send(rows.map(formatEvent).join("")));
+      if (!open) unsubscribe();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+}

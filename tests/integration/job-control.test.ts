@@ -1,0 +1,93 @@
+import { afterAll, describe, expect, it } from "vitest";
+import * as cancelRoute from "../../app/api/jobs/[id]/cancel/route";
+import * as jobRoute from "../../app/api/jobs/[id]/route";
+import * as selftestRoute from "../../app/api/system/selftest/route";
+import { db } from "../../lib/db";
+import { cancelJob, enqueueJob } from "../../lib/jobs";
+import { startTs, until, type Proc } from "../helpers/process";
+import { call } from "../helpers/routes";
+
+const procs: Proc[] = [];
+afterAll(async () => {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+  await db().$disconnect();
+});
+
+function worker(extra: Record<string, string> = {}): Proc {
+  const p = startTs("worker/main.ts", { ...process.env, WORKER_HEARTBEAT_SECONDS: "1", ...extra });
+  procs.push(p);
+  return p;
+}
+
+const jobRow = (id: string) => db().job.findUniqueOrThrow({ where: { id } });
+
+async function stopAll() {
+  for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGTERM");
+  await Promise.all(procs.map((p) => p.exit()));
+}
+
+describe("job control", () => {
+  it("cancels a queued job at once, and refuses to cancel a finished one", async () => {
+    const job = await enqueueJob({ kind: "selftest", params: { seconds: 1, steps: 2 } });
+    const res = await call(cancelRoute.POST as never, "POST", { id: job.id });
+    expect(res.status).toBe(202);
+    expect(res.body.job.status).toBe("cancelled");
+    const again = await call(cancelRoute.POST as never, "POST", { id: job.id });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe("job_finished");
+    expect((await call(cancelRoute.POST as never, "POST", { id: "nope" })).status).toBe(404);
+  });
+
+  it("validates self-test parameters", async () => {
+    const bad = await call(selftestRoute.POST as never, "POST", {}, { seconds: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_seconds");
+  });
+
+  it("ends a running job as cancelled within a second of the request", async () => {
+    const w = worker();
+    await w.waitFor(/ready on/, 60_000);
+    const { body } = await call(selftestRoute.POST as never, "POST", {}, { seconds: 60, steps: 600 });
+    const id = body.job.id as string;
+    await until(async () => (await jobRow(id)).progress > 0, 20_000, "the self-test to make progress");
+    const asked = Date.now();
+    await cancelJob(id);
+    const done = await until(async () => {
+      const j = await jobRow(id);
+      return j.status === "cancelled" ? j : null;
+    }, 5_000, "cancelled");
+    const took = done.finishedAt!.getTime() - asked;
+    expect(took).toBeLessThan(1000);
+    expect(done.error).toBeNull();
+    const last = await db().jobEvent.findFirstOrThrow({ where: { jobId: id, kind: "status" }, orderBy: { id: "desc" } });
+    expect(last.message).toBe("cancelled by the user");
+    await stopAll();
+  }, 90_000);
+
+  it("hands the job of a SIGKILLed worker back to the queue, runs it again, and says so", async () => {
+    const a = worker();
+    await a.waitFor(/ready on/, 60_000);
+    const { body } = await call(selftestRoute.POST as never, "POST", {}, { seconds: 6, steps: 60 });
+    const id = body.job.id as string;
+    await until(async () => (await jobRow(id)).progress > 0.1, 20_000, "progress on worker A");
+    const first = await jobRow(id);
+    a.child.kill("SIGKILL");
+    await a.exit();
+
+    const b = worker({ WORKER_STALE_SECONDS: "3" });
+    await b.waitFor(/ready on/, 60_000);
+    const done = await until(async () => {
+      const j = await jobRow(id);
+      return j.status === "succeeded" ? j : null;
+    }, 60_000, "the job to finish on worker B");
+    expect(done.attempts).toBe(2);
+    expect(done.workerId).not.toBe(first.workerId);
+    const statuses = (await db().jobEvent.findMany({ where: { jobId: id, kind: "status" }, orderBy: { id: "asc" } })).map((e) => e.message);
+    expect(statuses.some((m) => /^interrupted: its worker .* stopped heart-beating/.test(m ?? ""))).toBe(true);
+    expect(statuses).toContain("running again (attempt 2) after an interruption");
+    expect(statuses.at(-1)).toBe("succeeded");
+    const api = await call(jobRoute.GET as never, "GET", { id });
+    expect(api.body).toMatchObject({ status: "succeeded", attempts: 2 });
+    await stopAll();
+  }, 120_000);
+});
