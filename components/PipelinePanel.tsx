@@ -1,7 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { callApi } from "./api-client";
+import { JobProgress } from "./JobProgress";
+import { useJobEvents } from "./useJobEvents";
 
 export interface StageJob {
   id: string;
@@ -26,13 +28,40 @@ const badge: Record<string, string> = {
   succeeded: "bg-green-100 text-green-800",
   failed: "bg-red-100 text-red-800",
   cancelled: "bg-amber-100 text-amber-800",
+  done: "bg-green-100 text-green-800",
 };
 
-/** The pipeline stages with each one's latest job. Stages fill in as later issues land. */
-export function PipelinePanel({ experiment, jobs }: { experiment: string; jobs: StageJob[] }) {
+const ACTIVE = new Set(["queued", "running"]);
+
+/** The pipeline stepper with each stage's state, live over the experiment's event stream. */
+export function PipelinePanel({
+  experiment,
+  jobs,
+  fileCount,
+  modelCount,
+}: {
+  experiment: string;
+  jobs: StageJob[];
+  fileCount: number;
+  modelCount: number;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const { jobs: live } = useJobEvents(`/api/experiments/${experiment}/events`);
+  const statusOf = (j: StageJob) => live[j.id]?.status ?? j.status;
   const latest = (kind: string) => jobs.find((j) => j.kind === kind);
+
+  // a job that reached a final state live: re-read the page data (files, models, next stage)
+  const seenFinal = useRef(new Set<string>());
+  useEffect(() => {
+    for (const j of jobs) {
+      const s = live[j.id]?.status;
+      if (s && !ACTIVE.has(s) && ACTIVE.has(j.status) && !seenFinal.current.has(j.id)) {
+        seenFinal.current.add(j.id);
+        router.refresh();
+      }
+    }
+  }, [live, jobs, router]);
 
   async function start(action: string) {
     setError(null);
@@ -44,27 +73,38 @@ export function PipelinePanel({ experiment, jobs }: { experiment: string; jobs: 
     }
   }
 
+  const stageState = (key: string): string | undefined => {
+    if (key === "upload") return fileCount > 0 ? "done" : undefined;
+    if (key === "model") return modelCount > 0 ? "done" : undefined;
+    const j = latest(key);
+    return j ? statusOf(j) : undefined;
+  };
+  const focus = jobs.find((j) => ACTIVE.has(statusOf(j))) ?? jobs[0];
+
   return (
-    <section className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Pipeline">
-      <h2 className="mb-3 font-medium">Pipeline</h2>
+    <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Pipeline">
+      <h2 className="font-medium">Pipeline</h2>
       <ol className="grid gap-2 sm:grid-cols-6">
         {STAGES.map((s, i) => {
+          const state = stageState(s.key);
           const job = latest(s.key);
           return (
-            <li key={s.key} className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-stage={s.key}>
+            <li key={s.key} className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-stage={s.key} data-state={state ?? "idle"}>
               <div className="font-medium">
                 {i + 1}. {s.label}
               </div>
-              {job ? (
-                <span className={`mt-1 inline-block rounded px-1.5 text-xs ${badge[job.status] ?? ""}`}>{job.status}</span>
+              {state ? (
+                <span className={`mt-1 inline-block rounded px-1.5 text-xs ${badge[state] ?? ""}`}>{state}</span>
               ) : (
                 <span className="mt-1 block text-xs text-zinc-500">not started</span>
               )}
-              {job?.error && <p className="mt-1 text-xs text-red-600">{job.error}</p>}
+              {job && statusOf(job) === "failed" && (
+                <p className="mt-1 text-xs text-red-600">{live[job.id]?.error ?? job.error}</p>
+              )}
               {s.action && (
                 <button
                   onClick={() => start(s.action!)}
-                  disabled={job?.status === "queued" || job?.status === "running"}
+                  disabled={state === "queued" || state === "running"}
                   className="mt-2 block rounded border border-zinc-300 px-2 py-0.5 text-xs hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800"
                 >
                   Run {s.label.toLowerCase()}
@@ -74,8 +114,16 @@ export function PipelinePanel({ experiment, jobs }: { experiment: string; jobs: 
           );
         })}
       </ol>
+      {focus && (
+        <div>
+          <h3 className="mb-1 text-sm font-medium">
+            {focus.kind} job <a className="text-xs text-indigo-600 underline" href={`/jobs/${focus.id}`}>details</a>
+          </h3>
+          <JobProgress jobId={focus.id} live={live[focus.id]} initialStatus={focus.status} />
+        </div>
+      )}
       {error && (
-        <p role="alert" className="mt-3 text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-600">
           {error}
         </p>
       )}

@@ -1,4 +1,5 @@
 import { AutoRefresh } from "@/components/AutoRefresh";
+import { SelftestButton } from "@/components/SelftestButton";
 import { health } from "@/lib/health";
 import { formatAgo, formatBytes } from "@/lib/format";
 import type { Capabilities } from "@/lib/workers";
@@ -16,6 +17,7 @@ export default async function SystemPage() {
     <div className="space-y-6">
       <AutoRefresh seconds={5} />
       <h1 className="text-2xl font-semibold">System</h1>
+      <SelftestButton />
       <section className="grid gap-3 sm:grid-cols-3" aria-label="Services">
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
           <div className="text-sm text-zinc-500">Database</div>

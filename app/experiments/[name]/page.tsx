@@ -1,5 +1,4 @@
 import { notFound } from "next/navigation";
-import { AutoRefresh } from "@/components/AutoRefresh";
 import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
 import { PipelinePanel } from "@/components/PipelinePanel";
 import { ApiError } from "@/lib/errors";
@@ -19,7 +18,6 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
     throw err;
   }
   const totalSeconds = experiment.files.reduce((s, f) => s + (f.durationSec ?? 0), 0);
-  const active = experiment.jobs.some((j) => j.status === "queued" || j.status === "running");
   const jobs = experiment.jobs.map((j) => ({
     id: j.id,
     kind: j.kind,
@@ -29,7 +27,6 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
   }));
   return (
     <div className="space-y-6">
-      {active && <AutoRefresh seconds={2} />}
       <div>
         <h1 className="text-2xl font-semibold">{experiment.name}</h1>
         <p className="text-sm text-zinc-500">
@@ -45,7 +42,12 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
           version: experiment.version as ExperimentSettings["version"],
         }}
       />
-      <PipelinePanel experiment={experiment.name} jobs={jobs} />
+      <PipelinePanel
+        experiment={experiment.name}
+        jobs={jobs}
+        fileCount={experiment.files.length}
+        modelCount={experiment.models.length}
+      />
     </div>
   );
 }

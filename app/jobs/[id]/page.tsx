@@ -1,0 +1,36 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { LiveJobView } from "@/components/LiveJobView";
+import { ApiError } from "@/lib/errors";
+import { getJob } from "@/lib/jobs";
+
+export const dynamic = "force-dynamic";
+
+export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  let job;
+  try {
+    job = await getJob(id);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) notFound();
+    throw err;
+  }
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold">
+          {job.kind} job <span className="text-base font-normal text-zinc-500">{job.id}</span>
+        </h1>
+        <p className="text-sm text-zinc-500">
+          {job.experiment ? (
+            <>
+              experiment <Link className="underline" href={`/experiments/${job.experiment}`}>{job.experiment}</Link> ·{" "}
+            </>
+          ) : null}
+          attempt {job.attempts} · created {job.createdAt.toISOString()}
+        </p>
+      </div>
+      <LiveJobView jobId={job.id} initialStatus={job.status} />
+    </div>
+  );
+}
