@@ -30,6 +30,18 @@ export interface Config {
   heartbeatSeconds: number;
   /** a worker whose last heartbeat is older than this is shown as gone */
   workerStaleSeconds: number;
+  /** largest single upload (one file or one .zip), bytes */
+  maxUploadBytes: number;
+  /** most bytes of finished uploads one experiment may hold */
+  experimentQuotaBytes: number;
+  /** an unfinished upload older than this (from its creation) is deleted */
+  uploadExpiryHours: number;
+  /** most entries a .zip may hold */
+  zipMaxEntries: number;
+  /** most bytes a .zip may unpack to */
+  zipMaxUnpackedBytes: number;
+  /** explicit ffmpeg binary; unset → `ffmpeg` on PATH, else the one @ffmpeg-installer ships */
+  ffmpegPath: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +64,26 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(name, `a whole number from ${min} to ${max}`, v);
   }
   return Number(v);
+}
+
+const SIZE_UNITS: Record<string, number> = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/** Parse a byte size: a whole number of bytes, or with a K/M/G/T suffix (binary units, `B`/`iB` optional). Pure. */
+export function parseByteSize(v: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(v.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!;
+  return Number.isFinite(n) ? Math.floor(n) : undefined;
+}
+
+function bytes(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = nonEmpty(env, name);
+  if (v === undefined) return fallback;
+  const n = parseByteSize(v);
+  if (n === undefined || n < min || n > max) {
+    throw new ConfigError(name, `a size from ${min} bytes to ${max / 1024 ** 4} TiB (bytes, or with K, M, G, T)`, v);
+  }
+  return n;
 }
 
 function databaseUrl(env: Env): string | undefined {
@@ -93,6 +125,11 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     throw new ConfigError("STUDIO_PASSWORD", "at least 8 characters long", "<hidden>");
   }
   const heartbeatSeconds = int(env, "WORKER_HEARTBEAT_SECONDS", 5, 1, 300);
+  const TiB = 1024 ** 4;
+  const maxUploadBytes = bytes(env, "MAX_UPLOAD_BYTES", 4 * 1024 ** 3, 1024, TiB);
+  const experimentQuotaBytes = bytes(env, "EXPERIMENT_QUOTA_BYTES", 50 * 1024 ** 3, 1024, 64 * TiB);
+  const ffmpegPath = nonEmpty(env, "FFMPEG_PATH");
+  if (ffmpegPath !== undefined && ffmpegPath.includes("\0")) throw new ConfigError("FFMPEG_PATH", "a path", ffmpegPath);
   return {
     databaseUrl: databaseUrl(env),
     dataRoot,
@@ -109,6 +146,13 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     embeddedPgPort: int(env, "EMBEDDED_PG_PORT", 0, 0, 65535),
     heartbeatSeconds,
     workerStaleSeconds: int(env, "WORKER_STALE_SECONDS", Math.max(15, heartbeatSeconds * 3), 2, 3600),
+    maxUploadBytes,
+    experimentQuotaBytes,
+    uploadExpiryHours: int(env, "UPLOAD_EXPIRY_HOURS", 48, 1, 24 * 365),
+    zipMaxEntries: int(env, "ZIP_MAX_ENTRIES", 5000, 1, 1_000_000),
+    zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
+    // a bare name is looked up on PATH; anything with a slash is a path
+    ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
   };
 }
 

@@ -55,4 +55,37 @@ describe("parseConfig", () => {
   it("treats empty strings as unset", () => {
     expect(parseConfig({ DATABASE_URL: " ", PORT: "" }, cwd)).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });
+
+  it("has upload limits with defaults, derived zip limit and size suffixes", () => {
+    const c = parseConfig({}, cwd);
+    expect(c.maxUploadBytes).toBe(4 * 1024 ** 3);
+    expect(c.experimentQuotaBytes).toBe(50 * 1024 ** 3);
+    expect(c.uploadExpiryHours).toBe(48);
+    expect(c.zipMaxEntries).toBe(5000);
+    expect(c.zipMaxUnpackedBytes).toBe(16 * 1024 ** 3);
+    expect(c.ffmpegPath).toBeUndefined();
+    const d = parseConfig(
+      { MAX_UPLOAD_BYTES: "500M", EXPERIMENT_QUOTA_BYTES: "2GiB", UPLOAD_EXPIRY_HOURS: "6", ZIP_MAX_ENTRIES: "10", FFMPEG_PATH: "bin/ffmpeg" },
+      cwd,
+    );
+    expect(d).toMatchObject({ maxUploadBytes: 500 * 1024 ** 2, experimentQuotaBytes: 2 * 1024 ** 3, uploadExpiryHours: 6, zipMaxEntries: 10 });
+    expect(d.zipMaxUnpackedBytes).toBe(2000 * 1024 ** 2);
+    expect(d.ffmpegPath).toBe("/srv/studio/bin/ffmpeg");
+    expect(parseConfig({ FFMPEG_PATH: "ffmpeg" }, cwd).ffmpegPath).toBe("ffmpeg");
+    expect(parseConfig({ MAX_UPLOAD_BYTES: "1048576" }, cwd).maxUploadBytes).toBe(1048576);
+    expect(parseConfig({ MAX_UPLOAD_BYTES: "1.5k" }, cwd).maxUploadBytes).toBe(1536);
+  });
+
+  it.each([
+    [{ MAX_UPLOAD_BYTES: "lots" }, /MAX_UPLOAD_BYTES must be a size from 1024 bytes/],
+    [{ MAX_UPLOAD_BYTES: "12" }, /MAX_UPLOAD_BYTES must be a size/],
+    [{ MAX_UPLOAD_BYTES: "-5M" }, /MAX_UPLOAD_BYTES must be a size/],
+    [{ EXPERIMENT_QUOTA_BYTES: "5X" }, /EXPERIMENT_QUOTA_BYTES must be a size/],
+    [{ UPLOAD_EXPIRY_HOURS: "0" }, /UPLOAD_EXPIRY_HOURS must be a whole number from 1 to 8760/],
+    [{ ZIP_MAX_ENTRIES: "1e3" }, /ZIP_MAX_ENTRIES must be a whole number/],
+    [{ ZIP_MAX_UNPACKED_BYTES: "1" }, /ZIP_MAX_UNPACKED_BYTES must be a size/],
+  ])("rejects upload setting %o with one line", (env, message) => {
+    expect(() => parseConfig(env, cwd)).toThrow(ConfigError);
+    expect(() => parseConfig(env, cwd)).toThrow(message);
+  });
 });

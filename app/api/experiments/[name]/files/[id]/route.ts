@@ -1,0 +1,13 @@
+import { route } from "@/lib/http";
+import { deleteFile } from "@/lib/uploads/files";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ name: string; id: string }> };
+
+export const DELETE = route(async (_req, { params }: Ctx) => {
+  const { name, id } = await params;
+  await deleteFile(name, id);
+  return new Response(null, { status: 204 });
+});

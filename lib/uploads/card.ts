@@ -1,0 +1,87 @@
+/** The dataset card: what an experiment's audio adds up to, and what to fix before spending GPU time. Pure. */
+import type { AudioStats } from "../audio/stats";
+import { formatDuration } from "../format";
+
+export interface CardFile {
+  id: string;
+  originalName: string;
+  durationSec: number | null;
+  sampleRate: number | null;
+  stats: Partial<AudioStats> | null;
+}
+
+export interface CardWarning {
+  code: "no_audio" | "under_1_minute" | "under_10_minutes" | "clipping" | "low_level" | "mostly_silence" | "mixed_sample_rates";
+  level: "error" | "warning";
+  message: string;
+  files?: string[];
+}
+
+export interface DatasetCard {
+  fileCount: number;
+  totalSeconds: number;
+  shortest: { name: string; seconds: number } | null;
+  longest: { name: string; seconds: number } | null;
+  sampleRates: Record<string, number>;
+  warnings: CardWarning[];
+}
+
+export const CARD_LIMITS = {
+  minSeconds: 60,
+  goodSeconds: 600,
+  /** share of clipped samples above which a file counts as clipping */
+  clippedFraction: 0.001,
+  /** a file whose peak stays below this is very quiet */
+  lowPeakDb: -30,
+  /** a file whose 50 ms windows are mostly below -50 dBFS */
+  silentFraction: 0.5,
+} as const;
+
+function listNames(files: CardFile[]): string {
+  const names = files.slice(0, 3).map((f) => f.originalName);
+  return names.join(", ") + (files.length > 3 ? ` and ${files.length - 3} more` : "");
+}
+
+export function datasetCard(files: CardFile[]): DatasetCard {
+  const timed = files.filter((f) => f.durationSec !== null);
+  const totalSeconds = timed.reduce((s, f) => s + f.durationSec!, 0);
+  const sorted = [...timed].sort((a, b) => a.durationSec! - b.durationSec!);
+  const ends = (f: CardFile | undefined) => (f ? { name: f.originalName, seconds: f.durationSec! } : null);
+  const sampleRates: Record<string, number> = {};
+  for (const f of files) if (f.sampleRate) sampleRates[f.sampleRate] = (sampleRates[f.sampleRate] ?? 0) + 1;
+
+  const warnings: CardWarning[] = [];
+  if (files.length === 0) {
+    warnings.push({ code: "no_audio", level: "error", message: "No audio yet: upload recordings of the voice (10 minutes or more is best)" });
+  } else if (totalSeconds < CARD_LIMITS.minSeconds) {
+    warnings.push({
+      code: "under_1_minute",
+      level: "error",
+      message: `Only ${formatDuration(totalSeconds)} of audio: training needs at least 1 minute, and 10 minutes or more gives good results`,
+    });
+  } else if (totalSeconds < CARD_LIMITS.goodSeconds) {
+    warnings.push({
+      code: "under_10_minutes",
+      level: "warning",
+      message: `${formatDuration(totalSeconds)} of audio: under 10 minutes the model usually sounds rough; add more if you can`,
+    });
+  }
+  const perFile: [CardWarning["code"], (f: CardFile) => boolean, (fs: CardFile[]) => string][] = [
+    ["clipping", (f) => (f.stats?.clippedFraction ?? 0) > CARD_LIMITS.clippedFraction, (fs) => `${fs.length} file(s) clip (distorted peaks at full scale): ${listNames(fs)}`],
+    ["low_level", (f) => (f.stats?.peakDb ?? 0) < CARD_LIMITS.lowPeakDb, (fs) => `${fs.length} file(s) are very quiet (peak below ${CARD_LIMITS.lowPeakDb} dBFS): ${listNames(fs)}`],
+    ["mostly_silence", (f) => (f.stats?.silentFraction ?? 0) > CARD_LIMITS.silentFraction, (fs) => `${fs.length} file(s) are mostly silence: ${listNames(fs)}`],
+  ];
+  for (const [code, bad, message] of perFile) {
+    const hit = files.filter(bad);
+    if (hit.length) warnings.push({ code, level: "warning", message: message(hit), files: hit.map((f) => f.id) });
+  }
+  const rates = Object.keys(sampleRates);
+  if (rates.length > 1) {
+    warnings.push({
+      code: "mixed_sample_rates",
+      level: "warning",
+      message: `Mixed sample rates (${rates.map((r) => `${Number(r) / 1000} kHz × ${sampleRates[r]}`).join(", ")}): all are resampled, but the lowest rate limits quality`,
+    });
+  }
+  return { fileCount: files.length, totalSeconds, shortest: ends(sorted[0]), longest: ends(sorted[sorted.length - 1]), sampleRates, warnings };
+}

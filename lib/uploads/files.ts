@@ -1,0 +1,71 @@
+/** An experiment's uploaded files: list (with the dataset card), one file for playback, delete. */
+import fs from "node:fs/promises";
+import { db, type Db } from "../db";
+import { conflict, notFound } from "../errors";
+import { checkName } from "../experiment-rules";
+import { paths } from "../paths";
+import { ACTIVE_JOB_STATUSES } from "../experiments";
+import { audioFileJson } from "./ingest";
+import { datasetCard } from "./card";
+
+const noExperiment = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
+const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function listFiles(name: string, prisma: Db = db()) {
+  const exp = await prisma.experiment.findUnique({
+    where: { name: checkName(name) },
+    include: { files: { orderBy: [{ createdAt: "asc" }, { originalName: "asc" }] } },
+  });
+  if (!exp) throw noExperiment(name);
+  const files = exp.files.map(audioFileJson);
+  const ready = exp.files.filter((f) => f.status === "ready");
+  return {
+    files,
+    card: datasetCard(
+      ready.map((f) => ({
+        id: f.id,
+        originalName: f.originalName,
+        durationSec: f.durationSec,
+        sampleRate: f.sampleRate,
+        stats: f.stats as Record<string, number> | null,
+      })),
+    ),
+  };
+}
+
+/** The stored file for playback; the path comes from lib/paths, never from the user's name. */
+export async function fileForPlayback(name: string, id: string, prisma: Db = db()) {
+  checkName(name);
+  if (!UUID.test(id)) throw noFile(id);
+  const f = await prisma.audioFile.findFirst({ where: { id, experiment: { name } } });
+  if (!f) throw noFile(id);
+  return { file: f, path: paths().uploadFile(name, f.storedName) };
+}
+
+/** Delete one file (row, then its stored copy); refused while a job of the experiment is queued or running. */
+export async function deleteFile(name: string, id: string, prisma: Db = db()): Promise<void> {
+  checkName(name);
+  if (!UUID.test(id)) throw noFile(id);
+  const storedName = await prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${name} FOR UPDATE`;
+    const expId = rows[0]?.id;
+    if (!expId) throw noExperiment(name);
+    const active = await tx.job.findFirst({
+      where: { experimentId: expId, status: { in: [...ACTIVE_JOB_STATUSES] } },
+      select: { id: true, kind: true, status: true },
+    });
+    if (active) {
+      throw conflict(
+        "experiment_busy",
+        `Cannot remove files of "${name}" while its ${active.kind} job is ${active.status}; cancel it or wait until it ends`,
+        { job: active },
+      );
+    }
+    const f = await tx.audioFile.findFirst({ where: { id, experimentId: expId }, select: { storedName: true } });
+    if (!f) throw noFile(id);
+    await tx.audioFile.delete({ where: { id } });
+    return f.storedName;
+  });
+  await fs.rm(paths().uploadFile(name, storedName), { force: true });
+}
