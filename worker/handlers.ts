@@ -1,6 +1,7 @@
 /** One handler per queue. Later issues replace each placeholder with its pipeline stage folder. */
 import type { QueueName } from "../lib/queue";
 import { PermanentJobError, type JobHandler } from "./runner";
+import { preprocess } from "./preprocess";
 import { selftest } from "./selftest";
 
 const notImplemented =
@@ -11,7 +12,7 @@ const notImplemented =
   };
 
 export const handlers: Record<QueueName, JobHandler> = {
-  preprocess: notImplemented("preprocess"),
+  preprocess,
   extract: notImplemented("extract"),
   train: notImplemented("train"),
   convert: notImplemented("convert"),

@@ -31,7 +31,7 @@ test("a name that breaks the rule is explained before sending", async ({ page })
   await expect(form.getByRole("button", { name: "Create" })).toBeDisabled();
 });
 
-test("a placeholder stage fails visibly as not implemented yet", async ({ page }) => {
+test("a stage that cannot run fails visibly with the reason", async ({ page }) => {
   await page.goto("/");
   const form = page.getByRole("form", { name: "New experiment" });
   await form.getByLabel("Name").fill("e2e-stage");
@@ -40,7 +40,7 @@ test("a placeholder stage fails visibly as not implemented yet", async ({ page }
   const stage = page.locator('[data-stage="preprocess"]');
   await stage.getByRole("button", { name: "Run preprocess" }).click();
   await expect(stage).toContainText("failed", { timeout: 20_000 });
-  await expect(stage).toContainText("not implemented yet");
+  await expect(stage).toContainText("no uploaded audio");
 });
 
 test("the System page shows the database and a live worker with its capabilities", async ({ page }) => {
