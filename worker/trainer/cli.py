@@ -60,12 +60,35 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--out", required=True)
     i.add_argument("--name", required=True)
     i.add_argument("--version", choices=["v1", "v2"], default="v2")
+    b = sub.add_parser("bench", help="seconds per training step of a real config on synthetic data")
+    b.add_argument("--sample-rate", choices=["32k", "40k", "48k"], default="40k")
+    b.add_argument("--version", choices=["v1", "v2"], default="v2")
+    b.add_argument("--batch-size", type=int, default=4)
+    b.add_argument("--seconds", type=float, default=3.7, help="clip length (preprocessing cuts 3.7 s chunks)")
+    b.add_argument("--steps", type=int, default=3)
+    b.add_argument("--warmup", type=int, default=1)
+    b.add_argument("--device", default="auto")
+    b.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto")
+    b.add_argument("--threads", type=int, default=0)
+
+    c = sub.add_parser("write-config", help="write upstream's config.json template (only if the file is absent)")
+    c.add_argument("--sample-rate", choices=["32k", "40k", "48k"], required=True)
+    c.add_argument("--version", choices=["v1", "v2"], default="v2")
+    c.add_argument("--fp32", action="store_true", help="fp16_run false (upstream's use_fp32_config)")
+    c.add_argument("--out", required=True, help="path of config.json")
+    c.add_argument("--overwrite", action="store_true")
     return ap
 
 
-def _cmd_export(args) -> int:
-    import torch
+def _cmd_write_config(args) -> int:
+    from .templates import template_name, upstream_config, write_config
 
+    written = write_config(args.out, upstream_config(args.sample_rate, args.version, not args.fp32), args.overwrite)
+    emit("done", path=os.path.abspath(args.out), written=written, template=template_name(args.sample_rate, args.version))
+    return 0
+
+
+def _cmd_export(args) -> int:
     from .checkpoints import model_state
     from .commons import load_file
     from .export import export_onnx, load_small_model, save_small_model
@@ -131,6 +154,12 @@ def main(argv=None) -> int:
             return _cmd_export(args)
         if args.command == "index":
             return _cmd_index(args)
+        if args.command == "bench":
+            from .bench import run_bench
+
+            return run_bench(args)
+        if args.command == "write-config":
+            return _cmd_write_config(args)
         raise TrainerError(f"unknown command {args.command}")
     except TrainerError as ex:
         msg = str(ex).replace("\n", " ")

@@ -217,6 +217,14 @@ def collate(batch, f0: bool = True):
     return phone, phone_lengths, spec, spec_lengths, wave, wave_lengths, sid
 
 
+def ignore_signals_in_worker(_worker_id: int) -> None:
+    """DataLoader workers leave SIGTERM/SIGINT to the main process, which stops cleanly and saves."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Collate:
     """Picklable collate for DataLoader workers."""
 

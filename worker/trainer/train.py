@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import os
 import random
 import signal
@@ -12,24 +11,18 @@ from collections import defaultdict
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from . import checkpoints as ck
-from .commons import slice_segments
-from .data import BucketBatchSampler, Collate, TrainDataset, check_items, parse_filelist
+from .data import BucketBatchSampler, Collate, TrainDataset, check_items, ignore_signals_in_worker, parse_filelist
 from .errors import TrainerError
 from .export import export_onnx, save_small_model
-from .hparams import ext, load_hparams, segment_frames, sr_name
+from .hparams import load_hparams, sr_name
 from .indexing import build_index
-from .losses import discriminator_loss, feature_loss, generator_loss, kl_loss
-from .mel import mel_spectrogram, spec_to_mel
-from .models import MultiPeriodDiscriminator, Synthesizer, count_params
+from .models import count_params
+from .step import StepRunner, build_models, build_optimizers, resolve_precision
 from .protocol import emit
 
 log = logging.getLogger("trainer")
-
-WEIGHT_DECAY = 0.01  # torch's AdamW default, which upstream relies on
-
 
 class StopRequest:
     def __init__(self):
@@ -44,6 +37,13 @@ class StopRequest:
     @property
     def requested(self) -> bool:
         return self.signal is not None
+
+
+def set_threads(threads: int, device: torch.device) -> None:
+    """--threads N sets torch's CPU threads; 0 keeps torch's own choice (measured: forcing every core of a
+    busy 2-core machine made steps slower, so we do not override it)."""
+    if threads:
+        torch.set_num_threads(threads)
 
 
 def pick_device(arg: str) -> torch.device:
@@ -64,14 +64,6 @@ def _is_oom(e: BaseException) -> bool:
     if oom_cls is not None and isinstance(e, oom_cls):
         return True
     return isinstance(e, RuntimeError) and "out of memory" in str(e).lower()
-
-
-def _grad_norm(params) -> float:
-    total = 0.0
-    for p in params:
-        if p.grad is not None:
-            total += float(p.grad.detach().float().norm(2)) ** 2
-    return math.sqrt(total)
 
 
 def _warn(msg: str) -> None:
@@ -107,8 +99,7 @@ def _train(args, stop: StopRequest, t_start: float) -> int:
         raise TrainerError("--batch-size must be at least 1")
     save_every = max(1, int(args.save_every))
     device = pick_device(args.device)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    set_threads(args.threads, device)
 
     fh = None
     try:
@@ -149,18 +140,14 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
     loader = torch.utils.data.DataLoader(
         dataset, batch_sampler=sampler, collate_fn=Collate(f0), num_workers=workers,
         pin_memory=device.type == "cuda", persistent_workers=workers > 0,
+        worker_init_fn=ignore_signals_in_worker if workers > 0 else None,
     )
     steps_per_epoch = len(sampler)
 
     # ---------------------------------------------------------------- models
-    net_g = Synthesizer.from_hparams(hp, version=version, f0=f0).to(device)
-    e = ext(hp)
-    net_d = MultiPeriodDiscriminator(version, periods=e.get("disc_periods"), channel_div=int(e.get("disc_channel_div", 1))).to(device)
+    net_g, net_d = build_models(hp, version, f0, device)
+    optim_g, optim_d = build_optimizers(hp, net_g, net_d)
     lr0 = float(t_hp["learning_rate"])
-    betas = tuple(t_hp["betas"])
-    eps = float(t_hp["eps"])
-    optim_g = torch.optim.AdamW(net_g.parameters(), lr0, betas=betas, eps=eps, weight_decay=WEIGHT_DECAY)
-    optim_d = torch.optim.AdamW(net_d.parameters(), lr0, betas=betas, eps=eps, weight_decay=WEIGHT_DECAY)
 
     start_epoch, global_step, resumed_from = 1, 0, None
     pair = None if args.no_resume else ck.find_resume_pair(exp_dir, warn=_warn)
@@ -186,26 +173,8 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
             ck.load_pretrained(net_d, args.pretrained_d, "D")
             log.info("loaded pretrained D %s", args.pretrained_d)
 
-    # ---------------------------------------------------------------- precision
-    precision = args.precision
-    if precision == "auto":
-        precision = ("fp16" if t_hp.get("fp16_run", True) else "fp32") if device.type == "cuda" else "fp32"
-    if device.type != "cuda" and precision != "fp32":
-        log.warning("%s autocast is only used on CUDA; training in fp32 on %s", precision, device.type)
-        precision = "fp32"
-    amp_dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision)
-    use_amp = amp_dtype is not None
-    scaler = torch.cuda.amp.GradScaler(enabled=precision == "fp16")
-
-    def autocast(enabled=True):
-        return torch.autocast(device_type="cuda", dtype=amp_dtype or torch.float16, enabled=use_amp and enabled)
-
-    hop = d_hp["hop_length"]
-    seg_frames = segment_frames(hp)
-    seg_samples = t_hp["segment_size"]
-    mel_args = dict(sr=d_hp["sampling_rate"], n_fft=d_hp["filter_length"], n_mels=d_hp["n_mel_channels"],
-                    fmin=d_hp.get("mel_fmin", 0.0) or 0.0, fmax=d_hp.get("mel_fmax"))
-    c_mel, c_kl = float(t_hp["c_mel"]), float(t_hp["c_kl"])
+    precision = resolve_precision(args.precision, hp, device)
+    runner = StepRunner(hp, net_g, net_d, optim_g, optim_d, device, precision, f0)
     gamma = float(t_hp["lr_decay"])
 
     emit("start", device=str(device), precision=precision, params={"g": count_params(net_g), "d": count_params(net_d)},
@@ -246,55 +215,13 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
             for batch_idx, batch in enumerate(loader):
                 if stop.requested:
                     break
-                batch = [t.to(device, non_blocking=True) for t in batch]
-                if f0:
-                    phone, phone_lengths, pitch, pitchf, spec, spec_lengths, wave, _wave_lengths, sid = batch
-                else:
-                    phone, phone_lengths, spec, spec_lengths, wave, _wave_lengths, sid = batch
-                    pitch = pitchf = None
-
-                with autocast():
-                    y_hat, ids, _x_mask, z_mask, (_z, z_p, m_p, logs_p, _m_q, logs_q) = net_g(
-                        phone, phone_lengths, pitch, pitchf, spec, spec_lengths, sid)
-                with autocast(False):
-                    mel = spec_to_mel(spec.float(), **mel_args)
-                    y_mel = slice_segments(mel, ids, seg_frames)
-                    y_hat_mel = mel_spectrogram(y_hat.float().squeeze(1), hop=hop, win_length=d_hp["win_length"], **mel_args)
-                    y = slice_segments(wave, ids * hop, seg_samples)
-                with autocast():
-                    d_real, d_fake, _, _ = net_d(y, y_hat.detach())
-                with autocast(False):
-                    loss_disc = discriminator_loss(d_real, d_fake)
-                optim_d.zero_grad(set_to_none=True)
-                scaler.scale(loss_disc).backward()
-                scaler.unscale_(optim_d)
-                gn_d = _grad_norm(net_d.parameters())
-                scaler.step(optim_d)
-
-                with autocast():
-                    d_real, d_fake, fmap_r, fmap_g = net_d(y, y_hat)
-                with autocast(False):
-                    loss_mel = F.l1_loss(y_mel, y_hat_mel) * c_mel
-                    loss_kl = kl_loss(z_p, logs_q, m_p, logs_p, z_mask) * c_kl
-                    loss_fm = feature_loss(fmap_r, fmap_g)
-                    loss_gen = generator_loss(d_fake)
-                    loss_g = loss_gen + loss_fm + loss_mel + loss_kl
-                optim_g.zero_grad(set_to_none=True)
-                scaler.scale(loss_g).backward()
-                scaler.unscale_(optim_g)
-                gn_g = _grad_norm(net_g.parameters())
-                scaler.step(optim_g)
-                scaler.update()
-
+                losses = runner(batch)
                 global_step += 1
                 run_steps += 1
                 dirty = True
                 n_batches += 1
-                for k, v in (("disc", loss_disc), ("gen", loss_gen), ("fm", loss_fm), ("mel", loss_mel),
-                             ("kl", loss_kl), ("g_total", loss_g)):
-                    sums[k] += float(v.detach())
-                sums["grad_norm_g"] += gn_g
-                sums["grad_norm_d"] += gn_d
+                for k, v in losses.items():
+                    sums[k] += v
 
                 now = time.time()
                 last_in_epoch = batch_idx + 1 == steps_per_epoch
