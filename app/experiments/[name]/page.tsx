@@ -1,10 +1,14 @@
 import { notFound } from "next/navigation";
 import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
 import { PipelinePanel } from "@/components/PipelinePanel";
+import { DatasetCard } from "@/components/DatasetCard";
+import { FileList } from "@/components/FileList";
+import { UploadPanel } from "@/components/UploadPanel";
 import { ApiError } from "@/lib/errors";
 import { getExperiment } from "@/lib/experiments";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { formatDuration } from "@/lib/format";
+import { listFiles } from "@/lib/uploads/files";
 
 export const dynamic = "force-dynamic";
 
@@ -17,6 +21,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
     if (err instanceof ApiError && (err.status === 404 || err.status === 400)) notFound();
     throw err;
   }
+  const { files, card } = await listFiles(experiment.name);
   const totalSeconds = experiment.files.reduce((s, f) => s + (f.durationSec ?? 0), 0);
   const jobs = experiment.jobs.map((j) => ({
     id: j.id,
@@ -33,6 +38,9 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
           {experiment.files.length} file(s), {formatDuration(totalSeconds)} of audio · status {experiment.status}
         </p>
       </div>
+      <DatasetCard card={card} />
+      <UploadPanel experiment={experiment.name} />
+      <FileList experiment={experiment.name} files={files} />
       <ExperimentSettingsForm
         key={experiment.updatedAt.toISOString()}
         name={experiment.name}

@@ -1,0 +1,75 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { pcmWavOfSize, speechWav, tempDir } from "../helpers/audio-fixtures";
+
+const dir = tempDir("vs-e2e-audio-");
+test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function newExperiment(page: import("@playwright/test").Page, name: string) {
+  const res = await page.request.post("/api/experiments", { data: { name } });
+  expect(res.status()).toBe(201);
+  await page.goto(`/experiments/${name}`);
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+}
+
+test("drop two files: progress reaches 100%, both are listed with durations, the card adds them up", async ({ page }) => {
+  await newExperiment(page, "e2e-drop");
+  const files = [speechWav(dir, "one.wav", "First recording of the voice."), speechWav(dir, "two words.wav", "And a second, somewhat longer recording of the same voice.")];
+  const payload = files.map((f) => ({ name: path.basename(f), b64: fs.readFileSync(f).toString("base64") }));
+  const dt = await page.evaluateHandle((list) => {
+    const d = new DataTransfer();
+    for (const f of list) d.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: "audio/wav" }));
+    return d;
+  }, payload);
+  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: dt });
+
+  const items = page.getByTestId("upload-item");
+  await expect(items).toHaveCount(2);
+  for (const i of [0, 1]) {
+    await expect(items.nth(i)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+    await expect(items.nth(i).getByTestId("upload-percent")).toHaveText("100%");
+  }
+  await expect(page.getByTestId("upload-total")).toContainText("(100%)");
+
+  const rows = page.getByTestId("file-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: "one.wav" }).getByTestId("file-duration")).toHaveText(/^\d+s$/);
+  await expect(rows.filter({ hasText: "two words.wav" }).getByTestId("file-duration")).toHaveText(/^\d+s$/);
+  await expect(rows.first()).toContainText("22.05 kHz");
+  await expect(page.getByTestId("card-count")).toHaveText("2");
+  await expect(page.locator('[data-warning="under_1_minute"]')).toBeVisible();
+
+  // remove one
+  page.once("dialog", (d) => void d.accept());
+  await page.getByRole("button", { name: "Remove one.wav" }).click();
+  await expect(rows).toHaveCount(1);
+});
+
+test("reload the page mid-upload, choose the file again, and it resumes from the server's offset", async ({ page }) => {
+  await newExperiment(page, "e2e-resume");
+  const big = pcmWavOfSize(path.join(dir, "long take.wav"), 24 * 1024 * 1024 + 44, 5);
+  // slow every data request down so that the reload lands between chunks (8 MiB each)
+  let patches = 0;
+  await page.route("**/api/uploads/**", async (route) => {
+    if (route.request().method() === "PATCH") {
+      patches++;
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+    await route.continue().catch(() => {});
+  });
+  const firstChunk = page.waitForResponse((r) => r.request().method() === "PATCH" && r.status() === 204, { timeout: 30_000 });
+  await page.getByLabel("Choose files").setInputFiles(big);
+  await firstChunk;
+  expect(patches).toBeGreaterThanOrEqual(1);
+
+  await page.reload();
+  await expect(page.getByTestId("interrupted")).toContainText("long take.wav");
+  await page.unroute("**/api/uploads/**");
+  await page.getByLabel("Choose files").setInputFiles(big);
+  const item = page.getByTestId("upload-item");
+  await expect(item.getByTestId("resumed")).toContainText(/resumed at [1-9]\d*%/, { timeout: 20_000 });
+  await expect(item).toHaveAttribute("data-status", "done", { timeout: 30_000 });
+  await expect(page.getByTestId("file-row").filter({ hasText: "long take.wav" }).getByTestId("file-duration")).toHaveText("4m 45s");
+  await expect(page.getByTestId("interrupted")).toHaveCount(0);
+});
