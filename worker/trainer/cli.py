@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pretrained-g", default="", help="pretrained generator (used only when not resuming)")
     t.add_argument("--pretrained-d", default="", help="pretrained discriminator (used only when not resuming)")
     t.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
+    t.add_argument("--gpus", default="", help="GPU ids (0,1 or 0-1); more than one → one DDP process per GPU")
+    t.add_argument("--cpu-processes", type=int, default=0, help="DDP over N CPU processes (gloo); for testing")
     t.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto",
                    help="auto = config's fp16_run on CUDA, fp32 on CPU")
     t.add_argument("--out", help="where the small model, ONNX and index go (default: <exp-dir>)")

@@ -8,6 +8,13 @@ import sys
 import threading
 
 _lock = threading.Lock()
+_enabled = True
+
+
+def set_emit_enabled(flag: bool) -> None:
+    """DDP: only rank 0 speaks the protocol (errors are always printed)."""
+    global _enabled
+    _enabled = flag
 
 
 def _clean(v):
@@ -20,7 +27,9 @@ def _clean(v):
     return v
 
 
-def emit(type_: str, **fields) -> None:
+def emit(type_: str, force: bool = False, **fields) -> None:
+    if not (_enabled or force):
+        return
     obj = {"type": type_}
     obj.update(fields)
     line = json.dumps(_clean(obj), ensure_ascii=False, separators=(",", ":"))

@@ -7,7 +7,11 @@ import os
 import random
 import signal
 import time
+import re
+import socket
 from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, List
 
 import numpy as np
 import torch
@@ -20,7 +24,7 @@ from .hparams import load_hparams, sr_name
 from .indexing import build_index
 from .models import count_params
 from .step import StepRunner, build_models, build_optimizers, resolve_precision
-from .protocol import emit
+from .protocol import emit, set_emit_enabled
 
 log = logging.getLogger("trainer")
 
@@ -70,19 +74,40 @@ def _warn(msg: str) -> None:
     emit("warning", message=msg)
 
 
-def run_train(args) -> int:
-    t_start = time.time()
-    stop = StopRequest()
-    old_term = signal.signal(signal.SIGTERM, stop)
-    old_int = signal.signal(signal.SIGINT, stop)
+@dataclass
+class Job:
+    """Everything validated in the parent process (picklable, so DDP ranks get the same view)."""
+
+    args: Any
+    hp: dict
+    exp_dir: str
+    out_dir: str
+    name: str
+    version: str
+    f0: bool
+    save_every: int
+    items: list
+    device: str  # "cpu", "cuda:N"
+    world_size: int = 1
+    port: int = 0
+    t_start: float = field(default_factory=time.time)
+
+
+def _parse_gpus(spec: str) -> List[int]:
     try:
-        return _train(args, stop, t_start)
-    finally:
-        signal.signal(signal.SIGTERM, old_term)
-        signal.signal(signal.SIGINT, old_int)
+        return [int(x) for x in re.split(r"[-,\s]+", spec.strip()) if x != ""]
+    except ValueError:
+        raise TrainerError(f"--gpus {spec!r}: expected GPU ids like 0,1 or 0-1") from None
 
 
-def _train(args, stop: StopRequest, t_start: float) -> int:
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(args) -> Job:
+    """Validate arguments, config and data up front so failures are one line before any model is built."""
     exp_dir = os.path.abspath(args.exp_dir)
     if not os.path.isdir(exp_dir):
         raise TrainerError(f"experiment directory not found: {exp_dir}")
@@ -91,44 +116,156 @@ def _train(args, stop: StopRequest, t_start: float) -> int:
     f0 = bool(args.f0)
     if args.sample_rate and args.sample_rate != sr_name(hp):
         raise TrainerError(f"--sample-rate {args.sample_rate} does not match the config ({sr_name(hp)})")
-    name = args.name or os.path.basename(exp_dir.rstrip("/"))
-    out_dir = os.path.abspath(args.out or exp_dir)
     if args.epochs < 1:
         raise TrainerError("--epochs must be at least 1")
     if args.batch_size < 1:
         raise TrainerError("--batch-size must be at least 1")
-    save_every = max(1, int(args.save_every))
-    device = pick_device(args.device)
-    set_threads(args.threads, device)
+    world, port = 1, 0
+    gpus = _parse_gpus(args.gpus) if getattr(args, "gpus", None) else []
+    cpu_procs = int(getattr(args, "cpu_processes", 0) or 0)
+    if gpus and cpu_procs:
+        raise TrainerError("--gpus and --cpu-processes exclude each other")
+    if len(gpus) > 1:
+        # one process per GPU, as upstream; ranks see only these GPUs
+        os.environ["CUDA_VISIBLE_DEVICES"] = ",".join(str(g) for g in gpus)
+        if not torch.cuda.is_available() or torch.cuda.device_count() < len(gpus):
+            raise TrainerError(f"--gpus {args.gpus}: only {torch.cuda.device_count()} CUDA devices are visible")
+        device, world = "cuda", len(gpus)
+    elif len(gpus) == 1:
+        device = str(pick_device(f"cuda:{gpus[0]}"))
+    elif cpu_procs > 1:
+        device, world = "cpu", cpu_procs
+    else:
+        device = str(pick_device(args.device))
+    if world > 1:
+        port = _free_port()
+    items = parse_filelist(os.path.join(exp_dir, "filelist.txt"), f0)
+    check_items(items, hp["data"]["sampling_rate"], 768 if version == "v2" else 256, hp["model"]["spk_embed_dim"])
+    return Job(args=args, hp=hp, exp_dir=exp_dir, out_dir=os.path.abspath(args.out or exp_dir),
+               name=args.name or os.path.basename(exp_dir.rstrip("/")), version=version, f0=f0,
+               save_every=max(1, int(args.save_every)), items=items, device=device, world_size=world, port=port)
 
+
+def run_train(args) -> int:
+    job = prepare(args)
+    if job.world_size > 1:
+        return _run_ddp(job)
+    stop = StopRequest()
+    old_term = signal.signal(signal.SIGTERM, stop)
+    old_int = signal.signal(signal.SIGINT, stop)
+    try:
+        return _run_rank(job, 0, stop)
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
+
+
+def _run_ddp(job: Job) -> int:
+    """One process per rank (spawn); signals to this process are forwarded to every rank."""
+    import torch.multiprocessing as mp
+
+    ctx = mp.start_processes(_ddp_entry, args=(job,), nprocs=job.world_size, join=False, start_method="spawn")
+
+    def forward(signum, frame):
+        for p in ctx.processes:
+            if p.is_alive():
+                try:
+                    os.kill(p.pid, signum)
+                except OSError:
+                    pass
+
+    old_term = signal.signal(signal.SIGTERM, forward)
+    old_int = signal.signal(signal.SIGINT, forward)
+    try:
+        while not ctx.join(timeout=0.5):
+            pass
+        return 0
+    except Exception as ex:  # noqa: BLE001 - a rank failed; it has printed its own error line
+        log.error("a training process failed: %s", str(ex).strip().splitlines()[0] if str(ex).strip() else ex)
+        for p in ctx.processes:
+            if p.is_alive():
+                p.terminate()
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
+        signal.signal(signal.SIGINT, old_int)
+
+
+def _ddp_entry(rank: int, job: Job) -> None:
+    import sys
+    import traceback
+
+    import torch.distributed as dist
+
+    stop = StopRequest()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    logging.basicConfig(level=logging.INFO if rank == 0 else logging.WARNING, stream=sys.stderr,
+                        format=f"%(levelname)s:%(name)s[rank{rank}]:%(message)s")
+    set_emit_enabled(rank == 0)
+    backend = "nccl" if job.device.startswith("cuda") else "gloo"
+    dist.init_process_group(backend, init_method=f"tcp://127.0.0.1:{job.port}", world_size=job.world_size, rank=rank)
+    rc = 1
+    try:
+        rc = _run_rank(job, rank, stop)
+    except TrainerError as ex:
+        msg = str(ex).replace("\n", " ")
+        emit("error", message=msg, force=True)
+        print(f"error: {msg}", file=sys.stderr)
+    except Exception as ex:  # noqa: BLE001
+        traceback.print_exc()
+        msg = f"{type(ex).__name__}: {ex}".replace("\n", " ")
+        emit("error", message=msg, force=True)
+    finally:
+        try:
+            dist.destroy_process_group()
+        except Exception:  # noqa: BLE001
+            pass
+    sys.exit(rc)
+
+
+def _run_rank(job: Job, rank: int, stop: StopRequest) -> int:
     fh = None
+    if rank == 0:
+        try:
+            fh = logging.FileHandler(os.path.join(job.exp_dir, "train.log"), encoding="utf-8")
+            fh.setFormatter(logging.Formatter("%(asctime)s\t%(name)s\t%(levelname)s\t%(message)s"))
+            logging.getLogger().addHandler(fh)
+        except OSError:
+            fh = None
     try:
-        fh = logging.FileHandler(os.path.join(exp_dir, "train.log"), encoding="utf-8")
-        fh.setFormatter(logging.Formatter("%(asctime)s\t%(name)s\t%(levelname)s\t%(message)s"))
-        logging.getLogger().addHandler(fh)
-    except OSError:
-        fh = None
-    try:
-        return _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, save_every, device)
+        return _train_body(job, rank, stop)
     finally:
         if fh is not None:
             logging.getLogger().removeHandler(fh)
             fh.close()
 
 
-def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, save_every, device) -> int:
+def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
+    args, hp, exp_dir, out_dir, name = job.args, job.hp, job.exp_dir, job.out_dir, job.name
+    version, f0, save_every, items, world = job.version, job.f0, job.save_every, job.items, job.world_size
+    t_start = job.t_start
+    if job.device == "cuda" and world > 1:
+        device = torch.device(f"cuda:{rank}")
+    else:
+        device = torch.device(job.device)
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    set_threads(args.threads, device)
+    distributed = world > 1
+    if distributed:
+        import torch.distributed as dist
+        from torch.nn.parallel import DistributedDataParallel as DDP
 
-    d_hp, t_hp, m_hp = hp["data"], hp["train"], hp["model"]
+    d_hp, t_hp = hp["data"], hp["train"]
     seed = int(t_hp.get("seed", 1234))
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
 
     # ---------------------------------------------------------------- data
-    items = parse_filelist(os.path.join(exp_dir, "filelist.txt"), f0)
-    check_items(items, d_hp["sampling_rate"], 768 if version == "v2" else 256, m_hp["spk_embed_dim"])
     dataset = TrainDataset(items, hp, f0)
-    sampler = BucketBatchSampler(dataset.lengths, args.batch_size)
+    sampler = BucketBatchSampler(dataset.lengths, args.batch_size, num_replicas=world, rank=rank)
     if len(sampler) == 0:
         raise TrainerError(
             f"no usable clips: all {len(items)} clips in filelist.txt are outside the 0.76–6.8 s length range "
@@ -136,7 +273,7 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
         )
     if sampler.dropped:
         log.warning("%d of %d clips are outside the bucket length range and are skipped", sampler.dropped, len(items))
-    workers = args.workers if args.workers is not None else (min(4, max(1, (os.cpu_count() or 2) // 2)) if device.type == "cuda" else 0)
+    workers = args.workers if args.workers is not None else (min(4, max(1, (os.cpu_count() or 2) // (2 * world))) if device.type == "cuda" else 0)
     loader = torch.utils.data.DataLoader(
         dataset, batch_sampler=sampler, collate_fn=Collate(f0), num_workers=workers,
         pin_memory=device.type == "cuda", persistent_workers=workers > 0,
@@ -165,6 +302,7 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
         global_step = int(g_ck.get("global_step", done_epochs * steps_per_epoch))
         resumed_from = g_path
         log.info("resumed from %s (epoch %d done, step %d)", g_path, done_epochs, global_step)
+        del g_ck, d_ck, pair
     else:
         if args.pretrained_g:
             ck.load_pretrained(net_g, args.pretrained_g, "G")
@@ -173,16 +311,33 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
             ck.load_pretrained(net_d, args.pretrained_d, "D")
             log.info("loaded pretrained D %s", args.pretrained_d)
 
+    raw_g, raw_d = net_g, net_d
+    if distributed:
+        ids = [device.index] if device.type == "cuda" else None
+        net_g = DDP(net_g, device_ids=ids)
+        net_d = DDP(net_d, device_ids=ids)
+        sync_device = device if device.type == "cuda" else torch.device("cpu")
+
+    def should_stop() -> bool:
+        if not distributed:
+            return stop.requested
+        flag = torch.tensor([1 if stop.requested else 0], device=sync_device)
+        dist.all_reduce(flag, op=dist.ReduceOp.MAX)  # every rank stops at the same step
+        return bool(flag.item())
+
     precision = resolve_precision(args.precision, hp, device)
     runner = StepRunner(hp, net_g, net_d, optim_g, optim_d, device, precision, f0)
     gamma = float(t_hp["lr_decay"])
 
-    emit("start", device=str(device), precision=precision, params={"g": count_params(net_g), "d": count_params(net_d)},
+    emit("start", device=str(device), precision=precision, params={"g": count_params(raw_g), "d": count_params(raw_d)},
+         world_size=world,
          epochs=args.epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch,
          total_steps=args.epochs * steps_per_epoch, step=global_step, items=len(items), batch_size=args.batch_size,
          resumed_from=resumed_from, torch=torch.__version__)
 
     def save(epoch_done: int, reason: str):
+        if rank != 0:
+            return
         step_name = ck.LATEST_ONLY_STEP if args.latest_only else global_step
         g_path = os.path.join(exp_dir, f"G_{step_name}.pth")
         d_path = os.path.join(exp_dir, f"D_{step_name}.pth")
@@ -201,8 +356,10 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
     completed_epoch = start_epoch - 1  # last fully trained epoch
     dirty = False  # steps taken since the last checkpoint
     try:
+        stopping = False
         for epoch in range(start_epoch, args.epochs + 1):
-            if stop.requested:
+            if should_stop():
+                stopping = True
                 break
             lr = lr0 * gamma ** (epoch - 1)  # ExponentialLR stepped once per epoch
             for opt in (optim_g, optim_d):
@@ -213,7 +370,8 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
             n_batches = 0
             t_epoch = time.time()
             for batch_idx, batch in enumerate(loader):
-                if stop.requested:
+                if should_stop():
+                    stopping = True
                     break
                 losses = runner(batch)
                 global_step += 1
@@ -231,7 +389,7 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
                          total_steps=args.epochs * steps_per_epoch, epoch_step=batch_idx + 1,
                          epoch_steps=steps_per_epoch, steps_per_s=run_steps / max(1e-9, now - t_loop))
 
-            if stop.requested:
+            if stopping:
                 break
             completed_epoch = epoch
             means = {k: v / max(1, n_batches) for k, v in sums.items()}
@@ -242,7 +400,7 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
             if epoch % save_every == 0 or epoch == args.epochs:
                 save(epoch, "schedule" if epoch % save_every == 0 else "final")
                 dirty = False
-        if stop.requested and dirty:
+        if stopping and dirty:
             # a partial epoch records only the completed epochs, so a resume redoes the interrupted one
             save(completed_epoch, "signal")
     except Exception as ex:
@@ -252,8 +410,12 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
             ) from ex
         raise
 
-    if stop.requested:
-        emit("stopped", signal=stop.signal, step=global_step, seconds=time.time() - t_start)
+    if stopping:
+        emit("stopped", signal=stop.signal or "SIGTERM", step=global_step, seconds=time.time() - t_start)
+        return 0
+    if distributed:
+        dist.barrier()
+    if rank != 0:
         return 0
 
     # ---------------------------------------------------------------- outputs
@@ -261,14 +423,14 @@ def _train_body(args, stop, t_start, hp, exp_dir, out_dir, name, version, f0, sa
     artifacts = {}
     final_epoch = max(args.epochs, start_epoch - 1)
     small_path = os.path.join(out_dir, f"{name}.pth")
-    save_small_model(small_path, ck.model_state(net_g), net_g.config_list, epoch=final_epoch,
+    save_small_model(small_path, ck.model_state(raw_g), raw_g.config_list, epoch=final_epoch,
                      sr=d_hp["sampling_rate"], f0=f0, version=version)
     artifacts["small_model"] = small_path
     emit("artifact", kind="small_model", path=small_path)
     if not args.skip_onnx and not stop.requested:
         onnx_path = os.path.join(out_dir, f"{name}.onnx")
         try:
-            opset = export_onnx(net_g, onnx_path)
+            opset = export_onnx(raw_g, onnx_path)
         except Exception as ex:  # noqa: BLE001
             raise TrainerError(f"ONNX export failed: {type(ex).__name__}: {ex}") from ex
         artifacts["onnx"] = onnx_path

@@ -215,3 +215,20 @@ def test_error_no_cuda(tmp_path, capsys):
         pytest.skip("this machine has CUDA")
     exp = make_experiment(str(tmp_path))
     assert "CUDA is not available" in _error(capsys, exp, "--device", "cuda")
+
+
+def test_ddp_two_cpu_processes(tmp_path):
+    """DDP path (gloo on CPU; the same code uses NCCL with --gpus 0,1): rank 0 speaks and saves."""
+    exp = make_experiment(str(tmp_path))
+    cmd = [sys.executable, "-m", "trainer", *train_args(exp, 2), "--cpu-processes", "2"]
+    r = subprocess.run(cmd, cwd=WORKER_DIR, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    ev = read_events(r.stdout)
+    assert ev[0]["type"] == "start" and ev[0]["world_size"] == 2
+    assert ev[0]["steps_per_epoch"] == 2  # 6 clips, batch 2 per rank, 2 ranks → bucket padded to 8 → 2 steps
+    assert ev[-1]["type"] == "done"
+    assert len(of(ev, "epoch")) == 2 and len(of(ev, "start")) == 1  # no duplicate lines from rank 1
+    g = torch.load(of(ev, "checkpoint")[-1]["g"], map_location="cpu")
+    assert not any(k.startswith("module.") for k in g["model"])
+    net = Synthesizer.from_hparams(tiny_config(), version="v2", f0=True)
+    net.load_state_dict(g["model"], strict=True)
