@@ -31,22 +31,29 @@ export interface JobEventRow {
   createdAt: Date;
 }
 
-/** Insert events of one job in one transaction and notify on commit. Returns the new ids. */
+/**
+ * Insert events of one job and notify, in ONE statement (one round trip, its own transaction): the
+ * advisory lock is taken before any id is drawn (the rows join the lock's row), ids follow the
+ * order given (ORDER BY ordinality), and the notification is delivered when the statement commits.
+ */
 export async function appendJobEvents(jobId: string, events: NewJobEvent[], prisma: Db = db()): Promise<bigint[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({ kind: e.kind, level: e.level ?? null, message: e.message ?? null, data: e.data ?? null }));
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK})`;
-    const ids = await tx.$queryRaw<{ id: bigint; experimentId: string | null }[]>`
+  const inserted = await prisma.$queryRaw<{ id: bigint }[]>`
+    WITH lock AS (SELECT pg_advisory_xact_lock(${EVENT_ORDER_LOCK}::bigint) AS locked),
+    ins AS (
       INSERT INTO "JobEvent" ("jobId", "kind", "level", "message", "data")
-      SELECT ${jobId}::uuid, r.kind, r.level, r.message, r.data
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(kind text, level text, message text, data jsonb)
-      RETURNING id, (SELECT j."experimentId"::text FROM "Job" j WHERE j.id = ${jobId}::uuid) AS "experimentId"`;
-    const last = ids[ids.length - 1]!;
-    // delivered to listeners only when this transaction commits, i.e. when the rows are visible
-    await tx.$executeRaw`SELECT pg_notify(${JOB_EVENTS_CHANNEL}, ${`${jobId}:${last.id}:${last.experimentId ?? ""}`})`;
-    return ids.map((r) => r.id);
-  });
+      SELECT ${jobId}::uuid, e.v->>'kind', e.v->>'level', e.v->>'message', NULLIF(e.v->'data', 'null'::jsonb)
+      FROM lock, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) WITH ORDINALITY AS e(v, ord)
+      ORDER BY e.ord
+      RETURNING id
+    ),
+    last AS (SELECT max(id) AS id FROM ins)
+    SELECT ins.id, (SELECT pg_notify(${JOB_EVENTS_CHANNEL}, ${jobId} || ':' || last.id || ':' ||
+                      coalesce((SELECT j."experimentId"::text FROM "Job" j WHERE j.id = ${jobId}::uuid), ''))
+                    FROM last) IS NULL AS notified
+    FROM ins ORDER BY ins.id`;
+  return inserted.map((r) => r.id);
 }
 
 export async function appendJobEvent(jobId: string, event: NewJobEvent, prisma: Db = db()): Promise<bigint> {

@@ -1,0 +1,76 @@
+/**
+ * GET /api/experiments/{name}/validate: is the experiment dir a complete RVC training set?
+ * Every 0_gt_wavs/X.wav needs 1_16k_wavs/X.wav, 2a_f0/X.wav.npy, 2b-f0nsf/X.wav.npy (same length) and
+ * 3_feature768/X.npy ([frames, 768]; 256 for v1). The train job runs the same check before any GPU time.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { decodeNpy } from "../worker/dsp/npy";
+import { paths, type RvcVersion } from "./paths";
+
+export interface ValidationReport {
+  ok: boolean;
+  counts: { gt: number; wav16k: number; f0: number; f0nsf: number; feature: number };
+  problems: { file: string; problem: string }[];
+}
+
+async function names(dir: string, suffix: string): Promise<Set<string>> {
+  const all = await fs.readdir(dir).catch(() => [] as string[]);
+  return new Set(all.filter((n) => n.endsWith(suffix) && !n.startsWith(".")).map((n) => n.slice(0, -suffix.length)));
+}
+
+async function npyShape(file: string): Promise<number[] | string> {
+  try {
+    return decodeNpy(await fs.readFile(file)).shape;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+export async function validateExperiment(name: string, version: RvcVersion, withPitch = true): Promise<ValidationReport> {
+  const p = paths();
+  const dirs = {
+    gt: p.experimentSubdir(name, "gtWavs"),
+    wav16k: p.experimentSubdir(name, "wavs16k"),
+    f0: p.experimentSubdir(name, "f0"),
+    f0nsf: p.experimentSubdir(name, "f0nsf"),
+    feature: p.featureDir(name, version),
+  };
+  const [gt, wav16k, f0, f0nsf, feature] = await Promise.all([
+    names(dirs.gt, ".wav"),
+    names(dirs.wav16k, ".wav"),
+    names(dirs.f0, ".wav.npy"),
+    names(dirs.f0nsf, ".wav.npy"),
+    names(dirs.feature, ".npy"),
+  ]);
+  const dim = version === "v1" ? 256 : 768;
+  const problems: ValidationReport["problems"] = [];
+  if (gt.size === 0) problems.push({ file: path.basename(dirs.gt), problem: "no training chunks: run preprocess" });
+  for (const stem of [...gt].sort()) {
+    const file = `${stem}.wav`;
+    if (!wav16k.has(stem)) problems.push({ file, problem: "missing 1_16k_wavs copy: re-run preprocess" });
+    if (!feature.has(stem)) {
+      problems.push({ file, problem: `missing ${path.basename(dirs.feature)}/${stem}.npy: run extract` });
+    } else {
+      const shape = await npyShape(path.join(dirs.feature, `${stem}.npy`));
+      if (typeof shape === "string") problems.push({ file, problem: `unreadable features: ${shape}` });
+      else if (shape.length !== 2 || shape[1] !== dim || shape[0] === 0) {
+        problems.push({ file, problem: `features have shape [${shape}], expected [frames, ${dim}]` });
+      }
+    }
+    if (!withPitch) continue;
+    if (!f0.has(stem) || !f0nsf.has(stem)) {
+      problems.push({ file, problem: "missing pitch (2a_f0 / 2b-f0nsf): run extract" });
+      continue;
+    }
+    const [a, b] = await Promise.all([npyShape(path.join(dirs.f0, `${file}.npy`)), npyShape(path.join(dirs.f0nsf, `${file}.npy`))]);
+    if (typeof a === "string" || typeof b === "string") problems.push({ file, problem: `unreadable pitch: ${typeof a === "string" ? a : b}` });
+    else if (a[0] !== b[0]) problems.push({ file, problem: `pitch lengths differ (2a_f0 ${a[0]}, 2b-f0nsf ${b[0]})` });
+  }
+  for (const stem of wav16k) if (!gt.has(stem)) problems.push({ file: `${stem}.wav`, problem: "16 kHz copy without its 0_gt_wavs file" });
+  return {
+    ok: problems.length === 0,
+    counts: { gt: gt.size, wav16k: wav16k.size, f0: f0.size, f0nsf: f0nsf.size, feature: feature.size },
+    problems,
+  };
+}
