@@ -38,9 +38,12 @@ class TinyContent(nn.Module):
         self.convs = nn.ModuleList(nn.Conv1d(i, o, k, s, bias=False) for i, o, k, s in spec)
         self.context = nn.Conv1d(8, 16, 3, padding=1)
         self.proj = nn.Linear(16, dim)
+        # variance-preserving weights, so the features follow the audio instead of fading to a constant
+        for conv in list(self.convs) + [self.context]:
+            nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
 
     def forward(self, audio):  # [1, 1, N]
-        x = audio
+        x = audio * 10.0
         for conv in self.convs:
             x = nn.functional.gelu(conv(x))
         x = nn.functional.gelu(self.context(x))  # [1, 16, T]
