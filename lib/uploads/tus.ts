@@ -70,6 +70,8 @@ export async function sweepIncoming(dir: string, maxAgeMs: number, now = Date.no
     if (!st || now - st.mtimeMs < maxAgeMs) continue;
     const id = name.replace(/(\.json|\.unpack)$/, "");
     const isData = id === name;
+    // a .json whose data file exists is judged with that data file
+    if (name.endsWith(".json") && names.includes(id)) continue;
     if (isData && names.includes(`${id}.json`)) {
       // a finished upload still here past the expiry means its processing died; unfinished ones are the store's
       const info = JSON.parse(await fs.readFile(`${p}.json`, "utf8").catch(() => "{}")) as { size?: number };
