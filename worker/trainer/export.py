@@ -107,9 +107,17 @@ def export_onnx(net: Synthesizer, path: str, frames: int = 200) -> int:
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=d)
     os.close(fd)
     try:
+        extra = {}
+        try:
+            import inspect
+
+            if "dynamo" in inspect.signature(torch.onnx.export).parameters:
+                extra["dynamo"] = False  # the TorchScript exporter, which upstream used (newer torch defaults to dynamo)
+        except (TypeError, ValueError):
+            pass
         with torch.no_grad():
             torch.onnx.export(
-                wrapper, (phone, phone_lengths, pitch, pitchf, ds, rnd), tmp,
+                wrapper, (phone, phone_lengths, pitch, pitchf, ds, rnd), tmp, **extra,
                 input_names=["phone", "phone_lengths", "pitch", "pitchf", "ds", "rnd"],
                 output_names=["audio"],
                 dynamic_axes={"phone": {1: "frames"}, "pitch": {1: "frames"}, "pitchf": {1: "frames"}, "rnd": {2: "frames"}},

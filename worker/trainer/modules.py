@@ -55,7 +55,7 @@ class RelativeSelfAttention(nn.Module):
 
     def _relative_table(self, table: torch.Tensor, length) -> torch.Tensor:
         # Embeddings for relative distances -(L-1)..(L-1); distances beyond the window get zeros.
-        # Branch-free (pads by L-1 on both sides) so that ONNX export stays correct for every length.
+        # Branch-free (pads by L-1 on both sides): no Python decisions on traced sizes in the ONNX export.
         padded = F.pad(table, (0, 0, length - 1, length - 1))
         w = self.window_size
         return padded[:, w : w + 2 * length - 1]
