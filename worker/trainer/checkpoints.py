@@ -79,6 +79,25 @@ def list_checkpoints(exp_dir: str, prefix: str) -> List[str]:
     return sorted((os.path.join(exp_dir, n) for n in names), key=_digits, reverse=True)
 
 
+def prune_checkpoints(exp_dir: str, keep: int) -> List[str]:
+    """Delete all but the newest ``keep`` G/D pairs (and unpaired leftovers older than them)."""
+    gs = {_digits(p): p for p in list_checkpoints(exp_dir, "G")}
+    ds = {_digits(p): p for p in list_checkpoints(exp_dir, "D")}
+    pairs = sorted(set(gs) & set(ds), reverse=True)
+    if len(pairs) <= keep:
+        return []
+    cutoff = pairs[keep - 1]
+    removed = []
+    for n, p in list(gs.items()) + list(ds.items()):
+        if n < cutoff:
+            try:
+                os.unlink(p)
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
 def _load_ckpt(path: str) -> dict:
     ck = load_file(path)
     if not isinstance(ck, dict) or not isinstance(ck.get("model"), dict) or "iteration" not in ck:

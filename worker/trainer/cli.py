@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int, default=4)
     t.add_argument("--save-every", type=int, default=5, help="save G_/D_ checkpoints every N epochs")
     t.add_argument("--latest-only", action="store_true", help="keep one checkpoint pair (G_2333333.pth/D_2333333.pth)")
+    t.add_argument("--keep", type=int, default=0, help="keep only the newest N checkpoint pairs (0 = all, as upstream)")
+    t.add_argument("--save-every-weights", action="store_true",
+                   help="also write a small model <name>_e<epoch>_s<step>.pth into --out at each checkpoint")
     t.add_argument("--pretrained-g", default="", help="pretrained generator (used only when not resuming)")
     t.add_argument("--pretrained-d", default="", help="pretrained discriminator (used only when not resuming)")
     t.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")

@@ -346,6 +346,16 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
         ck.save_checkpoint(g_path, net_g, optim_g, lr0, epoch_done, global_step)
         log.info("saved model and optimizer state at epoch %d to %s", epoch_done, g_path)
         emit("checkpoint", epoch=epoch_done, step=global_step, g=g_path, d=d_path, reason=reason)
+        if args.keep and not args.latest_only:
+            for old in ck.prune_checkpoints(exp_dir, args.keep):
+                log.info("removed old checkpoint %s", old)
+        if args.save_every_weights and reason != "signal":
+            # upstream's -sw 1: a small model per checkpoint, <name>_e<epoch>_s<step>.pth
+            os.makedirs(out_dir, exist_ok=True)
+            w_path = os.path.join(out_dir, f"{name}_e{epoch_done}_s{global_step}.pth")
+            save_small_model(w_path, ck.model_state(raw_g), raw_g.config_list, epoch=epoch_done,
+                             sr=d_hp["sampling_rate"], f0=f0, version=version)
+            emit("artifact", kind="weights", path=w_path, epoch=epoch_done)
 
     # ---------------------------------------------------------------- loop
     net_g.train()

@@ -232,3 +232,35 @@ def test_ddp_two_cpu_processes(tmp_path):
     assert not any(k.startswith("module.") for k in g["model"])
     net = Synthesizer.from_hparams(tiny_config(), version="v2", f0=True)
     net.load_state_dict(g["model"], strict=True)
+
+
+def test_keep_and_save_every_weights(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    rc, ev = run_cli(capsys, *train_args(exp, 3, "--keep", "2", "--save-every-weights"))
+    assert rc == 0
+    assert sorted(n for n in os.listdir(exp) if n.endswith(".pth")) == ["D_6.pth", "D_9.pth", "G_6.pth", "G_9.pth"]
+    weights = [e for e in of(ev, "artifact") if e["kind"] == "weights"]
+    assert [os.path.basename(w["path"]) for w in weights] == ["exp_e1_s3.pth", "exp_e2_s6.pth", "exp_e3_s9.pth"]
+    assert torch.load(weights[0]["path"], map_location="cpu")["info"] == "1epoch"
+
+
+def test_out_of_memory_is_one_clear_line(tmp_path, capsys, monkeypatch):
+    from trainer import step
+
+    def boom(self, batch):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(step.StepRunner, "__call__", boom)
+    exp = make_experiment(str(tmp_path))
+    msg = _error(capsys, exp, "--batch-size", "4")
+    assert "out of GPU memory at batch size" in msg and "smaller --batch-size" in msg
+
+
+def test_corrupt_spec_cache_is_rebuilt(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    with open(os.path.join(exp, "0_gt_wavs", "0_0.spec.pt"), "wb") as f:
+        f.write(b"not a tensor")
+    rc, ev = run_cli(capsys, *train_args(exp, 1))
+    assert rc == 0
+    spec = torch.load(os.path.join(exp, "0_gt_wavs", "0_0.spec.pt"))
+    assert spec.shape == (513, 200)
