@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import os
 import random
-import signal
-import time
 import re
+import signal
 import socket
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, List
@@ -23,12 +23,15 @@ from .export import export_onnx, save_small_model
 from .hparams import load_hparams, sr_name
 from .indexing import build_index
 from .models import count_params
-from .step import StepRunner, build_models, build_optimizers, resolve_precision
 from .protocol import emit, set_emit_enabled
+from .step import StepRunner, build_models, build_optimizers, resolve_precision
 
 log = logging.getLogger("trainer")
 
+
 class StopRequest:
+    """Signal handler that only records the request; the loop stops at the next step boundary."""
+
     def __init__(self):
         self.signal = None
 
@@ -57,7 +60,10 @@ def pick_device(arg: str) -> torch.device:
     if arg.startswith("cuda"):
         if not torch.cuda.is_available():
             raise TrainerError(f"--device {arg}: CUDA is not available on this machine (use --device auto or cpu)")
-        return torch.device(arg if ":" in arg else "cuda:0")
+        dev = torch.device(arg if ":" in arg else "cuda:0")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise TrainerError(f"--device {arg}: only {torch.cuda.device_count()} CUDA devices are visible")
+        return dev
     if arg == "cpu":
         return torch.device("cpu")
     raise TrainerError(f"--device {arg!r}: expected auto, cpu, cuda or cuda:N")
@@ -141,6 +147,12 @@ def prepare(args) -> Job:
         port = _free_port()
     items = parse_filelist(os.path.join(exp_dir, "filelist.txt"), f0)
     check_items(items, hp["data"]["sampling_rate"], 768 if version == "v2" else 256, hp["model"]["spk_embed_dim"])
+    hop = hp["data"]["hop_length"]
+    if len(BucketBatchSampler([os.path.getsize(it.wav) // (3 * hop) for it in items], 1)) == 0:
+        raise TrainerError(
+            f"no usable clips: all {len(items)} clips in filelist.txt are outside the 0.76–6.8 s length range "
+            "the bucketing accepts"
+        )
     return Job(args=args, hp=hp, exp_dir=exp_dir, out_dir=os.path.abspath(args.out or exp_dir),
                name=args.name or os.path.basename(exp_dir.rstrip("/")), version=version, f0=f0,
                save_every=max(1, int(args.save_every)), items=items, device=device, world_size=world, port=port)

@@ -264,3 +264,8 @@ def test_corrupt_spec_cache_is_rebuilt(tmp_path, capsys):
     assert rc == 0
     spec = torch.load(os.path.join(exp, "0_gt_wavs", "0_0.spec.pt"))
     assert spec.shape == (513, 200)
+
+
+def test_error_no_usable_clips(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=2, seconds=0.5)
+    assert "no usable clips" in _error(capsys, exp)
