@@ -31,6 +31,13 @@ class Item:
     sid: int
 
 
+def _resolve(p: str, base: str) -> str:
+    """Upstream writes absolute paths; a relative one is taken as is if it exists, else relative to the exp dir."""
+    if os.path.isabs(p) or os.path.exists(p):
+        return p
+    return os.path.join(base, p)
+
+
 def parse_filelist(path: str, f0: bool) -> List[Item]:
     if not os.path.isfile(path):
         raise TrainerError(f"filelist not found: {path}")
@@ -55,10 +62,12 @@ def parse_filelist(path: str, f0: bool) -> List[Item]:
             sid = int(parts[-1])
         except ValueError:
             raise TrainerError(f"filelist {path} line {n}: speaker id {parts[-1]!r} is not an integer") from None
+        base = os.path.dirname(os.path.abspath(path))
+        p = [_resolve(x, base) for x in parts[:-1]]
         if f0:
-            items.append(Item(parts[0], parts[1], parts[2], parts[3], sid))
+            items.append(Item(p[0], p[1], p[2], p[3], sid))
         else:
-            items.append(Item(parts[0], parts[1], None, None, sid))
+            items.append(Item(p[0], p[1], None, None, sid))
     if not items:
         raise TrainerError(f"filelist {path} is empty: run preprocessing and feature extraction first")
     return items

@@ -90,3 +90,19 @@ def test_n_ivf_rule():
     assert n_ivf_for(10) == 1
     assert n_ivf_for(200000) == 5128
     assert n_ivf_for(10000) == 256
+
+
+def test_filelist_parsing(tmp_path):
+    from trainer.data import parse_filelist
+    from trainer.errors import TrainerError
+    import pytest
+
+    fl = tmp_path / "filelist.txt"
+    fl.write_text("/a/0_gt_wavs/x.wav|/a/3_feature768/x.npy|/a/2a_f0/x.wav.npy|/a/2b-f0nsf/x.wav.npy|2\n\n"
+                  "0_gt_wavs/y.wav|3_feature768/y.npy|2a_f0/y.wav.npy|2b-f0nsf/y.wav.npy|2")  # no trailing newline
+    items = parse_filelist(str(fl), True)
+    assert [i.sid for i in items] == [2, 2]
+    assert items[0].pitchf == "/a/2b-f0nsf/x.wav.npy"
+    assert items[1].wav == str(tmp_path / "0_gt_wavs" / "y.wav")
+    with pytest.raises(TrainerError, match="expected 3"):
+        parse_filelist(str(fl), False)
