@@ -124,7 +124,7 @@ async function fetchInto(url: string, part: string, spec: AssetSpec, opts: Downl
   try {
     if (!res.body) throw new Error("empty response body");
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      if (!out.write(chunk)) await new Promise((r) => out.once("drain", r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
       got += chunk.byteLength;
       const now = Date.now();
       if (now - lastLog >= interval) {
