@@ -63,7 +63,7 @@ def coarse_pitch(f0: np.ndarray) -> np.ndarray:
 
 
 def make_experiment(root: str, n_items: int = 6, seconds: float = 2.0, sr: int = 32000, config: dict | None = None,
-                    seed: int = 0, feature_dim: int = 768) -> str:
+                    seed: int = 0, feature_dim: int = 768, f0: bool = True) -> str:
     """Creates <root>/exp in RVC's layout: 0_gt_wavs (float32), 3_feature768, 2a_f0, 2b-f0nsf, filelist, config."""
     exp = os.path.join(root, "exp")
     dirs = {k: os.path.join(exp, k) for k in ("0_gt_wavs", "1_16k_wavs", "2a_f0", "2b-f0nsf", "3_feature768")}
@@ -83,14 +83,14 @@ def make_experiment(root: str, n_items: int = 6, seconds: float = 2.0, sr: int =
         np.save(os.path.join(dirs["3_feature768"], stem + ".npy"),
                 rng.standard_normal((feat_frames, feature_dim)).astype(np.float32))
         f0_frames = n16 // 160 + 1
-        f0 = np.full(f0_frames, f0_hz, dtype=np.float64)
-        f0[:5] = 0
-        np.save(os.path.join(dirs["2a_f0"], stem + ".wav.npy"), coarse_pitch(f0))
-        np.save(os.path.join(dirs["2b-f0nsf"], stem + ".wav.npy"), f0)
-        lines.append("|".join([
-            os.path.join(dirs["0_gt_wavs"], stem + ".wav"), os.path.join(dirs["3_feature768"], stem + ".npy"),
-            os.path.join(dirs["2a_f0"], stem + ".wav.npy"), os.path.join(dirs["2b-f0nsf"], stem + ".wav.npy"), "0",
-        ]))
+        f0_track = np.full(f0_frames, f0_hz, dtype=np.float64)
+        f0_track[:5] = 0
+        np.save(os.path.join(dirs["2a_f0"], stem + ".wav.npy"), coarse_pitch(f0_track))
+        np.save(os.path.join(dirs["2b-f0nsf"], stem + ".wav.npy"), f0_track)
+        fields = [os.path.join(dirs["0_gt_wavs"], stem + ".wav"), os.path.join(dirs["3_feature768"], stem + ".npy")]
+        if f0:
+            fields += [os.path.join(dirs["2a_f0"], stem + ".wav.npy"), os.path.join(dirs["2b-f0nsf"], stem + ".wav.npy")]
+        lines.append("|".join(fields + ["0"]))
     with open(os.path.join(exp, "filelist.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     with open(os.path.join(exp, "config.json"), "w", encoding="utf-8") as f:

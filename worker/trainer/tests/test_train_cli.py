@@ -269,3 +269,14 @@ def test_corrupt_spec_cache_is_rebuilt(tmp_path, capsys):
 def test_error_no_usable_clips(tmp_path, capsys):
     exp = make_experiment(str(tmp_path), n_items=2, seconds=0.5)
     assert "no usable clips" in _error(capsys, exp)
+
+
+def test_no_pitch_model_trains_and_exports(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), f0=False)
+    args = train_args(exp, 2, "--f0", "0")
+    args.remove("--skip-onnx")
+    rc, ev = run_cli(capsys, *args)
+    assert rc == 0, ev[-1]
+    small = torch.load(of(ev, "artifact")[0]["path"], map_location="cpu")
+    assert small["f0"] == 0 and not any(k.startswith("dec.m_source") for k in small["weight"])
+    assert os.path.isfile(os.path.join(os.path.dirname(exp), "out", "exp.onnx"))
