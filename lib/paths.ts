@@ -76,6 +76,10 @@ export function createPaths(cfg: Config) {
       within(cfg.experimentsDir, exp(name), RVC_SUBDIRS[sub]),
     featureDir: (name: string, version: RvcVersion) =>
       within(cfg.experimentsDir, exp(name), featureDirName(version)),
+    /** RVC's shared "mute" training entries (our own, generated): not under experiments/, so no name clashes */
+    muteDir: () => within(cfg.dataRoot, "mute"),
+    /** user-supplied pretrained G/D files for `pretrained: {g, d}` */
+    customPretrained: (file: string) => within(cfg.dataRoot, "pretrained", assertSafeSegment(file, "file name")),
     modelDir: (name: string) => within(cfg.modelsRoot, assertSafeSegment(name, "model name")),
     modelFile: (name: string, file: string) =>
       within(cfg.modelsRoot, assertSafeSegment(name, "model name"), assertSafeSegment(file, "file name")),

@@ -1,8 +1,10 @@
 /** One handler per queue. Later issues replace each placeholder with its pipeline stage folder. */
 import type { QueueName } from "../lib/queue";
 import { PermanentJobError, type JobHandler } from "./runner";
+import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
 import { selftest } from "./selftest";
+import { train } from "./train";
 
 const notImplemented =
   (kind: QueueName): JobHandler =>
@@ -13,8 +15,8 @@ const notImplemented =
 
 export const handlers: Record<QueueName, JobHandler> = {
   preprocess,
-  extract: notImplemented("extract"),
-  train: notImplemented("train"),
+  extract,
+  train,
   convert: notImplemented("convert"),
   selftest,
 };

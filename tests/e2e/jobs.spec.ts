@@ -51,5 +51,5 @@ test("the experiment page shows a stage's job live without reloading", async ({ 
   const stage = page.locator('[data-stage="extract"]');
   await stage.getByRole("button", { name: "Run extract" }).click();
   await expect(stage).toHaveAttribute("data-state", "failed", { timeout: 20_000 });
-  await expect(page.getByTestId("job-log")).toContainText("not implemented yet");
+  await expect(page.getByTestId("job-log")).toContainText("no preprocessed audio");
 });

@@ -34,7 +34,7 @@ describe("worker process", () => {
       }, 5_000, "a second heartbeat");
 
       await createExperiment({ name: "worker-exp", sampleRate: 40000, f0Method: "rmvpe", version: "v2" });
-      const job = await enqueueExperimentJob("worker-exp", "extract", {});
+      const job = await enqueueExperimentJob("worker-exp", "convert", {});
       const done = await until(async () => {
         const j = await db().job.findUnique({ where: { id: job.id } });
         return j && j.status === "failed" ? j : null;
@@ -46,8 +46,8 @@ describe("worker process", () => {
       expect(events.map((e) => [e.kind, e.message])).toEqual([
         ["status", "queued"],
         ["status", "running"],
-        ["log", "extract is not implemented yet in this version of Voice Studio"],
-        ["status", "not implemented yet: the extract stage has not been built"],
+        ["log", "convert is not implemented yet in this version of Voice Studio"],
+        ["status", "not implemented yet: the convert stage has not been built"],
       ]);
       expect(events.at(-1)?.message).toMatch(/not implemented yet/);
 

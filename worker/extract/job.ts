@@ -1,0 +1,109 @@
+/**
+ * The `extract` job (rvc-formats §2–3): for every `1_16k_wavs/X.wav`, pitch at 100 frames/s into
+ * `2a_f0/X.wav.npy` (coarse, int64) and `2b-f0nsf/X.wav.npy` (Hz, float64), and content features into
+ * `3_feature768/X.npy` (float32 [frames, 768]; v1: 3_feature256). Finished files are skipped, every write
+ * is atomic, and a file that fails fails alone with its reason.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { config } from "../../lib/config";
+import { db } from "../../lib/db";
+import { removeStaleTemps, writeFileAtomic } from "../../lib/fs-atomic";
+import { paths } from "../../lib/paths";
+import { F0_METHODS, type F0Method } from "../../lib/experiment-rules";
+import { encodeCoarsePitch, encodeFeatures, encodePitchHz } from "../dsp/npy";
+import { f0ToCoarse, yinF0 } from "../dsp/f0";
+import { decodeWav, downmix } from "../dsp/wav";
+import { PermanentJobError, type JobHandler } from "../runner";
+import { contentFeatures, contentSession } from "./content";
+import { rmvpeF0, rmvpeSession } from "./rmvpe";
+
+async function present(p: string): Promise<boolean> {
+  return fs.access(p).then(() => true, () => false);
+}
+
+async function requireModel(file: string, variable: string): Promise<void> {
+  if (!(await present(file))) {
+    throw new PermanentJobError(`${variable}=${file} does not exist: run \`npm run assets\` or point ${variable} at the model file`);
+  }
+}
+
+export const extract: JobHandler = async ({ job, signal, report }) => {
+  if (!job.experimentId) throw new PermanentJobError("extract needs an experiment");
+  const experiment = await db().experiment.findUnique({ where: { id: job.experimentId } });
+  if (!experiment) throw new PermanentJobError("the experiment was deleted");
+  const params = (job.params ?? {}) as { f0Method?: string };
+  const method = (params.f0Method ?? experiment.f0Method) as F0Method;
+  if (!F0_METHODS.includes(method)) throw new PermanentJobError(`unknown pitch method "${method}"`);
+  const version = experiment.version as "v1" | "v2";
+  const cfg = config();
+  const p = paths();
+  const dirs = {
+    wav16k: p.experimentSubdir(experiment.name, "wavs16k"),
+    f0: p.experimentSubdir(experiment.name, "f0"),
+    f0nsf: p.experimentSubdir(experiment.name, "f0nsf"),
+    feature: p.featureDir(experiment.name, version),
+  };
+  const sources = (await fs.readdir(dirs.wav16k).catch(() => [] as string[])).filter((n) => n.endsWith(".wav") && !n.startsWith(".")).sort();
+  if (sources.length === 0) throw new PermanentJobError("no preprocessed audio (1_16k_wavs is empty): run preprocess first");
+
+  await requireModel(cfg.hubertPath, "HUBERT_PATH");
+  if (method === "rmvpe") await requireModel(cfg.rmvpePath, "RMVPE_PATH");
+  const log = (level: "info" | "warn", message: string) => report.log(level, message);
+  const content = await contentSession(cfg.hubertPath, { log });
+  const rmvpe = method === "rmvpe" ? await rmvpeSession(cfg.rmvpePath, { log }) : null;
+  report.log("info", `pitch: ${method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript, CPU)"}; content model on ${content.provider}${content.fallbackReason ? ` (${content.fallbackReason})` : ""}`);
+
+  for (const d of [dirs.f0, dirs.f0nsf, dirs.feature]) {
+    await fs.mkdir(d, { recursive: true });
+    await removeStaleTemps(d);
+  }
+  // outputs whose 16 kHz source is gone (an upload was removed and preprocess re-run)
+  const wanted = new Set(sources);
+  for (const [dir, suffix] of [[dirs.f0, ".npy"], [dirs.f0nsf, ".npy"], [dirs.feature, ".npy"]] as const) {
+    for (const n of await fs.readdir(dir)) {
+      const source = dir === dirs.feature ? n.replace(/\.npy$/, ".wav") : n.replace(/\.npy$/, "");
+      if (n.endsWith(suffix) && !wanted.has(source)) await fs.rm(path.join(dir, n), { force: true });
+    }
+  }
+
+  const failed: { file: string; error: string }[] = [];
+  let reused = 0;
+  let audioSeconds = 0;
+  for (const [i, name] of sources.entries()) {
+    if (signal.aborted) throw signal.reason;
+    const stem = name.slice(0, -".wav".length);
+    const out = {
+      f0: path.join(dirs.f0, `${name}.npy`),
+      f0nsf: path.join(dirs.f0nsf, `${name}.npy`),
+      feature: path.join(dirs.feature, `${stem}.npy`),
+    };
+    if ((await present(out.f0)) && (await present(out.f0nsf)) && (await present(out.feature))) {
+      reused++;
+    } else {
+      try {
+        const wav = decodeWav(await fs.readFile(path.join(dirs.wav16k, name)));
+        if (wav.sampleRate !== 16000) throw new Error(`is ${wav.sampleRate} Hz, not 16 kHz: re-run preprocess`);
+        const audio = downmix(wav.channels);
+        audioSeconds += audio.length / 16000;
+        const hz = rmvpe ? await rmvpeF0(rmvpe, audio, { signal }) : yinF0(audio);
+        const feats = await contentFeatures(content, audio, { version, signal });
+        await writeFileAtomic(out.feature, encodeFeatures(feats.data, feats.dim));
+        await writeFileAtomic(out.f0nsf, encodePitchHz(hz));
+        await writeFileAtomic(out.f0, encodeCoarsePitch(f0ToCoarse(hz)));
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        await Promise.all(Object.values(out).map((f) => fs.rm(f, { force: true })));
+        failed.push({ file: name, error: (err as Error).message });
+        report.log("error", `${name}: ${(err as Error).message}`);
+      }
+    }
+    report.progress(i + 1, sources.length, `extract (${method})`, "files");
+  }
+  if (failed.length === sources.length) {
+    throw new PermanentJobError(`every file failed; first: ${failed[0]!.file}: ${failed[0]!.error}`);
+  }
+  await db().experiment.update({ where: { id: experiment.id }, data: { status: "extracted" } });
+  if (failed.length) report.log("warn", `${failed.length} file(s) failed: ${failed.map((f) => f.file).join(", ")}`);
+  return { files: sources.length, reused, failed, audioSeconds: Math.round(audioSeconds * 10) / 10, f0Method: method };
+};

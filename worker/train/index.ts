@@ -1,0 +1,229 @@
+/**
+ * The `train` job: checks the experiment and the machine, writes filelist.txt and config.json, runs
+ * `python3 -m trainer train` as a child process, turns its JSON lines into progress, loss metrics and
+ * checkpoint events, stops it with SIGTERM on cancel (SIGKILL after a grace period), and registers the
+ * finished model in MODELS_ROOT/{exp}/. A retried job resumes from the newest checkpoint by itself.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import readline from "node:readline";
+import { config } from "../../lib/config";
+import { db } from "../../lib/db";
+import { ApiError } from "../../lib/errors";
+import { writeFileAtomic } from "../../lib/fs-atomic";
+import { featureDirName, paths, RVC_SUBDIRS } from "../../lib/paths";
+import { parseTrainOptions, type TrainOptions } from "../../lib/train-options";
+import { validateExperiment } from "../../lib/validate";
+import { PermanentJobError, type JobContext, type JobHandler } from "../runner";
+import { buildFilelist, stemOf } from "./filelist";
+import { ensureMuteFiles } from "./mute";
+import { checkResources, probeTorch } from "./preflight";
+import { resolvePretrained } from "./pretrained";
+import { isOutOfMemory, parseTrainerLine, type TrainerEvent } from "./protocol";
+import { registerModel } from "./register";
+
+const WORKER_DIR = path.resolve(import.meta.dirname, "..");
+/** after SIGTERM the trainer finishes its step and saves; on a CPU a full-size step can take ~20 s */
+export const STOP_GRACE_MS = 90_000;
+
+interface TrainState {
+  completedEpochs: number;
+  checkpoints: { epoch: number; step: number; reason: string; at: string }[];
+}
+
+async function readState(file: string): Promise<TrainState> {
+  try {
+    return JSON.parse(await fs.readFile(file, "utf8")) as TrainState;
+  } catch {
+    return { completedEpochs: 0, checkpoints: [] };
+  }
+}
+
+async function stemsIn(dir: string): Promise<string[]> {
+  return (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".wav") || n.endsWith(".npy"))).map(stemOf);
+}
+
+function runPython(python: string, args: string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${args.slice(0, 3).join(" ")} failed: ${err.trim().split("\n").pop()}`))));
+  });
+}
+
+export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string }): string[] {
+  const { options } = o;
+  const args = ["-m", "trainer", "train", "--exp-dir", o.expDir, "--epochs", String(o.epochs), "--batch-size", String(options.batchSize),
+    "--save-every", String(options.saveEvery), "--device", "auto", "--precision", options.precision, "--out", o.out, "--name", o.name,
+    "--version", o.version, "--f0", "1", "--sample-rate", `${o.sampleRate / 1000}k`];
+  if (options.saveLatestOnly) args.push("--latest-only");
+  if (o.pretrained) args.push("--pretrained-g", o.pretrained.g, "--pretrained-d", o.pretrained.d);
+  if (options.gpus.length) args.push("--gpus", options.gpus.join(","));
+  return args;
+}
+
+export const train: JobHandler = async (ctx: JobContext) => {
+  const { job, signal, report } = ctx;
+  let options: TrainOptions;
+  try {
+    options = parseTrainOptions((job.params ?? {}) as Record<string, unknown>);
+  } catch (err) {
+    throw new PermanentJobError(err instanceof ApiError ? err.message : String(err));
+  }
+  if (!job.experimentId) throw new PermanentJobError("train needs an experiment");
+  const experiment = await db().experiment.findUnique({ where: { id: job.experimentId } });
+  if (!experiment) throw new PermanentJobError("the experiment was deleted");
+  const version = experiment.version as "v1" | "v2";
+  const cfg = config();
+  const p = paths();
+  const expDir = p.experimentDir(experiment.name);
+
+  report.progress(0, 1, "checking");
+  const validation = await validateExperiment(experiment.name, version);
+  if (!validation.ok) {
+    const shown = validation.problems.slice(0, 5).map((x) => `${x.file}: ${x.problem}`).join("; ");
+    const more = validation.problems.length > 5 ? ` (and ${validation.problems.length - 5} more)` : "";
+    throw new PermanentJobError(`the experiment is not ready to train: ${shown}${more}`);
+  }
+  const torch = await probeTorch(cfg.python);
+  for (const note of await checkResources(torch, options, expDir)) report.log("info", `preflight: ${note}`);
+  const pretrained = resolvePretrained(options.pretrained, experiment.sampleRate, version);
+  report.log("info", pretrained ? `pretrained: ${path.basename(pretrained.g)} / ${path.basename(pretrained.d)}` : "pretrained: none (training from scratch)");
+
+  await fs.access(cfg.hubertPath).catch(() => {
+    throw new PermanentJobError(`the content model is missing: HUBERT_PATH=${cfg.hubertPath} (run \`npm run assets\`); it also makes the filelist's mute entries`);
+  });
+  const mute = await ensureMuteFiles(experiment.sampleRate, version, cfg.hubertPath, signal);
+  const dirs = {
+    gt: p.experimentSubdir(experiment.name, "gtWavs"),
+    feature: p.featureDir(experiment.name, version),
+    f0: p.experimentSubdir(experiment.name, "f0"),
+    f0nsf: p.experimentSubdir(experiment.name, "f0nsf"),
+  };
+  const filelist = buildFilelist({
+    dirs,
+    stems: { gt: await stemsIn(dirs.gt), feature: await stemsIn(dirs.feature), f0: await stemsIn(dirs.f0), f0nsf: await stemsIn(dirs.f0nsf) },
+    f0: true,
+    speakerId: 0,
+    mute,
+  });
+  await writeFileAtomic(path.join(expDir, "filelist.txt"), filelist.text);
+  report.log("info", `filelist.txt: ${filelist.stems.length} clips + 2 mute entries (${RVC_SUBDIRS.gtWavs}, ${featureDirName(version)}, ${RVC_SUBDIRS.f0}, ${RVC_SUBDIRS.f0nsf})`);
+  const configFile = path.join(expDir, "config.json");
+  if (!(await fs.access(configFile).then(() => true, () => false))) {
+    const args = ["-m", "trainer", "write-config", "--sample-rate", `${experiment.sampleRate / 1000}k`, "--version", version, "--out", configFile];
+    if (!torch.cuda) args.push("--fp32");
+    await runPython(cfg.python, args, WORKER_DIR);
+  }
+
+  const stateFile = path.join(expDir, "train-state.json");
+  const state = await readState(stateFile);
+  const epochs = options.moreEpochs ? state.completedEpochs + options.moreEpochs : options.epochs;
+  const out = path.join(expDir, "model-out");
+  await fs.rm(out, { recursive: true, force: true });
+  await fs.mkdir(out, { recursive: true });
+  report.log("info", `training to epoch ${epochs}${state.completedEpochs ? ` (checkpoints hold ${state.completedEpochs})` : ""}, batch size ${options.batchSize}`);
+
+  const result = await runTrainer(ctx, cfg.python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version }), stateFile, state, options);
+  const model = await registerModel({
+    experiment,
+    artifacts: result.artifacts,
+    epochs: result.epoch,
+    datasetSeconds: (await db().audioFile.aggregate({ where: { experimentId: experiment.id, status: "ready" }, _sum: { durationSec: true } }))._sum.durationSec ?? null,
+    trainParams: { ...options, epochs },
+  });
+  await db().experiment.update({ where: { id: experiment.id }, data: { status: "trained" } });
+  report.log("info", `model ${model.name} registered (${model.files.length} files)`);
+  return { modelId: model.id, epochs: result.epoch, steps: result.step, seconds: result.seconds };
+};
+
+async function runTrainer(ctx: JobContext, python: string, args: string[], stateFile: string, state: TrainState, options: TrainOptions) {
+  const { signal, report } = ctx;
+  const child = spawn(python, args, { cwd: WORKER_DIR, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PYTHONUNBUFFERED: "1" } });
+  let done: Extract<TrainerEvent, { type: "done" }> | undefined;
+  let errorMessage: string | undefined;
+  let stopped = false;
+  const stderrTail: string[] = [];
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    report.log("warn", "stopping the trainer: it saves a checkpoint first");
+    child.kill("SIGTERM");
+    killTimer = setTimeout(() => {
+      report.log("error", `the trainer did not stop within ${STOP_GRACE_MS / 1000} s; killing it`);
+      child.kill("SIGKILL");
+    }, STOP_GRACE_MS);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+
+  const handle = async (ev: TrainerEvent) => {
+    switch (ev.type) {
+      case "start":
+        report.log("info", `trainer started on ${ev.device} (${ev.precision}${ev.torch ? `, torch ${ev.torch}` : ""}): ${ev.items} clips, ${ev.steps_per_epoch} steps per epoch, epochs ${ev.start_epoch}–${ev.epochs}${ev.resumed_from ? `, resumed from ${path.basename(ev.resumed_from)}` : ""}`);
+        break;
+      case "progress":
+        report.progress(ev.step, ev.total_steps, `epoch ${ev.epoch}/${ev.epochs}`, "steps");
+        break;
+      case "epoch":
+        report.metric({ kind: "epoch", epoch: ev.epoch, epochs: ev.epochs, step: ev.step, lr: ev.lr, seconds: ev.seconds, ...ev.losses });
+        report.log("info", `epoch ${ev.epoch}/${ev.epochs}: mel ${fmt(ev.losses.mel)}, kl ${fmt(ev.losses.kl)}, gen ${fmt(ev.losses.gen)}, disc ${fmt(ev.losses.disc)}, fm ${fmt(ev.losses.fm)} (${ev.seconds.toFixed(1)} s)`);
+        break;
+      case "checkpoint": {
+        const entry = { epoch: ev.epoch, step: ev.step, reason: ev.reason, at: new Date().toISOString() };
+        state.completedEpochs = Math.max(state.completedEpochs, ev.epoch);
+        state.checkpoints = [...state.checkpoints.filter((c) => options.saveLatestOnly ? false : c.step !== ev.step), entry];
+        await writeFileAtomic(stateFile, JSON.stringify(state, null, 1));
+        report.metric({ kind: "checkpoint", ...entry });
+        report.log("info", `checkpoint saved at epoch ${ev.epoch} (${ev.reason})`);
+        break;
+      }
+      case "artifact":
+        report.log("info", `wrote ${ev.kind}: ${path.basename(ev.path)}`);
+        break;
+      case "warning":
+        report.log("warn", ev.message);
+        break;
+      case "done":
+        done = ev;
+        break;
+      case "stopped":
+        stopped = true;
+        break;
+      case "error":
+        errorMessage = ev.message;
+        break;
+    }
+  };
+  let chain = Promise.resolve();
+  readline.createInterface({ input: child.stdout }).on("line", (line) => {
+    const ev = parseTrainerLine(line);
+    chain = chain.then(() => (ev ? handle(ev) : report.log("info", line))).catch((e) => report.log("error", String(e)));
+  });
+  readline.createInterface({ input: child.stderr }).on("line", (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 30) stderrTail.shift();
+    if (!line.startsWith("error: ")) report.log(/warn/i.test(line) ? "warn" : "info", line);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", (e) => reject(new PermanentJobError(`could not start ${python}: ${e.message}`)));
+    child.on("close", (c) => resolve(c));
+  });
+  await chain;
+  if (killTimer) clearTimeout(killTimer);
+  signal.removeEventListener("abort", onAbort);
+  if (signal.aborted) throw signal.reason;
+  if (code !== 0 || !done) {
+    const why = errorMessage ?? stderrTail.filter(Boolean).slice(-3).join(" | ") ?? `exit ${code}`;
+    if (isOutOfMemory(why) || stderrTail.some(isOutOfMemory)) {
+      throw new PermanentJobError(`the GPU ran out of memory with batch size ${options.batchSize}: lower the batch size and continue training (checkpoints are kept)`);
+    }
+    if (stopped) throw new Error("the trainer stopped before finishing");
+    throw new PermanentJobError(`training failed: ${why || `trainer exited with code ${code}`}`);
+  }
+  return done;
+}
+
+const fmt = (v: number | null | undefined) => (v == null ? "—" : v.toFixed(3));
