@@ -172,7 +172,8 @@ export async function downloadAsset(spec: AssetSpec, opts: DownloadOptions): Pro
       log(`${spec.path}: done, ${mb(bytes)} MB, sha256 ${sha}${spec.sha256 ? " (verified)" : " (no published hash: unverified)"}`);
       return { path: spec.path, status: "downloaded", bytes, sha256: sha, verified: spec.sha256 !== null };
     } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : "";
+      lastError = (err instanceof Error ? err.message : String(err)) + cause;
       if (err instanceof HttpError && err.permanent) break;
       if (attempt < retries && !opts.signal?.aborted) {
         log(`${spec.path}: ${lastError}; retrying (${attempt + 1}/${retries})`);
