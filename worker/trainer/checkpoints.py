@@ -79,6 +79,21 @@ def list_checkpoints(exp_dir: str, prefix: str) -> List[str]:
     return sorted((os.path.join(exp_dir, n) for n in names), key=_digits, reverse=True)
 
 
+def remove_stale_temps(exp_dir: str) -> List[str]:
+    """Temp files left by a process killed mid-write (``.G_12.pth.<random>.tmp``) are never valid; delete them."""
+    removed = []
+    if not os.path.isdir(exp_dir):
+        return removed
+    for n in os.listdir(exp_dir):
+        if re.fullmatch(r"\.[GD]_\d+\.pth\..+\.tmp", n):
+            try:
+                os.unlink(os.path.join(exp_dir, n))
+                removed.append(n)
+            except OSError:
+                pass
+    return removed
+
+
 def prune_checkpoints(exp_dir: str, keep: int) -> List[str]:
     """Delete all but the newest ``keep`` G/D pairs (and unpaired leftovers older than them)."""
     gs = {_digits(p): p for p in list_checkpoints(exp_dir, "G")}

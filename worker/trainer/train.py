@@ -299,6 +299,9 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     lr0 = float(t_hp["learning_rate"])
 
     start_epoch, global_step, resumed_from = 1, 0, None
+    if rank == 0:
+        for n in ck.remove_stale_temps(exp_dir):
+            log.info("removed %s left by an interrupted write", n)
     pair = None if args.no_resume else ck.find_resume_pair(exp_dir, warn=_warn)
     if pair:
         g_path, g_ck, d_path, d_ck = pair

@@ -280,3 +280,27 @@ def test_no_pitch_model_trains_and_exports(tmp_path, capsys):
     small = torch.load(of(ev, "artifact")[0]["path"], map_location="cpu")
     assert small["f0"] == 0 and not any(k.startswith("dec.m_source") for k in small["weight"])
     assert os.path.isfile(os.path.join(os.path.dirname(exp), "out", "exp.onnx"))
+
+
+def test_sigkill_then_resume(tmp_path, capsys):
+    """A hard kill never leaves a half-written checkpoint in place; the next run resumes from the last pair."""
+    exp = make_experiment(str(tmp_path))
+    cmd = [sys.executable, "-m", "trainer", *train_args(exp, 1000)]
+    proc = subprocess.Popen(cmd, cwd=WORKER_DIR, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stdout:
+            if json.loads(line)["type"] == "checkpoint":
+                break
+        time.sleep(0.3)  # likely mid-step or mid-write of the next pair
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    stale = tmp_path / "exp" / ".G_999.pth.abc123.tmp"
+    stale.write_bytes(b"partial")
+    rc, ev = run_cli(capsys, *train_args(exp, 1))
+    assert rc == 0
+    start = of(ev, "start")[0]
+    assert start["resumed_from"] is not None and start["start_epoch"] >= 2
+    assert not stale.exists()
