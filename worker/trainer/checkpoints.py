@@ -139,7 +139,10 @@ def find_resume_pair(exp_dir: str, warn=None) -> Optional[Tuple[str, dict, str, 
 
 
 def load_partial(model: nn.Module, state: Dict[str, torch.Tensor], what: str, warn=None) -> int:
-    """Key-by-key load (resume): keys missing from ``state`` or with another shape keep their current values."""
+    """Key-by-key load (resume): keys missing from ``state`` or with another shape keep their current values.
+
+    Returns the number of tensors that could not be loaded (0 = exact fit).
+    """
     own = model.state_dict()
     usable = {}
     problems = []
@@ -156,7 +159,7 @@ def load_partial(model: nn.Module, state: Dict[str, torch.Tensor], what: str, wa
         log.warning(msg)
         if warn:
             warn(msg)
-    return len(usable)
+    return len(problems)
 
 
 def load_pretrained(model: nn.Module, path: str, what: str) -> None:

@@ -305,9 +305,12 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     pair = None if args.no_resume else ck.find_resume_pair(exp_dir, warn=_warn)
     if pair:
         g_path, g_ck, d_path, d_ck = pair
-        ck.load_partial(net_g, g_ck["model"], f"resume {os.path.basename(g_path)}", warn=_warn)
-        ck.load_partial(net_d, d_ck["model"], f"resume {os.path.basename(d_path)}", warn=_warn)
-        for opt, c, what in ((optim_g, g_ck, g_path), (optim_d, d_ck, d_path)):
+        bad_g = ck.load_partial(net_g, g_ck["model"], f"resume {os.path.basename(g_path)}", warn=_warn)
+        bad_d = ck.load_partial(net_d, d_ck["model"], f"resume {os.path.basename(d_path)}", warn=_warn)
+        for opt, c, what, bad in ((optim_g, g_ck, g_path, bad_g), (optim_d, d_ck, d_path, bad_d)):
+            if bad:  # Adam moments of other shapes would crash the first step
+                _warn(f"model in {os.path.basename(what)} differs from this config; its optimizer state is not used")
+                continue
             try:
                 opt.load_state_dict(c["optimizer"])
             except Exception as ex:  # noqa: BLE001
@@ -410,9 +413,11 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                 last_in_epoch = batch_idx + 1 == steps_per_epoch
                 if run_steps == 1 or last_in_epoch or now - last_progress >= args.progress_interval:
                     last_progress = now
+                    rate = run_steps / max(1e-9, now - t_loop)
+                    remaining = (args.epochs - epoch) * steps_per_epoch + (steps_per_epoch - batch_idx - 1)
                     emit("progress", epoch=epoch, epochs=args.epochs, step=global_step,
                          total_steps=args.epochs * steps_per_epoch, epoch_step=batch_idx + 1,
-                         epoch_steps=steps_per_epoch, steps_per_s=run_steps / max(1e-9, now - t_loop))
+                         epoch_steps=steps_per_epoch, steps_per_s=rate, eta_s=remaining / rate if rate > 0 else None)
 
             if stopping:
                 break

@@ -304,3 +304,16 @@ def test_sigkill_then_resume(tmp_path, capsys):
     start = of(ev, "start")[0]
     assert start["resumed_from"] is not None and start["start_epoch"] >= 2
     assert not stale.exists()
+
+
+def test_resume_from_checkpoint_of_another_config_keeps_going(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    run_cli(capsys, *train_args(exp, 1))
+    hp = tiny_config()
+    hp["model"]["filter_channels"] = 24  # enc_p FFN shapes change
+    with open(os.path.join(exp, "config.json"), "w") as f:
+        json.dump(hp, f)
+    rc, ev = run_cli(capsys, *train_args(exp, 2))
+    assert rc == 0 and ev[-1]["type"] == "done"
+    msgs = " ".join(w["message"] for w in of(ev, "warning"))
+    assert "kept their fresh values" in msgs and "optimizer state is not used" in msgs
