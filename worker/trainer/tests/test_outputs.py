@@ -171,3 +171,17 @@ def test_onnx_matches_pytorch_numerically(tmp_path):
         np.testing.assert_allclose(got[body], want[body], atol=2e-3)
         assert np.linalg.norm(got[body] - want[body]) / np.linalg.norm(want[body]) < 1e-2
         np.testing.assert_allclose(got, want, atol=2e-2)
+
+
+def test_index_reduces_large_sets_with_kmeans(tmp_path, monkeypatch):
+    """Above the threshold (200 000 rows upstream) the rows become k-means centres (10 000 upstream)."""
+    faiss = pytest.importorskip("faiss")
+    from trainer import indexing
+
+    monkeypatch.setattr(indexing, "REDUCE_ABOVE", 300)
+    monkeypatch.setattr(indexing, "REDUCE_TO", 40)
+    exp = make_experiment(str(tmp_path))  # 6 × 99 = 594 rows
+    info = indexing.build_index(exp, str(tmp_path / "out"), "big", "v2")
+    assert info["reduced"] and info["ntotal"] == 40 and info["nlist"] == n_ivf_for(40) == 1
+    assert np.load(os.path.join(exp, "total_fea.npy")).shape == (40, 768)
+    assert faiss.read_index(info["path"]).ntotal == 40
