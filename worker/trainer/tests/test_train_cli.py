@@ -317,3 +317,24 @@ def test_resume_from_checkpoint_of_another_config_keeps_going(tmp_path, capsys):
     assert rc == 0 and ev[-1]["type"] == "done"
     msgs = " ".join(w["message"] for w in of(ev, "warning"))
     assert "kept their fresh values" in msgs and "optimizer state is not used" in msgs
+
+
+def test_upstream_mute_entries_train(tmp_path, capsys):
+    """RVC's filelist ends with 2 'mute' lines: int16 silence, 149 feature frames, 301 pitch frames of 0/1."""
+    from scipy.io import wavfile
+
+    exp = make_experiment(str(tmp_path))
+    mute = tmp_path / "mute"
+    for d in ("0_gt_wavs", "3_feature768", "2a_f0", "2b-f0nsf"):
+        (mute / d).mkdir(parents=True)
+    wavfile.write(mute / "0_gt_wavs" / "mute32k.wav", 32000, np.zeros(96000, dtype=np.int16))
+    np.save(mute / "3_feature768" / "mute.npy", np.random.default_rng(1).standard_normal((149, 768)).astype(np.float32))
+    np.save(mute / "2a_f0" / "mute.wav.npy", np.ones(301, dtype=np.int32))
+    np.save(mute / "2b-f0nsf" / "mute.wav.npy", np.zeros(301, dtype=np.float64))
+    line = "|".join([str(mute / "0_gt_wavs" / "mute32k.wav"), str(mute / "3_feature768" / "mute.npy"),
+                     str(mute / "2a_f0" / "mute.wav.npy"), str(mute / "2b-f0nsf" / "mute.wav.npy"), "0"])
+    with open(os.path.join(exp, "filelist.txt"), "a") as f:
+        f.write("\n" + line + "\n" + line)
+    rc, ev = run_cli(capsys, *train_args(exp, 1))
+    assert rc == 0 and ev[0]["items"] == 8
+    assert all(np.isfinite(v) for v in of(ev, "epoch")[0]["losses"].values())
