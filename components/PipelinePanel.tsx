@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { callApi } from "./api-client";
 import { JobProgress } from "./JobProgress";
-import { useJobEvents } from "./useJobEvents";
+import type { LiveJobs } from "./useJobEvents";
 
 export interface StageJob {
   id: string;
@@ -39,15 +39,19 @@ export function PipelinePanel({
   jobs,
   fileCount,
   modelCount,
+  hasIndex,
+  live,
 }: {
   experiment: string;
   jobs: StageJob[];
   fileCount: number;
   modelCount: number;
+  hasIndex: boolean;
+  /** live state of the experiment's jobs (one event stream, owned by the caller) */
+  live: LiveJobs;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const { jobs: live } = useJobEvents(`/api/experiments/${experiment}/events`);
   const statusOf = (j: StageJob) => live[j.id]?.status ?? j.status;
   const latest = (kind: string) => jobs.find((j) => j.kind === kind);
 
@@ -76,6 +80,7 @@ export function PipelinePanel({
   const stageState = (key: string): string | undefined => {
     if (key === "upload") return fileCount > 0 ? "done" : undefined;
     if (key === "model") return modelCount > 0 ? "done" : undefined;
+    if (key === "index" && !latest("index")) return hasIndex ? "done" : undefined;
     const j = latest(key);
     return j ? statusOf(j) : undefined;
   };

@@ -56,6 +56,28 @@ export async function enqueueJob(
   return job;
 }
 
+export interface NextStage {
+  kind: QueueName;
+  params: Record<string, unknown>;
+}
+
+/** "Run whole pipeline": the first stage carries the rest in `params.then`; each queues the next on success. */
+export async function enqueuePipeline(experimentName: string, stages: NextStage[], prisma: Db = db()): Promise<Job> {
+  const [first, ...rest] = stages;
+  if (!first) throw badRequest("empty_pipeline", "a pipeline needs at least one stage");
+  return enqueueExperimentJob(experimentName, first.kind, { ...first.params, ...(rest.length ? { then: rest } : {}) }, prisma);
+}
+
+/** Called by the worker when a job succeeded: queue the next stage of its pipeline, if any. */
+export async function continuePipeline(job: Job, prisma: Db = db()): Promise<Job | null> {
+  const then = (job.params as { then?: NextStage[] } | null)?.then;
+  if (!then?.length || !job.experimentId) return null;
+  const experiment = await prisma.experiment.findUnique({ where: { id: job.experimentId } });
+  if (!experiment) return null;
+  const [next, ...rest] = then;
+  return enqueueExperimentJob(experiment.name, next!.kind, { ...next!.params, ...(rest.length ? { then: rest } : {}) }, prisma);
+}
+
 /**
  * Cancel: a queued job is cancelled at once (and removed from pg-boss); a running one gets
  * `cancelRequestedAt` and a NOTIFY, and its worker aborts the handler, which ends it as cancelled.

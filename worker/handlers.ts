@@ -5,6 +5,7 @@ import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
 import { selftest } from "./selftest";
 import { train } from "./train";
+import { rebuildIndex } from "./train/index-job";
 
 const notImplemented =
   (kind: QueueName): JobHandler =>
@@ -17,6 +18,7 @@ export const handlers: Record<QueueName, JobHandler> = {
   preprocess,
   extract,
   train,
+  index: rebuildIndex,
   convert: notImplemented("convert"),
   selftest,
 };

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { config, requireDatabaseUrl } from "../lib/config";
 import { db } from "../lib/db";
+import { continuePipeline } from "../lib/jobs";
 import { JOB_CANCEL_CHANNEL } from "../lib/job-events";
 import { listen } from "../lib/pg-listen";
 import { createBoss, QUEUES, type QueuePayload } from "../lib/queue";
@@ -77,7 +78,13 @@ async function main() {
       active.set(job.data.jobId, controller);
       void beat();
       try {
-        await runJob(job.data.jobId, handlers[queue], { prisma, workerId, shutdown: shutdown.signal, cancel: controller });
+        await runJob(job.data.jobId, handlers[queue], {
+          prisma,
+          workerId,
+          shutdown: shutdown.signal,
+          cancel: controller,
+          onSucceeded: (done) => continuePipeline(done, prisma),
+        });
       } finally {
         active.delete(job.data.jobId);
         void beat();

@@ -42,6 +42,8 @@ export interface RunOptions {
   /** the worker aborts this one with reason CANCELLED when the user cancels the job */
   cancel?: AbortController;
   reporter?: { intervalMs?: number };
+  /** e.g. queue the next stage of a pipeline */
+  onSucceeded?: (job: Job) => Promise<unknown>;
 }
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
@@ -92,6 +94,11 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
       data: { status: "succeeded", progress: 1, etaSeconds: 0, result: (result ?? {}) as object, finishedAt: new Date() },
     });
     await appendJobEvent(jobId, { kind: "status", message: "succeeded", data: { status: "succeeded", result: result ?? {} } }, prisma);
+    if (opts.onSucceeded) {
+      await opts.onSucceeded(job).catch((err) =>
+        appendJobEvent(jobId, { kind: "log", level: "error", message: `could not queue the next stage: ${(err as Error).message}` }, prisma),
+      );
+    }
   } catch (err) {
     await report.close();
     const reason = controller.signal.aborted ? controller.signal.reason : undefined;

@@ -4,7 +4,6 @@
  * MODELS_ROOT, then "train 1 more epoch". Skips, with the reason, where torch or the tiny models are missing.
  */
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,44 +14,28 @@ import { paths } from "../../lib/paths";
 import { validateExperiment } from "../../lib/validate";
 import { extract } from "../../worker/extract/job";
 import { preprocess } from "../../worker/preprocess";
-import { runJob, type JobHandler } from "../../worker/runner";
 import { train } from "../../worker/train";
-import { sineWav, speechWav, sox, tempDir } from "../helpers/audio-fixtures";
+import { sineWav, tempDir } from "../helpers/audio-fixtures";
+import { addSpeech, installTinyModels, PY, runInProcess, trainerAvailable, writeTinyTrainerConfig } from "../helpers/pipeline";
 import { skipNote, tinyModels } from "../helpers/tiny-models";
 
-const PY = "/usr/bin/python3";
 const models = tinyModels();
-const hasTorch = (() => {
-  try {
-    execFileSync(PY, ["-c", "import torch, faiss, numpy"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorch = trainerAvailable();
 const ready = models.ok && hasTorch;
 const why = !hasTorch ? ` (skipped: ${PY} lacks torch/faiss)` : skipNote(models);
 
 let src: string;
 beforeAll(() => {
   src = tempDir("vs-pipe-");
-  if (!models.ok) return;
   // "install" the stand-ins where the configuration expects the real models
-  for (const [from, to] of [[models.content768, config().hubertPath], [models.rmvpe, config().rmvpePath]] as const) {
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    fs.copyFileSync(from, to);
-  }
+  installTinyModels(models);
 });
 afterAll(async () => {
   fs.rmSync(src, { recursive: true, force: true });
   await db().$disconnect();
 });
 
-async function run(handler: JobHandler, kind: "preprocess" | "extract" | "train", experimentId: string, params: object = {}) {
-  const job = await db().job.create({ data: { kind, experimentId, params } });
-  await runJob(job.id, handler, { prisma: db(), workerId: "test", shutdown: new AbortController().signal });
-  return db().job.findUniqueOrThrow({ where: { id: job.id } });
-}
+const run = runInProcess;
 
 function npy(file: string): { dtype: string; shape: number[] } {
   const out = execFileSync(PY, ["-c", `import numpy, json, sys; a = numpy.load(sys.argv[1]); print(json.dumps({"dtype": str(a.dtype), "shape": list(a.shape)}))`, file], { encoding: "utf8" });
@@ -62,20 +45,7 @@ function npy(file: string): { dtype: string; shape: number[] } {
 describe.skipIf(!ready)(`speech → preprocess → extract → train → model${why}`, () => {
   it("produces an RVC training set that numpy reads, trains a model, and continues for one more epoch", async () => {
     const exp = await createExperiment({ name: "pipe-speech", sampleRate: 32000, f0Method: "rmvpe", version: "v2" });
-    const texts = [
-      "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background.",
-      "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. Rice is often served in round bowls.",
-    ];
-    for (const [i, t] of texts.entries()) {
-      const file = sox(src, speechWav(src, `s${i}.wav`, t), `speech${i}.wav`, "-r", "44100");
-      const bytes = fs.readFileSync(file);
-      const storedName = `up${i}.wav`;
-      fs.mkdirSync(paths().experimentUploads(exp.name), { recursive: true });
-      fs.copyFileSync(file, paths().uploadFile(exp.name, storedName));
-      await db().audioFile.create({
-        data: { experimentId: exp.id, originalName: `speech${i}.wav`, storedName, bytes: BigInt(bytes.length), durationSec: 5, sha256: createHash("sha256").update(bytes).digest("hex") },
-      });
-    }
+    await addSpeech(exp.id, src);
 
     // training before extraction is refused before any trainer starts, with the list of problems
     const early = await run(train, "train", exp.id, { epochs: 1, pretrained: "none" });
@@ -109,7 +79,7 @@ describe.skipIf(!ready)(`speech → preprocess → extract → train → model${
 
     // the trainer's tiny configuration (worker/trainer/tests/conftest.py), written where the job looks first
     const expDir = paths().experimentDir(exp.name);
-    execFileSync(PY, ["-c", `import sys, json; sys.path.insert(0, "worker/trainer/tests"); from conftest import tiny_config; json.dump(tiny_config(), open(sys.argv[1], "w"), indent=4, sort_keys=True)`, path.join(expDir, "config.json")]);
+    writeTinyTrainerConfig(exp.name);
 
     const trained = await run(train, "train", exp.id, { epochs: 2, batchSize: 2, saveEvery: 1, pretrained: "none" });
     if (trained.status !== "succeeded") {

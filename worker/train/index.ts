@@ -4,7 +4,6 @@
  * checkpoint events, stops it with SIGTERM on cancel (SIGKILL after a grace period), and registers the
  * finished model in MODELS_ROOT/{exp}/. A retried job resumes from the newest checkpoint by itself.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
@@ -21,9 +20,9 @@ import { ensureMuteFiles } from "./mute";
 import { checkResources, probeTorch } from "./preflight";
 import { resolvePretrained } from "./pretrained";
 import { isOutOfMemory, parseTrainerLine, type TrainerEvent } from "./protocol";
+import { spawnTrainer } from "./launch";
 import { registerModel } from "./register";
 
-const WORKER_DIR = path.resolve(import.meta.dirname, "..");
 /** after SIGTERM the trainer finishes its step and saves; on a CPU a full-size step can take ~20 s */
 export const STOP_GRACE_MS = 90_000;
 
@@ -44,19 +43,20 @@ async function stemsIn(dir: string): Promise<string[]> {
   return (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".wav") || n.endsWith(".npy"))).map(stemOf);
 }
 
-function runPython(python: string, args: string[], cwd: string): Promise<void> {
+function runTrainerCommand(python: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(python, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawnTrainer(python, args);
+    child.stdout!.resume();
     let err = "";
-    child.stderr.on("data", (d) => (err += d));
+    child.stderr!.on("data", (d) => (err += d));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${args.slice(0, 3).join(" ")} failed: ${err.trim().split("\n").pop()}`))));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`trainer ${args[0]} failed: ${err.trim().split("\n").pop()}`))));
   });
 }
 
 export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string }): string[] {
   const { options } = o;
-  const args = ["-m", "trainer", "train", "--exp-dir", o.expDir, "--epochs", String(o.epochs), "--batch-size", String(options.batchSize),
+  const args = ["train", "--exp-dir", o.expDir, "--epochs", String(o.epochs), "--batch-size", String(options.batchSize),
     "--save-every", String(options.saveEvery), "--device", "auto", "--precision", options.precision, "--out", o.out, "--name", o.name,
     "--version", o.version, "--f0", "1", "--sample-rate", `${o.sampleRate / 1000}k`];
   if (options.saveLatestOnly) args.push("--latest-only");
@@ -114,9 +114,9 @@ export const train: JobHandler = async (ctx: JobContext) => {
   report.log("info", `filelist.txt: ${filelist.stems.length} clips + 2 mute entries (${RVC_SUBDIRS.gtWavs}, ${featureDirName(version)}, ${RVC_SUBDIRS.f0}, ${RVC_SUBDIRS.f0nsf})`);
   const configFile = path.join(expDir, "config.json");
   if (!(await fs.access(configFile).then(() => true, () => false))) {
-    const args = ["-m", "trainer", "write-config", "--sample-rate", `${experiment.sampleRate / 1000}k`, "--version", version, "--out", configFile];
+    const args = ["write-config", "--sample-rate", `${experiment.sampleRate / 1000}k`, "--version", version, "--out", configFile];
     if (!torch.cuda) args.push("--fp32");
-    await runPython(cfg.python, args, WORKER_DIR);
+    await runTrainerCommand(cfg.python, args);
   }
 
   const stateFile = path.join(expDir, "train-state.json");
@@ -142,7 +142,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
 
 async function runTrainer(ctx: JobContext, python: string, args: string[], stateFile: string, state: TrainState, options: TrainOptions) {
   const { signal, report } = ctx;
-  const child = spawn(python, args, { cwd: WORKER_DIR, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PYTHONUNBUFFERED: "1" } });
+  const child = spawnTrainer(python, args);
   let done: Extract<TrainerEvent, { type: "done" }> | undefined;
   let errorMessage: string | undefined;
   let stopped = false;
@@ -198,11 +198,11 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
     }
   };
   let chain = Promise.resolve();
-  readline.createInterface({ input: child.stdout }).on("line", (line) => {
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
     const ev = parseTrainerLine(line);
     chain = chain.then(() => (ev ? handle(ev) : report.log("info", line))).catch((e) => report.log("error", String(e)));
   });
-  readline.createInterface({ input: child.stderr }).on("line", (line) => {
+  readline.createInterface({ input: child.stderr! }).on("line", (line) => {
     stderrTail.push(line);
     if (stderrTail.length > 30) stderrTail.shift();
     if (!line.startsWith("error: ")) report.log(/warn/i.test(line) ? "warn" : "info", line);

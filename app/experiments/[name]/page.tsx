@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
-import { PipelinePanel } from "@/components/PipelinePanel";
+import { ExperimentWorkspace } from "@/components/ExperimentWorkspace";
 import { DatasetCard } from "@/components/DatasetCard";
 import { FileList } from "@/components/FileList";
 import { UploadPanel } from "@/components/UploadPanel";
@@ -50,12 +50,26 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
           version: experiment.version as ExperimentSettings["version"],
         }}
       />
-      <PipelinePanel
+      <ExperimentWorkspace
         experiment={experiment.name}
         jobs={jobs}
         fileCount={experiment.files.length}
         modelCount={experiment.models.length}
+        hasIndex={experiment.models.some((m) => Array.isArray(m.files) && (m.files as { kind?: string }[]).some((f) => f.kind === "index"))}
       />
+      {experiment.models.length > 0 && (
+        <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900" aria-label="Models">
+          <h2 className="mb-2 font-medium">Models</h2>
+          <ul>
+            {experiment.models.map((m) => (
+              <li key={m.id} data-testid="model-row">
+                <span className="font-medium">{m.name}</span> · {m.sampleRate / 1000}k {m.version} · {m.epochs ?? "?"} epochs ·{" "}
+                {(m.files as { name: string }[]).map((f) => f.name).join(", ")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }

@@ -1,0 +1,12 @@
+import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
+import { json, readJsonObject, route } from "@/lib/http";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Rebuild the model's FAISS index from the experiment's features. */
+export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+  await readJsonObject(req);
+  const job = await enqueueExperimentJob((await params).name, "index", {});
+  return json({ job: toApiJob(job) }, 202);
+});

@@ -1,0 +1,12 @@
+import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
+import { json, readJsonObject, route } from "@/lib/http";
+import { parseTrainOptions } from "@/lib/train-options";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+  const options = parseTrainOptions(await readJsonObject(req));
+  const job = await enqueueExperimentJob((await params).name, "train", { ...options });
+  return json({ job: toApiJob(job) }, 202);
+});

@@ -1,0 +1,156 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { PRECISIONS, TRAIN_DEFAULTS } from "@/lib/train-options";
+import { callApi } from "./api-client";
+import { LossChart } from "./LossChart";
+import { inputClass } from "./SettingsFields";
+import type { LiveJob } from "./useJobEvents";
+
+export interface TrainJobSummary {
+  id: string;
+  status: string;
+  /** metric events stored so far (the live stream adds to them) */
+}
+
+const LOSSES = [
+  { key: "gen", label: "generator", color: "#6366f1" },
+  { key: "disc", label: "discriminator", color: "#f59e0b" },
+  { key: "fm", label: "feature matching", color: "#10b981" },
+];
+const RECON = [
+  { key: "mel", label: "mel", color: "#ef4444" },
+  { key: "kl", label: "KL", color: "#0ea5e9" },
+];
+
+/** Training options, "train / run whole pipeline / continue", live loss charts and the checkpoint list. */
+export function TrainPanel({ experiment, trainJobId, live, hasModel }: { experiment: string; trainJobId: string | null; live: LiveJob | undefined; hasModel: boolean }) {
+  const router = useRouter();
+  const [o, setO] = useState({
+    epochs: TRAIN_DEFAULTS.epochs,
+    batchSize: TRAIN_DEFAULTS.batchSize,
+    saveEvery: TRAIN_DEFAULTS.saveEvery,
+    saveLatestOnly: TRAIN_DEFAULTS.saveLatestOnly,
+    pretrained: "default" as "default" | "none",
+    precision: TRAIN_DEFAULTS.precision as string,
+    gpus: "",
+  });
+  const [more, setMore] = useState(10);
+  const [error, setError] = useState<string | null>(null);
+
+  const body = () => ({
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    saveEvery: Math.min(o.saveEvery, o.epochs),
+    saveLatestOnly: o.saveLatestOnly,
+    pretrained: o.pretrained,
+    precision: o.precision,
+    gpus: o.gpus.trim() ? o.gpus.split(",").map((g) => Number(g.trim())) : [],
+  });
+  async function post(path: string, payload: object) {
+    setError(null);
+    try {
+      await callApi(`/api/experiments/${experiment}/${path}`, { method: "POST", body: JSON.stringify(payload) });
+      router.refresh();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+
+  const metrics = (live?.metrics ?? []).map((m) => m.data ?? {});
+  const epochs = metrics.filter((m) => m.kind === "epoch") as Record<string, number | null>[];
+  const checkpoints = metrics.filter((m) => m.kind === "checkpoint");
+  const num = (k: keyof typeof o) => (e: React.ChangeEvent<HTMLInputElement>) => setO({ ...o, [k]: Number(e.target.value) });
+
+  return (
+    <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Training">
+      <h2 className="font-medium">Training</h2>
+      <div className="grid gap-3 text-sm sm:grid-cols-4">
+        <label>
+          Epochs
+          <input name="epochs" type="number" min={1} className={inputClass} value={o.epochs} onChange={num("epochs")} />
+        </label>
+        <label>
+          Batch size
+          <input name="batchSize" type="number" min={1} className={inputClass} value={o.batchSize} onChange={num("batchSize")} />
+        </label>
+        <label>
+          Save every N epochs
+          <input name="saveEvery" type="number" min={1} className={inputClass} value={o.saveEvery} onChange={num("saveEvery")} />
+        </label>
+        <label className="flex items-end gap-2 pb-1.5">
+          <input type="checkbox" checked={o.saveLatestOnly} onChange={(e) => setO({ ...o, saveLatestOnly: e.target.checked })} />
+          Keep latest checkpoint only
+        </label>
+        <label>
+          Pretrained
+          <select name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" })}>
+            <option value="default">default (v2, from ASSETS_ROOT)</option>
+            <option value="none">none (from scratch)</option>
+          </select>
+        </label>
+        <label>
+          Precision
+          <select name="precision" className={inputClass} value={o.precision} onChange={(e) => setO({ ...o, precision: e.target.value })}>
+            {PRECISIONS.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          GPU ids
+          <input name="gpus" placeholder="e.g. 0,1 (empty: automatic)" className={inputClass} value={o.gpus} onChange={(e) => setO({ ...o, gpus: e.target.value })} />
+        </label>
+      </div>
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <button onClick={() => post("train", body())} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
+          Train
+        </button>
+        <button onClick={() => post("pipeline", body())} className="rounded border border-indigo-300 px-3 py-1.5 text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950">
+          Run whole pipeline
+        </button>
+        <span className="ml-4">Continue training for</span>
+        <input aria-label="More epochs" type="number" min={1} className={`${inputClass} !mt-0 !w-20`} value={more} onChange={(e) => setMore(Number(e.target.value))} />
+        <button onClick={() => post("train", { ...body(), epochs: undefined, moreEpochs: more })} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+          more epochs
+        </button>
+        {hasModel && (
+          <button onClick={() => post("index", {})} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+            Rebuild index
+          </button>
+        )}
+      </div>
+      <p className="text-xs text-zinc-500">
+        Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
+        preprocess → extract → train (training builds the index at the end).
+      </p>
+      {error && (
+        <p role="alert" className="text-sm text-red-600">
+          {error}
+        </p>
+      )}
+      {trainJobId && (
+        <div className="space-y-3">
+          <div className="grid gap-3 md:grid-cols-2">
+            <LossChart title="Adversarial losses" points={epochs} series={LOSSES} />
+            <LossChart title="Reconstruction losses" points={epochs} series={RECON} />
+          </div>
+          <div className="text-sm">
+            <h3 className="font-medium">Checkpoints</h3>
+            {checkpoints.length === 0 ? (
+              <p className="text-xs text-zinc-500">none yet</p>
+            ) : (
+              <ul className="text-xs" data-testid="checkpoints">
+                {checkpoints.map((c) => (
+                  <li key={`${c.step}-${c.at}`}>
+                    epoch {c.epoch} · step {c.step} · {c.reason} · {new Date(c.at as string).toLocaleString()}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
