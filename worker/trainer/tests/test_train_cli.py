@@ -338,3 +338,28 @@ def test_upstream_mute_entries_train(tmp_path, capsys):
     rc, ev = run_cli(capsys, *train_args(exp, 1))
     assert rc == 0 and ev[0]["items"] == 8
     assert all(np.isfinite(v) for v in of(ev, "epoch")[0]["losses"].values())
+
+
+def test_ddp_sigterm_stops_all_ranks_and_saves(tmp_path):
+    exp = make_experiment(str(tmp_path), n_items=8)
+    cmd = [sys.executable, "-m", "trainer", *train_args(exp, 1000), "--cpu-processes", "2", "--progress-interval", "0"]
+    cmd[cmd.index("--save-every") + 1] = "1000"
+    proc = subprocess.Popen(cmd, cwd=WORKER_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    events = []
+    try:
+        for line in proc.stdout:
+            events.append(json.loads(line))
+            if events[-1]["type"] == "progress" and events[-1]["step"] >= 3:
+                break
+        proc.send_signal(signal.SIGTERM)  # to the parent only: it forwards to the ranks
+        rest, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    events += read_events(rest)
+    assert proc.returncode == 0, err[-2000:]
+    assert events[-1]["type"] == "stopped"
+    cp = of(events, "checkpoint")
+    assert len(cp) == 1 and cp[0]["reason"] == "signal"
+    g = torch.load(cp[0]["g"], map_location="cpu")
+    assert not any(k.startswith("module.") for k in g["model"])
