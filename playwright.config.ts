@@ -1,4 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "@playwright/test";
+
+// One DATA_ROOT for the server and the tests (workers inherit the variable from the main process).
+process.env.E2E_DATA_ROOT ??= fs.mkdtempSync(path.join(os.tmpdir(), "vs-e2e-"));
 
 const port = Number(process.env.E2E_PORT ?? 3211);
 
@@ -21,7 +27,7 @@ export default defineConfig({
     // the real launcher (web + worker) on a fresh database that is dropped afterwards
     command: "node --import tsx tests/e2e/server.ts",
     url: `http://127.0.0.1:${port}/api/health`,
-    env: { E2E_PORT: String(port) },
+    env: { E2E_PORT: String(port), E2E_DATA_ROOT: process.env.E2E_DATA_ROOT },
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",

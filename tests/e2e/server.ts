@@ -5,14 +5,19 @@ import os from "node:os";
 import path from "node:path";
 import { createDatabase, testServer } from "../helpers/database";
 import { ROOT } from "../helpers/process";
+import { tinyModels } from "../helpers/tiny-models";
 
 const server = await testServer();
 const db = await createDatabase(server.adminUrl, "vs_e2e");
-const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), "vs-e2e-"));
+const dataRoot = process.env.E2E_DATA_ROOT ?? fs.mkdtempSync(path.join(os.tmpdir(), "vs-e2e-"));
+fs.mkdirSync(dataRoot, { recursive: true });
+// the tiny ONNX stand-ins play the content and pitch models, so extract and train run end to end
+const models = tinyModels();
+const modelEnv = models.ok ? { HUBERT_PATH: models.content768, RMVPE_PATH: models.rmvpe } : {};
 const app = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
   cwd: ROOT,
   stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: db.url, DATA_ROOT: dataRoot, PORT: process.env.E2E_PORT ?? "3211", WORKER_HEARTBEAT_SECONDS: "2" },
+  env: { ...process.env, DATABASE_URL: db.url, DATA_ROOT: dataRoot, PORT: process.env.E2E_PORT ?? "3211", WORKER_HEARTBEAT_SECONDS: "2", PYTHON: process.env.PYTHON ?? "/usr/bin/python3", ...modelEnv },
 });
 
 let stopping = false;

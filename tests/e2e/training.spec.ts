@@ -1,0 +1,47 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { tinyModels } from "../helpers/tiny-models";
+
+const hasTorch = (() => {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import torch, faiss"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const models = tinyModels();
+
+test.skip(!hasTorch || !models.ok, "needs /usr/bin/python3 with torch and faiss, and the tiny ONNX models");
+
+test("upload speech, run the whole pipeline from the UI, watch the loss chart fill and the model appear", async ({ page, request }) => {
+  test.setTimeout(300_000);
+  const name = "e2e-train";
+  expect((await request.post("/api/experiments", { data: { name, sampleRate: 32000 } })).status()).toBe(201);
+  // the trainer's tiny configuration, where the train job looks before writing upstream's template
+  const config = path.join(process.env.E2E_DATA_ROOT!, "experiments", name, "config.json");
+  fs.mkdirSync(path.dirname(config), { recursive: true });
+  execFileSync("/usr/bin/python3", ["-c", `import sys, json; sys.path.insert(0, "worker/trainer/tests"); from conftest import tiny_config; json.dump(tiny_config(), open(sys.argv[1], "w"), indent=4, sort_keys=True)`, config]);
+  const speech = path.join(process.env.E2E_DATA_ROOT!, "speech.wav");
+  execFileSync("espeak-ng", ["-w", speech, "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. It is easy to tell the depth of a well. These days a chicken leg is a rare dish."]);
+
+  await page.goto(`/experiments/${name}`);
+  await page.getByLabel("Choose files").setInputFiles(speech);
+  await expect(page.getByRole("region", { name: "Pipeline" }).locator('[data-stage="upload"]')).toHaveAttribute("data-state", "done", { timeout: 60_000 });
+
+  const training = page.getByRole("region", { name: "Training" });
+  await training.getByLabel("Epochs", { exact: true }).fill("3");
+  await training.getByLabel("Batch size").fill("2");
+  await training.getByLabel("Save every N epochs").fill("1");
+  await training.getByLabel("Pretrained").selectOption("none");
+  await training.getByRole("button", { name: "Run whole pipeline" }).click();
+
+  const chart = training.getByTestId("loss-chart").first();
+  await expect.poll(async () => Number(await chart.getAttribute("data-points")), { timeout: 180_000 }).toBeGreaterThanOrEqual(1);
+  await expect(chart).toHaveAttribute("data-points", "3", { timeout: 120_000 });
+  await expect(page.getByTestId("model-row")).toContainText(`${name} · 32k v2 · 3 epochs`, { timeout: 60_000 });
+  await expect(page.locator('[data-stage="model"]')).toHaveAttribute("data-state", "done");
+  await expect(training.getByTestId("checkpoints")).toContainText("epoch 3");
+});
