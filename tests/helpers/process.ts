@@ -48,3 +48,22 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Worker processes for one test file: `start()` spawns one (1 s heartbeat); `killAll()` in afterAll. */
+export function workerPool() {
+  const procs: Proc[] = [];
+  return {
+    start(extra: Record<string, string> = {}): Proc {
+      const p = startTs("worker/main.ts", { ...process.env, WORKER_HEARTBEAT_SECONDS: "1", ...extra });
+      procs.push(p);
+      return p;
+    },
+    async stopAll(): Promise<void> {
+      for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGTERM");
+      await Promise.all(procs.map((p) => p.exit()));
+    },
+    killAll(): void {
+      for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+    },
+  };
+}

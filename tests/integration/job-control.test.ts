@@ -4,27 +4,19 @@ import * as jobRoute from "../../app/api/jobs/[id]/route";
 import * as selftestRoute from "../../app/api/system/selftest/route";
 import { db } from "../../lib/db";
 import { cancelJob, enqueueJob } from "../../lib/jobs";
-import { startTs, until, type Proc } from "../helpers/process";
+import { until, workerPool } from "../helpers/process";
 import { call } from "../helpers/routes";
 
-const procs: Proc[] = [];
+const workers = workerPool();
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+  workers.killAll();
   await db().$disconnect();
 });
-
-function worker(extra: Record<string, string> = {}): Proc {
-  const p = startTs("worker/main.ts", { ...process.env, WORKER_HEARTBEAT_SECONDS: "1", ...extra });
-  procs.push(p);
-  return p;
-}
+const worker = workers.start;
 
 const jobRow = (id: string) => db().job.findUniqueOrThrow({ where: { id } });
 
-async function stopAll() {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGTERM");
-  await Promise.all(procs.map((p) => p.exit()));
-}
+const stopAll = workers.stopAll;
 
 describe("job control", () => {
   it("cancels a queued job at once, and refuses to cancel a finished one", async () => {

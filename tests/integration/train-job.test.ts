@@ -15,7 +15,7 @@ import { cancelJob } from "../../lib/jobs";
 import { paths } from "../../lib/paths";
 import { tempDir } from "../helpers/audio-fixtures";
 import { addSpeech, installTinyModels, preparedExperiment, runInProcess, trainerAvailable, writeTinyTrainerConfig } from "../helpers/pipeline";
-import { startTs, until, type Proc } from "../helpers/process";
+import { until, workerPool } from "../helpers/process";
 import { call } from "../helpers/routes";
 import { skipNote, tinyModels } from "../helpers/tiny-models";
 import { train } from "../../worker/train";
@@ -25,22 +25,18 @@ const ready = models.ok && trainerAvailable();
 const why = !trainerAvailable() ? " (skipped: /usr/bin/python3 lacks torch/faiss)" : skipNote(models);
 
 let src: string;
-const procs: Proc[] = [];
+const workers = workerPool();
 beforeAll(() => {
   src = tempDir("vs-train-");
   installTinyModels(models);
 });
 afterAll(async () => {
-  for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+  workers.killAll();
   fs.rmSync(src, { recursive: true, force: true });
   await db().$disconnect();
 });
 
-function worker(extra: Record<string, string> = {}): Proc {
-  const p = startTs("worker/main.ts", { ...process.env, WORKER_HEARTBEAT_SECONDS: "1", ...extra });
-  procs.push(p);
-  return p;
-}
+const worker = workers.start;
 
 const job = (id: string) => db().job.findUniqueOrThrow({ where: { id } });
 const logsOf = async (id: string) => (await db().jobEvent.findMany({ where: { jobId: id }, orderBy: { id: "asc" } })).map((e) => e.message ?? "");
