@@ -20,6 +20,14 @@ import { CANCELLED, runJob } from "./runner";
 const GRACE_MS = 20_000;
 
 async function main() {
+  // Signals that arrive while the worker is still starting are kept and honoured once it is up,
+  // so even an early Ctrl-C ends in an orderly stop (heartbeat row marked stopped, nothing left running).
+  let stopNow: ((signal: string) => Promise<void>) | undefined;
+  let pendingSignal: string | undefined;
+  const onSignal = (signal: string) => (stopNow ? void stopNow(signal) : (pendingSignal ??= signal));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+
   const cfg = config();
   const databaseUrl = requireDatabaseUrl();
   const prisma = db();
@@ -117,8 +125,8 @@ async function main() {
     console.log("stopped");
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  stopNow = stop;
+  if (pendingSignal) await stop(pendingSignal);
 }
 
 main().catch((err) => {

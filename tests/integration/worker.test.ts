@@ -62,6 +62,18 @@ describe("worker process", () => {
   }, 120_000);
 });
 
+describe("worker start-up", () => {
+  it("stops cleanly when the signal comes while it is still starting", async () => {
+    const worker = startTs("worker/main.ts", { ...process.env, WORKER_HEARTBEAT_SECONDS: "1" });
+    // the capability probe (Python, torch) takes seconds: stop as soon as the heartbeat row exists
+    const row = await until(async () => db().worker.findFirst({ where: { pid: worker.child.pid } }), 30_000, "the first heartbeat");
+    worker.child.kill("SIGTERM");
+    expect(await worker.exit()).toBe(0);
+    expect(worker.output()).toMatch(/stopped/);
+    expect((await db().worker.findUniqueOrThrow({ where: { id: row.id } })).stoppedAt).toBeInstanceOf(Date);
+  }, 60_000);
+});
+
 describe("job runner", () => {
   async function newJob(name: string) {
     const exp = await createExperiment({ name, sampleRate: 40000, f0Method: "rmvpe", version: "v2" });
