@@ -6,25 +6,20 @@
  */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { decodeAudio } from "../../lib/audio";
+import { fileURLToPath } from "node:url";
 import { db } from "../../lib/db";
-import { removeStaleTemps, writeFileAtomic } from "../../lib/fs-atomic";
+import { removeStaleTemps } from "../../lib/fs-atomic";
 import { paths } from "../../lib/paths";
 import { RVC_CHUNK_SECONDS } from "../dsp/chunks";
-import { preprocessChunks, RVC_16K } from "../dsp/pipeline";
-import { downmix, encodeWavFloat32 } from "../dsp/wav";
 import { PermanentJobError, type JobHandler } from "../runner";
+import { defaultThreads, runInThreads } from "../thread-pool";
+import { removeOutputs, type FileResult, type FileTask } from "./file-task";
 import { assignIdx0, emptyManifest, readManifest, writeManifest, type PreprocessManifest } from "./manifest";
 
 /** Shorter uploads are refused: too little to slice into training chunks. */
 export const MIN_SOURCE_SECONDS = 1;
 
-async function removeOutputs(dirs: string[], idx0: number): Promise<void> {
-  for (const dir of dirs) {
-    const names = await fs.readdir(dir).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.startsWith(`${idx0}_`)).map((n) => fs.rm(path.join(dir, n), { force: true })));
-  }
-}
+const FILE_TASK = fileURLToPath(new URL("./file-task.ts", import.meta.url));
 
 export const preprocess: JobHandler = async ({ job, signal, report }) => {
   if (!job.experimentId) throw new PermanentJobError("preprocess needs an experiment");
@@ -67,53 +62,49 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   const weight = (f: (typeof experiment.files)[number]) => (totalSeconds === experiment.files.length ? 1 : (f.durationSec ?? 0));
   let skippedSources = 0;
 
+  const todo: { file: (typeof experiment.files)[number]; task: FileTask }[] = [];
   for (const file of experiment.files) {
     const prior = manifest.sources[file.id];
     if (prior && prior.sha256 === file.sha256 && prior.status === "done") {
       skippedSources++;
       doneSeconds += weight(file);
-      report.progress(doneSeconds, totalSeconds, "preprocess", "s");
       continue;
     }
-    if (signal.aborted) throw signal.reason;
     const idx0 = assignIdx0(manifest, file.id);
-    await removeOutputs([gtDir, wavDir], idx0);
-    const entry = { idx0, sha256: file.sha256, name: file.originalName, status: "failed" as "done" | "failed", chunks: 0, skipped: 0, seconds: 0 };
-    manifest.sources[file.id] = { ...entry, error: "interrupted" };
-    await writeManifest(manifestFile, manifest);
-    try {
-      const decoded = await decodeAudio(p.uploadFile(experiment.name, file.storedName), { sampleRate: experiment.sampleRate, signal });
-      const mono = downmix(decoded.channels);
-      entry.seconds = mono.length / experiment.sampleRate;
-      if (entry.seconds < MIN_SOURCE_SECONDS) {
-        throw new Error(`too short (${entry.seconds.toFixed(2)} s); each recording needs at least ${MIN_SOURCE_SECONDS} s`);
-      }
-      for (const item of preprocessChunks(mono, experiment.sampleRate)) {
-        if (signal.aborted) throw signal.reason;
-        if (item.kind === "skipped") {
-          entry.skipped++;
-          report.log("warn", `${file.originalName}: skipped a ${(item.length / experiment.sampleRate).toFixed(1)} s chunk at ${(item.start / experiment.sampleRate).toFixed(1)} s (${item.reason})`);
-          continue;
-        }
-        const name = `${idx0}_${item.index}.wav`;
-        await writeFileAtomic(path.join(gtDir, name), encodeWavFloat32(item.gt, experiment.sampleRate));
-        await writeFileAtomic(path.join(wavDir, name), encodeWavFloat32(item.at16k, RVC_16K));
-        entry.chunks++;
-      }
-      if (entry.chunks === 0) throw new Error("silent: nothing above the slicer's threshold (-40 dB)");
-      entry.status = "done";
-      manifest.sources[file.id] = entry;
-      report.log("info", `${file.originalName}: ${entry.chunks} chunk(s) from ${entry.seconds.toFixed(1)} s`);
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      await removeOutputs([gtDir, wavDir], idx0);
-      manifest.sources[file.id] = { ...entry, status: "failed", chunks: 0, error: (err as Error).message };
-      report.log("error", `${file.originalName}: ${(err as Error).message}`);
-    }
-    await writeManifest(manifestFile, manifest);
-    doneSeconds += weight(file);
-    report.progress(doneSeconds, totalSeconds, "preprocess", "s");
+    manifest.sources[file.id] = { idx0, sha256: file.sha256, name: file.originalName, status: "failed", chunks: 0, skipped: 0, seconds: 0, error: "interrupted" };
+    todo.push({
+      file,
+      task: { file: p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS },
+    });
   }
+  await writeManifest(manifestFile, manifest);
+  report.progress(doneSeconds, totalSeconds, "preprocess", "s");
+  if (todo.length) report.log("info", `${todo.length} file(s) to process on ${Math.min(defaultThreads(), todo.length)} thread(s)${skippedSources ? `, ${skippedSources} already done` : ""}`);
+
+  await runInThreads<FileTask, FileResult>(FILE_TASK, todo.map((t) => t.task), {
+    signal,
+    onResult: async (i, r) => {
+      const { file, task } = todo[i]!;
+      for (const s of r.skipped) {
+        report.log("warn", `${file.originalName}: skipped a ${s.length.toFixed(1)} s chunk at ${s.start.toFixed(1)} s (${s.reason})`);
+      }
+      manifest.sources[file.id] = {
+        idx0: task.idx0,
+        sha256: file.sha256,
+        name: file.originalName,
+        status: r.error ? "failed" : "done",
+        chunks: r.chunks,
+        skipped: r.skipped.length,
+        seconds: r.seconds,
+        ...(r.error ? { error: r.error } : {}),
+      };
+      if (r.error) report.log("error", `${file.originalName}: ${r.error}`);
+      else report.log("info", `${file.originalName}: ${r.chunks} chunk(s) from ${r.seconds.toFixed(1)} s`);
+      await writeManifest(manifestFile, manifest);
+      doneSeconds += weight(file);
+      report.progress(doneSeconds, totalSeconds, "preprocess", "s");
+    },
+  });
 
   const entries = experiment.files.map((f) => manifest.sources[f.id]!);
   const failed = entries.filter((e) => e.status === "failed").map((e) => ({ file: e.name, error: e.error ?? "failed" }));
