@@ -53,13 +53,22 @@ export async function getExperiment(name: string, prisma: Db = db()) {
   return experiment;
 }
 
-type Tx = Prisma.TransactionClient;
+export type Tx = Prisma.TransactionClient;
 
-/** Lock the experiment row for the rest of the transaction and refuse if it has a queued or running job. */
-async function lockIdle(tx: Tx, name: string, action: string) {
+/** Lock the experiment row for the rest of the transaction (404 if there is none); returns its id. */
+export async function lockExperiment(tx: Tx, name: string): Promise<string> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${name} FOR UPDATE`;
   const id = rows[0]?.id;
   if (!id) throw missing(name);
+  return id;
+}
+
+/**
+ * Lock the experiment row and refuse (409 experiment_busy) if it has a queued or running job.
+ * `action` completes "Cannot …", e.g. `delete experiment "x"`.
+ */
+export async function lockIdleExperiment(tx: Tx, name: string, action: string): Promise<string> {
+  const id = await lockExperiment(tx, name);
   const active = await tx.job.findFirst({
     where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] } },
     select: { id: true, kind: true, status: true },
@@ -67,7 +76,7 @@ async function lockIdle(tx: Tx, name: string, action: string) {
   if (active) {
     throw conflict(
       "experiment_busy",
-      `Cannot ${action} experiment "${name}" while its ${active.kind} job is ${active.status}; cancel it or wait until it ends`,
+      `Cannot ${action} while its ${active.kind} job is ${active.status}; cancel it or wait until it ends`,
       { job: active },
     );
   }
@@ -87,7 +96,7 @@ async function moveIfPresent(from: string, to: string): Promise<boolean> {
 export async function updateExperiment(name: string, patch: ExperimentPatch, prisma: Db = db()) {
   checkName(name);
   return prisma.$transaction(async (tx) => {
-    const id = await lockIdle(tx, name, "change");
+    const id = await lockIdleExperiment(tx, name, `change experiment "${name}"`);
     const renaming = patch.name !== undefined && patch.name !== name;
     if (renaming && (await tx.experiment.findUnique({ where: { name: patch.name } }))) throw exists(patch.name!);
     let updated;
@@ -119,7 +128,7 @@ export async function updateExperiment(name: string, patch: ExperimentPatch, pri
 export async function deleteExperiment(name: string, prisma: Db = db()) {
   checkName(name);
   await prisma.$transaction(async (tx) => {
-    const id = await lockIdle(tx, name, "delete");
+    const id = await lockIdleExperiment(tx, name, `delete experiment "${name}"`);
     await tx.experiment.delete({ where: { id } });
   });
   // The row is gone (with its files and jobs); now its uploads and working files. Models stay.

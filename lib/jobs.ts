@@ -3,7 +3,7 @@ import { db, type Db, type Job } from "./db";
 import { requireDatabaseUrl } from "./config";
 import { badRequest, conflict, notFound, unavailable } from "./errors";
 import { isQueueName, QUEUES, senderBoss, type QueueName, type QueuePayload } from "./queue";
-import { ACTIVE_JOB_STATUSES } from "./experiments";
+import { ACTIVE_JOB_STATUSES, lockExperiment } from "./experiments";
 import { appendJobEvent, JOB_CANCEL_CHANNEL } from "./job-events";
 import { checkName } from "./experiment-rules";
 
@@ -27,11 +27,7 @@ export async function enqueueJob(
   const job = await prisma.$transaction(async (tx) => {
     let experimentId: string | null = null;
     if (experimentName !== undefined) {
-      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${experimentName} FOR UPDATE`;
-      experimentId = rows[0]?.id ?? null;
-      if (!experimentId) {
-        throw notFound("experiment_not_found", `No experiment named "${experimentName}"`, { name: experimentName });
-      }
+      experimentId = await lockExperiment(tx, experimentName);
       const active = await tx.job.findFirst({
         where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
       });

@@ -1,10 +1,10 @@
 /** An experiment's uploaded files: list (with the dataset card), one file for playback, delete. */
 import fs from "node:fs/promises";
 import { db, type Db } from "../db";
-import { conflict, notFound } from "../errors";
+import { notFound } from "../errors";
 import { checkName } from "../experiment-rules";
 import { paths } from "../paths";
-import { ACTIVE_JOB_STATUSES } from "../experiments";
+import { lockIdleExperiment } from "../experiments";
 import { audioFileJson } from "./ingest";
 import { datasetCard } from "./card";
 
@@ -48,20 +48,7 @@ export async function deleteFile(name: string, id: string, prisma: Db = db()): P
   checkName(name);
   if (!UUID.test(id)) throw noFile(id);
   const storedName = await prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Experiment" WHERE name = ${name} FOR UPDATE`;
-    const expId = rows[0]?.id;
-    if (!expId) throw noExperiment(name);
-    const active = await tx.job.findFirst({
-      where: { experimentId: expId, status: { in: [...ACTIVE_JOB_STATUSES] } },
-      select: { id: true, kind: true, status: true },
-    });
-    if (active) {
-      throw conflict(
-        "experiment_busy",
-        `Cannot remove files of "${name}" while its ${active.kind} job is ${active.status}; cancel it or wait until it ends`,
-        { job: active },
-      );
-    }
+    const expId = await lockIdleExperiment(tx, name, `remove files of "${name}"`);
     const f = await tx.audioFile.findFirst({ where: { id, experimentId: expId }, select: { storedName: true } });
     if (!f) throw noFile(id);
     await tx.audioFile.delete({ where: { id } });
