@@ -35,7 +35,8 @@ export async function enqueueJob(
         throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
       }
     }
-    return tx.job.create({ data: { kind, experimentId, params: params as object } });
+    const created = await tx.job.create({ data: { kind, experimentId, params: params as object } });
+    return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });
   });
   try {
     const boss = await senderBoss(requireDatabaseUrl());
@@ -99,7 +100,7 @@ export async function cancelJob(id: string, prisma: Db = db()) {
   });
   if (outcome === "cancelled") {
     const boss = await senderBoss(requireDatabaseUrl());
-    await boss.cancel(found.kind, found.id).catch(() => {});
+    await boss.cancel(found.kind, found.bossId ?? found.id).catch(() => {});
     await appendJobEvent(found.id, { kind: "status", level: "warn", message: "cancelled before it started", data: { status: "cancelled" } }, prisma);
   } else {
     await appendJobEvent(found.id, { kind: "log", level: "warn", message: "cancel requested; stopping" }, prisma);

@@ -91,6 +91,7 @@ async function main() {
           workerId,
           shutdown: shutdown.signal,
           cancel: controller,
+          staleSeconds: cfg.workerStaleSeconds,
           onSucceeded: (done) => continuePipeline(done, prisma),
         });
       } finally {

@@ -31,9 +31,20 @@ export async function reapOrphanedJobs(prisma: Db, boss: PgBoss, selfId: string,
       message: `interrupted: its worker (${who}) stopped heart-beating${since}; the job goes back to the queue`,
       data: { status: "queued", interrupted: true, deadWorkerId: job.workerId },
     }, prisma);
-    await boss.fail(job.kind, job.id, { reason: "worker stopped heart-beating" }).catch(() => {});
-    const after = await boss.getJobById(job.kind, job.id).catch(() => null);
-    if (after && after.state === "failed") {
+    const bossId = job.bossId ?? job.id;
+    await boss.fail(job.kind, bossId, { reason: "worker stopped heart-beating" }).catch(() => {});
+    const after = await boss.getJobById(job.kind, bossId).catch(() => null);
+    if (!after || after.state === "completed" || after.state === "cancelled") {
+      // pg-boss no longer holds it (it expired and a duplicate delivery completed): queue it afresh
+      const queue = await boss.getQueue(job.kind);
+      if (job.attempts <= (queue?.retryLimit ?? 0)) {
+        const fresh = await boss.send(job.kind, { jobId: job.id });
+        await prisma.job.update({ where: { id: job.id }, data: { bossId: fresh } });
+        reaped.push(job.id);
+        continue;
+      }
+    }
+    if (!after || after.state === "failed" || after.state === "completed" || after.state === "cancelled") {
       await prisma.job.update({
         where: { id: job.id },
         data: { status: "failed", error: `its worker died and no retries are left (${job.attempts} attempt(s))`, finishedAt: new Date() },

@@ -42,6 +42,8 @@ export interface RunOptions {
   /** the worker aborts this one with reason CANCELLED when the user cancels the job */
   cancel?: AbortController;
   reporter?: { intervalMs?: number };
+  /** a worker silent for longer is dead (default 15 s) */
+  staleSeconds?: number;
   /** e.g. queue the next stage of a pipeline */
   onSucceeded?: (job: Job) => Promise<unknown>;
 }
@@ -60,6 +62,12 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
     return;
   }
   if (FINAL.has(existing.status)) return;
+  if (existing.status === "running" && existing.workerId && existing.workerId !== workerId && (await workerAlive(prisma, existing.workerId, opts.staleSeconds))) {
+    // A second delivery (pg-boss expired the job while its worker is still at it, e.g. training past 23 h):
+    // the owner keeps it; if the owner dies, the reaper hands the job back.
+    console.warn(`[worker] job ${jobId} is still running on live worker ${existing.workerId}; ignoring a second delivery`);
+    return;
+  }
   if (existing.cancelRequestedAt) {
     await finish(prisma, jobId, "cancelled", "cancelled before it started");
     return;
@@ -117,6 +125,11 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
   } finally {
     shutdown.removeEventListener("abort", onShutdown);
   }
+}
+
+async function workerAlive(prisma: Db, id: string, staleSeconds = 15): Promise<boolean> {
+  const w = await prisma.worker.findUnique({ where: { id } });
+  return !!w && w.stoppedAt === null && w.lastSeenAt.getTime() >= Date.now() - staleSeconds * 1000;
 }
 
 async function finish(prisma: Db, jobId: string, status: "failed" | "cancelled", message: string) {

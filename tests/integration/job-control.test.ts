@@ -4,6 +4,8 @@ import * as jobRoute from "../../app/api/jobs/[id]/route";
 import * as selftestRoute from "../../app/api/system/selftest/route";
 import { db } from "../../lib/db";
 import { cancelJob, enqueueJob } from "../../lib/jobs";
+import { createBoss } from "../../lib/queue";
+import { reapOrphanedJobs } from "../../worker/reaper";
 import { until, workerPool } from "../helpers/process";
 import { call } from "../helpers/routes";
 
@@ -28,6 +30,31 @@ describe("job control", () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("job_finished");
     expect((await call(cancelRoute.POST as never, "POST", { id: "nope" })).status).toBe(404);
+  });
+
+  it("re-queues a dead worker's job even when pg-boss already let go of it (expired, then completed)", async () => {
+    const job = await enqueueJob({ kind: "selftest", params: { seconds: 1, steps: 2 } });
+    const boss = createBoss(process.env.DATABASE_URL!, "setup");
+    await boss.start();
+    try {
+      // as if pg-boss expired it and a second delivery took it and completed it
+      const [fetched] = await boss.fetch("selftest");
+      expect(fetched?.id).toBe(job.id);
+      await boss.complete("selftest", job.id);
+      expect((await boss.getJobById("selftest", job.id))?.state).toBe("completed");
+      await db().worker.create({ data: { id: "gone-worker", host: "h", pid: 2, lastSeenAt: new Date(Date.now() - 600_000) } });
+      await db().job.update({ where: { id: job.id }, data: { status: "running", workerId: "gone-worker", attempts: 1 } });
+      expect(await reapOrphanedJobs(db(), boss, "me", 10)).toEqual([job.id]);
+      const row = await jobRow(job.id);
+      expect(row.status).toBe("queued");
+      expect(row.bossId).not.toBe(job.id);
+      const fresh = await boss.getJobById("selftest", row.bossId!);
+      expect(fresh?.state).toBe("created");
+      expect((fresh?.data as { jobId: string }).jobId).toBe(job.id);
+      await boss.cancel("selftest", row.bossId!);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   });
 
   it("validates self-test parameters", async () => {

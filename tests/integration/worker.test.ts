@@ -114,6 +114,24 @@ describe("job runner", () => {
     expect(failed.finishedAt).toBeInstanceOf(Date);
   });
 
+  it("ignores a second delivery of a job its live owner is still running, and takes it over from a dead one", async () => {
+    const job = await newJob("runner-duplicate");
+    const owner = await db().worker.create({ data: { id: "owner-alive", host: "h", pid: 1, lastSeenAt: new Date() } });
+    await db().job.update({ where: { id: job.id }, data: { status: "running", workerId: owner.id, attempts: 1 } });
+    let ran = 0;
+    const handler = async () => {
+      ran++;
+    };
+    await runJob(job.id, handler, { prisma: db(), workerId: "second", shutdown: new AbortController().signal, staleSeconds: 10 });
+    expect(ran).toBe(0);
+    expect(await db().job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "running", workerId: owner.id });
+
+    await db().worker.update({ where: { id: owner.id }, data: { lastSeenAt: new Date(Date.now() - 60_000) } });
+    await runJob(job.id, handler, { prisma: db(), workerId: "second", shutdown: new AbortController().signal, staleSeconds: 10 });
+    expect(ran).toBe(1);
+    expect(await db().job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "succeeded", workerId: "second", attempts: 2 });
+  });
+
   it("does not run a job that was cancelled while queued", async () => {
     const job = await newJob("runner-cancelled");
     await db().job.update({ where: { id: job.id }, data: { status: "cancelled" } });
