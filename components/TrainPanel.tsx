@@ -31,26 +31,40 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel }: { experim
     batchSize: TRAIN_DEFAULTS.batchSize,
     saveEvery: TRAIN_DEFAULTS.saveEvery,
     saveLatestOnly: TRAIN_DEFAULTS.saveLatestOnly,
-    pretrained: "default" as "default" | "none",
+    pretrained: "default" as "default" | "none" | "custom",
     precision: TRAIN_DEFAULTS.precision as string,
     gpus: "",
   });
   const [more, setMore] = useState(10);
+  const [custom, setCustom] = useState<{ g: File | null; d: File | null }>({ g: null, d: null });
   const [error, setError] = useState<string | null>(null);
 
-  const body = () => ({
+  /** custom weights are uploaded first; the train request then names the stored files */
+  async function pretrainedChoice(): Promise<"default" | "none" | { g: string; d: string }> {
+    if (o.pretrained !== "custom") return o.pretrained;
+    if (!custom.g || !custom.d) throw new Error("choose both custom files: the generator (G…pth) and the discriminator (D…pth)");
+    const fd = new FormData();
+    fd.append("g", custom.g);
+    fd.append("d", custom.d);
+    const res = await fetch("/api/pretrained", { method: "POST", body: fd });
+    const out = (await res.json()) as { pretrained?: { g: string; d: string }; error?: { message: string } };
+    if (!res.ok || !out.pretrained) throw new Error(out.error?.message ?? `upload failed (HTTP ${res.status})`);
+    return out.pretrained;
+  }
+  const body = async () => ({
     epochs: o.epochs,
     batchSize: o.batchSize,
     saveEvery: Math.min(o.saveEvery, o.epochs),
     saveLatestOnly: o.saveLatestOnly,
-    pretrained: o.pretrained,
+    pretrained: await pretrainedChoice(),
     precision: o.precision,
     gpus: o.gpus.trim() ? o.gpus.split(",").map((g) => Number(g.trim())) : [],
   });
-  async function post(path: string, payload: object) {
+  async function post(path: string, payload: object | (() => Promise<object>)) {
     setError(null);
     try {
-      await callApi(`/api/experiments/${experiment}/${path}`, { method: "POST", body: JSON.stringify(payload) });
+      const data = typeof payload === "function" ? await payload() : payload;
+      await callApi(`/api/experiments/${experiment}/${path}`, { method: "POST", body: JSON.stringify(data) });
       router.refresh();
     } catch (err) {
       setError((err as Error).message);
@@ -84,11 +98,24 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel }: { experim
         </label>
         <label>
           Pretrained
-          <select name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" })}>
+          <select name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" | "custom" })}>
             <option value="default">default (v2, from ASSETS_ROOT)</option>
             <option value="none">none (from scratch)</option>
+            <option value="custom">custom (upload G and D)</option>
           </select>
         </label>
+        {o.pretrained === "custom" && (
+          <div className="text-sm sm:col-span-2">
+            <label className="block">
+              Generator (G…pth)
+              <input type="file" accept=".pth" className="block text-xs" onChange={(e) => setCustom({ ...custom, g: e.target.files?.[0] ?? null })} />
+            </label>
+            <label className="block">
+              Discriminator (D…pth)
+              <input type="file" accept=".pth" className="block text-xs" onChange={(e) => setCustom({ ...custom, d: e.target.files?.[0] ?? null })} />
+            </label>
+          </div>
+        )}
         <label>
           Precision
           <select name="precision" className={inputClass} value={o.precision} onChange={(e) => setO({ ...o, precision: e.target.value })}>
@@ -103,15 +130,15 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel }: { experim
         </label>
       </div>
       <div className="flex flex-wrap items-center gap-2 text-sm">
-        <button onClick={() => post("train", body())} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
+        <button onClick={() => post("train", body)} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
           Train
         </button>
-        <button onClick={() => post("pipeline", body())} className="rounded border border-indigo-300 px-3 py-1.5 text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950">
+        <button onClick={() => post("pipeline", body)} className="rounded border border-indigo-300 px-3 py-1.5 text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950">
           Run whole pipeline
         </button>
         <span className="ml-4">Continue training for</span>
         <input aria-label="More epochs" type="number" min={1} className={`${inputClass} !mt-0 !w-20`} value={more} onChange={(e) => setMore(Number(e.target.value))} />
-        <button onClick={() => post("train", { ...body(), epochs: undefined, moreEpochs: more })} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+        <button onClick={() => post("train", async () => ({ ...(await body()), epochs: undefined, moreEpochs: more }))} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
           more epochs
         </button>
         {hasModel && (

@@ -1,0 +1,75 @@
+/**
+ * User-supplied pretrained G/D weights for `pretrained: {g, d}` in train requests, kept in
+ * DATA_ROOT/pretrained/. A file must look like a PyTorch checkpoint (zip or legacy pickle); whether its
+ * tensors fit the model is checked strictly by the trainer, which names the first mismatch.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { config } from "./config";
+import { badRequest, ApiError } from "./errors";
+import { paths } from "./paths";
+
+const NAME = /^[A-Za-z0-9._-]{1,120}$/;
+
+/** torch.save writes a zip archive (torch ≥ 1.6) or, in the legacy format, a pickle (protocol 2+). */
+export function looksLikeTorchCheckpoint(head: Uint8Array): boolean {
+  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  const pickle = head[0] === 0x80 && head[1] !== undefined && head[1] >= 2 && head[1] <= 5;
+  return zip || pickle;
+}
+
+/** A safe stored name derived from the uploaded one: letters, digits, '.', '-', '_' and a .pth ending. */
+export function storedPretrainedName(original: string, role: "g" | "d"): string {
+  const base = path.basename(original).replace(/\.pth$/i, "").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "").slice(0, 80) || role.toUpperCase();
+  return `${base}-${randomBytes(3).toString("hex")}.pth`;
+}
+
+async function checked(file: File, role: "g" | "d"): Promise<Uint8Array> {
+  const R = role.toUpperCase();
+  if (!/\.pth$/i.test(file.name)) throw new ApiError(415, "unsupported_type", `${R}: "${file.name}" is not a .pth file`, { field: role });
+  if (file.size === 0) throw new ApiError(422, "empty_file", `${R}: "${file.name}" is empty`, { field: role });
+  if (file.size > config().maxUploadBytes) throw new ApiError(413, "upload_too_large", `${R}: "${file.name}" is larger than MAX_UPLOAD_BYTES`, { field: role });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (!looksLikeTorchCheckpoint(bytes.subarray(0, 8))) {
+    throw new ApiError(422, "not_a_checkpoint", `${R}: "${file.name}" is not a PyTorch checkpoint (neither a torch zip archive nor a pickle)`, { field: role });
+  }
+  return bytes;
+}
+
+/** Check both files first, then store both: a bad pair stores nothing. */
+export async function saveCustomPretrained(files: { g: File; d: File }): Promise<{ g: string; d: string }> {
+  const data = { g: await checked(files.g, "g"), d: await checked(files.d, "d") };
+  const out = { g: storedPretrainedName(files.g.name, "g"), d: storedPretrainedName(files.d.name, "d") };
+  const written: string[] = [];
+  try {
+    for (const role of ["g", "d"] as const) {
+      const dest = paths().customPretrained(out[role]);
+      await fs.mkdir(path.dirname(dest), { recursive: true });
+      await fs.writeFile(`${dest}.part`, data[role]);
+      await fs.rename(`${dest}.part`, dest);
+      written.push(dest);
+    }
+  } catch (err) {
+    await Promise.all(written.map((f) => fs.rm(f, { force: true })));
+    throw err;
+  }
+  return out;
+}
+
+export async function listCustomPretrained(): Promise<{ name: string; bytes: number; modifiedAt: string }[]> {
+  const dir = path.dirname(paths().customPretrained("x.pth"));
+  const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith(".pth") && NAME.test(n)).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const st = await fs.stat(path.join(dir, name));
+      return { name, bytes: st.size, modifiedAt: st.mtime.toISOString() };
+    }),
+  );
+}
+
+export function requireFormFile(form: FormData, field: "g" | "d"): File {
+  const v = form.get(field);
+  if (!(v instanceof File)) throw badRequest("missing_file", `send the ${field === "g" ? "generator" : "discriminator"} weights as form field "${field}"`, { field });
+  return v;
+}
