@@ -7,7 +7,7 @@ import { paths } from "../../lib/paths";
 
 function form(files: Record<string, { name: string; bytes: Uint8Array }>): Request {
   const fd = new FormData();
-  for (const [k, v] of Object.entries(files)) fd.append(k, new File([v.bytes], v.name));
+  for (const [k, v] of Object.entries(files)) fd.append(k, new File([Uint8Array.from(v.bytes)], v.name));
   return new Request("http://t/api/pretrained", { method: "POST", body: fd });
 }
 
