@@ -33,7 +33,16 @@ export async function create(base: string, m: Record<string, string>, size: numb
   if (size === "defer") headers["Upload-Defer-Length"] = "1";
   else headers["Upload-Length"] = String(size);
   if (body) headers["Content-Type"] = "application/offset+octet-stream";
-  const res = await fetch(`${base}/api/uploads`, { method: "POST", headers, body: body ? new Uint8Array(body) : undefined });
+  const send = () => fetch(`${base}/api/uploads`, { method: "POST", headers, body: body ? new Uint8Array(body) : undefined });
+  let res: Response;
+  try {
+    res = await send();
+  } catch (err) {
+    // fetch reused a keep-alive socket the server was just closing (idle timeout): the request never
+    // reached the server, so sending it again is safe
+    if ((err as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw err;
+    res = await send();
+  }
   const r = await result(res);
   const loc = res.headers.get("location");
   return { ...r, location: loc ? new URL(loc, base).toString() : undefined };
