@@ -1,11 +1,24 @@
 "use client";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
 import { PipelinePanel, type StageJob } from "./PipelinePanel";
 import { TrainPanel } from "./TrainPanel";
 import { useJobEvents } from "./useJobEvents";
 
 /** The live part of the experiment page: one event stream feeds the pipeline stepper and the training view. */
 export function ExperimentWorkspace(props: { experiment: string; jobs: StageJob[]; fileCount: number; modelCount: number; hasIndex: boolean }) {
+  const router = useRouter();
   const { jobs: live } = useJobEvents(`/api/experiments/${props.experiment}/events`);
+  // A job the page does not know yet (the next stage of a pipeline, or one started elsewhere): re-read the page.
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    const known = new Set(props.jobs.map((j) => j.id));
+    const fresh = Object.keys(live).filter((id) => !known.has(id) && !asked.current.has(id));
+    if (fresh.length) {
+      for (const id of fresh) asked.current.add(id);
+      router.refresh();
+    }
+  }, [live, props.jobs, router]);
   const trainJob = props.jobs.find((j) => j.kind === "train");
   return (
     <>

@@ -44,4 +44,12 @@ test("upload speech, run the whole pipeline from the UI, watch the loss chart fi
   await expect(page.getByTestId("model-row")).toContainText(`${name} · 32k v2 · 3 epochs`, { timeout: 60_000 });
   await expect(page.locator('[data-stage="model"]')).toHaveAttribute("data-state", "done");
   await expect(training.getByTestId("checkpoints")).toContainText("epoch 3");
+
+  // the model is listed on the Models page and downloadable
+  await page.goto("/models");
+  await page.getByRole("table", { name: "Models" }).getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { name })).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download .pth" }).click();
+  expect((await download).suggestedFilename()).toBe(`${name}.pth`);
 });

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
 import { ExperimentWorkspace } from "@/components/ExperimentWorkspace";
@@ -63,7 +64,10 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
           <ul>
             {experiment.models.map((m) => (
               <li key={m.id} data-testid="model-row">
-                <span className="font-medium">{m.name}</span> · {m.sampleRate / 1000}k {m.version} · {m.epochs ?? "?"} epochs ·{" "}
+                <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/models/${m.id}`}>
+                  {m.name}
+                </Link>{" "}
+                · {m.sampleRate / 1000}k {m.version} · {m.epochs ?? "?"} epochs ·{" "}
                 {(m.files as { name: string }[]).map((f) => f.name).join(", ")}
               </li>
             ))}

@@ -1,0 +1,16 @@
+import { route } from "@/lib/http";
+import { modelDownload } from "@/lib/models";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** ?file=pth|index|onnx|zip — the file as an attachment. */
+export const GET = route(async (req, { params }: { params: Promise<{ id: string }> }) => {
+  const d = await modelDownload((await params).id, new URL(req.url).searchParams.get("file"));
+  const headers: Record<string, string> = {
+    "content-type": d.type,
+    "content-disposition": `attachment; filename="${d.name.replace(/"/g, "")}"`,
+  };
+  if (d.bytes !== undefined) headers["content-length"] = String(d.bytes);
+  return new Response(d.body, { headers });
+});
