@@ -78,6 +78,8 @@ export function createPaths(cfg: Config) {
       within(cfg.experimentsDir, exp(name), featureDirName(version)),
     /** RVC's shared "mute" training entries (our own, generated): not under experiments/, so no name clashes */
     muteDir: () => within(cfg.dataRoot, "mute"),
+    /** staging area of model imports (one folder per import) */
+    importDir: (id: string) => within(cfg.dataRoot, "imports", assertSafeSegment(id, "import id")),
     /** user-supplied pretrained G/D files for `pretrained: {g, d}` */
     customPretrained: (file: string) => within(cfg.dataRoot, "pretrained", assertSafeSegment(file, "file name")),
     modelDir: (name: string) => within(cfg.modelsRoot, assertSafeSegment(name, "model name")),

@@ -5,7 +5,7 @@
  */
 import PgBoss from "pg-boss";
 
-export const QUEUES = ["preprocess", "extract", "train", "index", "convert", "selftest"] as const;
+export const QUEUES = ["preprocess", "extract", "train", "index", "export", "convert", "selftest"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface QueuePayload {
@@ -19,6 +19,7 @@ const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   extract: { policy: "standard", retryLimit: 2, retryDelay: 10, expireInSeconds: 12 * 3600 },
   train: { policy: "standard", retryLimit: 3, retryDelay: 30, expireInSeconds: 23 * 3600 },
   index: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 6 * 3600 },
+  export: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 3600 },
   convert: { policy: "standard", retryLimit: 1, retryDelay: 5, expireInSeconds: 3600 },
   selftest: { policy: "standard", retryLimit: 2, retryDelay: 1, expireInSeconds: 3600 },
 };

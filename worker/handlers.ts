@@ -5,6 +5,7 @@ import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
 import { selftest } from "./selftest";
 import { train } from "./train";
+import { exportOnnx } from "./train/export-job";
 import { rebuildIndex } from "./train/index-job";
 
 const notImplemented =
@@ -19,6 +20,7 @@ export const handlers: Record<QueueName, JobHandler> = {
   extract,
   train,
   index: rebuildIndex,
+  export: exportOnnx,
   convert: notImplemented("convert"),
   selftest,
 };

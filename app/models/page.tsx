@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ImportModelForm } from "@/components/ImportModelForm";
 import { listModels } from "@/lib/models";
 import { formatBytes, formatDuration } from "@/lib/format";
 
@@ -9,6 +10,7 @@ export default async function ModelsPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Models</h1>
+      <ImportModelForm />
       {models.length === 0 ? (
         <p className="text-sm text-zinc-500">No models yet. Train one from an experiment.</p>
       ) : (

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto")
     b.add_argument("--threads", type=int, default=0)
 
+    m = sub.add_parser("inspect", help="check that a file is an RVC small model and print what it is")
+    m.add_argument("--small-model", required=True)
+
     c = sub.add_parser("write-config", help="write upstream's config.json template (only if the file is absent)")
     c.add_argument("--sample-rate", choices=["32k", "40k", "48k"], required=True)
     c.add_argument("--version", choices=["v1", "v2"], default="v2")
@@ -147,6 +150,24 @@ def _cmd_index(args) -> int:
     return 0
 
 
+def _cmd_inspect(args) -> int:
+    """An RVC small model (rvc-formats §6): loads into our synthesizer with every generator key present."""
+    from .export import load_small_model
+
+    try:
+        net, cpt = load_small_model(args.small_model)
+    except RuntimeError as ex:  # shape mismatches from load_state_dict
+        raise TrainerError(f"{args.small_model} does not fit an RVC synthesizer: {str(ex).splitlines()[0]}") from ex
+    missing = sorted(set(net.state_dict()) - set(cpt["weight"]))
+    if missing:
+        raise TrainerError(f"{args.small_model} lacks {len(missing)} generator weights (first: {missing[0]}); not a complete RVC model")
+    sr = cpt.get("sr")
+    sr_hz = {"32k": 32000, "40k": 40000, "48k": 48000}.get(sr, sr) if isinstance(sr, str) else sr
+    emit("model", sr=int(sr_hz) if sr_hz else None, f0=bool(cpt.get("f0", 1)), version=cpt.get("version", "v1"),
+         info=str(cpt.get("info", "")), params=sum(int(v.numel()) for v in cpt["weight"].values()))
+    return 0
+
+
 def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s:%(name)s:%(message)s")
     args = build_parser().parse_args(argv)
@@ -165,6 +186,8 @@ def main(argv=None) -> int:
             return run_bench(args)
         if args.command == "write-config":
             return _cmd_write_config(args)
+        if args.command == "inspect":
+            return _cmd_inspect(args)
         raise TrainerError(f"unknown command {args.command}")
     except TrainerError as ex:
         msg = str(ex).replace("\n", " ")

@@ -185,3 +185,27 @@ def test_index_reduces_large_sets_with_kmeans(tmp_path, monkeypatch):
     assert info["reduced"] and info["ntotal"] == 40 and info["nlist"] == n_ivf_for(40) == 1
     assert np.load(os.path.join(exp, "total_fea.npy")).shape == (40, 768)
     assert faiss.read_index(info["path"]).ntotal == 40
+
+
+def test_inspect_accepts_our_small_model_and_refuses_others(trained, tmp_path, capsys):
+    _, out, _ = trained
+    assert main(["inspect", "--small-model", os.path.join(out, "voice.pth")]) == 0
+    ev = read_events(capsys.readouterr().out)[-1]
+    assert ev["type"] == "model" and ev["sr"] == 32000 and ev["f0"] is True and ev["version"] == "v2" and ev["params"] > 0
+
+    not_rvc = tmp_path / "other.pth"
+    torch.save({"model": {"w": torch.zeros(3)}}, str(not_rvc))
+    assert main(["inspect", "--small-model", str(not_rvc)]) == 1
+    assert "is not an RVC small model" in read_events(capsys.readouterr().out)[-1]["message"]
+
+    cpt = torch.load(os.path.join(out, "voice.pth"), map_location="cpu")
+    del cpt["weight"]["dec.conv_post.weight"]
+    partial = tmp_path / "partial.pth"
+    torch.save(cpt, str(partial))
+    assert main(["inspect", "--small-model", str(partial)]) == 1
+    assert "lacks 1 generator weights" in read_events(capsys.readouterr().out)[-1]["message"]
+
+    text = tmp_path / "text.pth"
+    text.write_text("hello")
+    assert main(["inspect", "--small-model", str(text)]) == 1
+    assert "not a readable PyTorch file" in read_events(capsys.readouterr().out)[-1]["message"]
