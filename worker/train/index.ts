@@ -20,6 +20,7 @@ import { ensureMuteFiles } from "./mute";
 import { checkResources, probeTorch } from "./preflight";
 import { resolvePretrained } from "./pretrained";
 import { isOutOfMemory, parseTrainerLine, type TrainerEvent } from "./protocol";
+import { runTrainerCommand } from "../../lib/trainer-cli";
 import { spawnTrainer } from "./launch";
 import { registerModel } from "./register";
 
@@ -41,17 +42,6 @@ async function readState(file: string): Promise<TrainState> {
 
 async function stemsIn(dir: string): Promise<string[]> {
   return (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".wav") || n.endsWith(".npy"))).map(stemOf);
-}
-
-function runTrainerCommand(python: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawnTrainer(python, args);
-    child.stdout!.resume();
-    let err = "";
-    child.stderr!.on("data", (d) => (err += d));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`trainer ${args[0]} failed: ${err.trim().split("\n").pop()}`))));
-  });
 }
 
 export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string }): string[] {
@@ -116,7 +106,11 @@ export const train: JobHandler = async (ctx: JobContext) => {
   if (!(await fs.access(configFile).then(() => true, () => false))) {
     const args = ["write-config", "--sample-rate", `${experiment.sampleRate / 1000}k`, "--version", version, "--out", configFile];
     if (!torch.cuda) args.push("--fp32");
-    await runTrainerCommand(cfg.python, args);
+    const run = await runTrainerCommand(args);
+    if (run.code !== 0) {
+      const why = (run.events.find((e) => e.type === "error")?.message as string | undefined) ?? run.stderr.trim().split("\n").pop();
+      throw new Error(`trainer write-config failed: ${why}`);
+    }
   }
 
   const stateFile = path.join(expDir, "train-state.json");
