@@ -38,6 +38,10 @@ export interface Config {
   uploadExpiryHours: number;
   /** most entries a .zip may hold */
   zipMaxEntries: number;
+  /** largest audio file sent to POST /api/conversions, bytes */
+  maxConversionBytes: number;
+  /** longest conversion input, seconds */
+  maxConversionSeconds: number;
   /** most bytes a .zip may unpack to */
   zipMaxUnpackedBytes: number;
   /** explicit ffmpeg binary; unset → `ffmpeg` on PATH, else the one @ffmpeg-installer ships */
@@ -151,6 +155,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     uploadExpiryHours: int(env, "UPLOAD_EXPIRY_HOURS", 48, 1, 24 * 365),
     zipMaxEntries: int(env, "ZIP_MAX_ENTRIES", 5000, 1, 1_000_000),
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
+    maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
+    maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
     // a bare name is looked up on PATH; anything with a slash is a path
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
   };

@@ -80,6 +80,8 @@ export function createPaths(cfg: Config) {
     muteDir: () => within(cfg.dataRoot, "mute"),
     /** staging area of model imports (one folder per import) */
     importDir: (id: string) => within(cfg.dataRoot, "imports", assertSafeSegment(id, "import id")),
+    /** one conversion's input and output (history), by conversion id */
+    conversionDir: (id: string) => within(cfg.dataRoot, "conversions", assertSafeSegment(id, "conversion id")),
     /** user-supplied pretrained G/D files for `pretrained: {g, d}` */
     customPretrained: (file: string) => within(cfg.dataRoot, "pretrained", assertSafeSegment(file, "file name")),
     modelDir: (name: string) => within(cfg.modelsRoot, assertSafeSegment(name, "model name")),

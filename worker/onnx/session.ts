@@ -52,6 +52,8 @@ export interface ModelSession {
   run(inputs: readonly Tensor[]): Promise<Tensor[]>;
   /** Make a float32 tensor (no copy) with the runtime this session was made with. */
   float32(data: Float32Array, dims: readonly number[]): Tensor;
+  /** Make an int64 tensor (no copy). */
+  int64(data: BigInt64Array, dims: readonly number[]): Tensor;
 }
 
 export class ModelFileError extends Error {
@@ -237,6 +239,10 @@ class ModelSessionImpl implements ModelSession {
 
   float32(data: Float32Array, dims: readonly number[]): Tensor {
     return new this.ort.Tensor("float32", data, dims);
+  }
+
+  int64(data: BigInt64Array, dims: readonly number[]): Tensor {
+    return new this.ort.Tensor("int64", data, dims);
   }
 
   run(inputs: readonly Tensor[]): Promise<Tensor[]> {

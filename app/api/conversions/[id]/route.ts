@@ -1,0 +1,14 @@
+import { json, route } from "@/lib/http";
+import { deleteConversion, getConversion } from "@/lib/conversions";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+type Ctx = { params: Promise<{ id: string }> };
+
+export const GET = route(async (_req, { params }: Ctx) => json(await getConversion((await params).id)));
+
+export const DELETE = route(async (_req, { params }: Ctx) => {
+  await deleteConversion((await params).id);
+  return new Response(null, { status: 204 });
+});

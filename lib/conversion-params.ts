@@ -1,0 +1,116 @@
+/**
+ * Conversion settings (rvc-formats §9.3): names, upstream's defaults, ranges and one-line explanations, shared by the
+ * API (validation), the worker (the convert job) and the UI (form fields). Pure: no I/O.
+ */
+import { badRequest } from "./errors";
+import { F0_METHODS, type F0Method } from "./experiment-rules";
+
+export interface ConversionParams {
+  /** transpose in semitones (upstream's f0_up_key) */
+  pitch: number;
+  /** 0 … 1: share of features taken from the model's index (retrieval) */
+  indexRate: number;
+  f0Method: F0Method;
+  /** 0 … 0.5: how much of the index blend unvoiced frames keep; 0.5 turns protection off */
+  protect: number;
+  /** 0 … 7: ≥ 3 median-filters the weight-free pitch track (kernel 3, as upstream does for harvest) */
+  filterRadius: number;
+  /** 0 … 1: 1 keeps the output's own loudness envelope, 0 imposes the input's */
+  rmsMixRate: number;
+}
+
+interface NumberField {
+  kind: "number";
+  min: number;
+  max: number;
+  step: number;
+  integer?: boolean;
+  label: string;
+  help: string;
+}
+interface ChoiceField {
+  kind: "choice";
+  choices: readonly string[];
+  label: string;
+  help: string;
+}
+
+/** upstream's single-conversion defaults (rvc-formats §9.3) */
+export const CONVERSION_DEFAULTS: ConversionParams = {
+  pitch: 0,
+  indexRate: 0.75,
+  f0Method: "rmvpe",
+  protect: 0.33,
+  filterRadius: 3,
+  rmsMixRate: 0.25,
+};
+
+export const CONVERSION_FIELDS: Record<keyof ConversionParams, NumberField | ChoiceField> = {
+  pitch: {
+    kind: "number", min: -24, max: 24, step: 1, integer: true, label: "Pitch shift (semitones)",
+    help: "Transpose the voice: +12 is an octave up (male → female often +12), −12 an octave down.",
+  },
+  indexRate: {
+    kind: "number", min: 0, max: 1, step: 0.05, label: "Index rate",
+    help: "How much of the timbre comes from the model's feature index; lower it if the output sounds muffled or metallic.",
+  },
+  f0Method: {
+    kind: "choice", choices: F0_METHODS, label: "Pitch method",
+    help: "rmvpe: the RMVPE model (best, needs `npm run assets`); yin: weight-free estimator, works without downloads.",
+  },
+  protect: {
+    kind: "number", min: 0, max: 0.5, step: 0.01, label: "Protect consonants",
+    help: "Keeps breaths and voiceless consonants from the original features; 0.5 turns it off, lower protects more.",
+  },
+  filterRadius: {
+    kind: "number", min: 0, max: 7, step: 1, integer: true, label: "Filter radius",
+    help: "3 or more median-filters the yin pitch track to remove octave jumps (rmvpe is not filtered).",
+  },
+  rmsMixRate: {
+    kind: "number", min: 0, max: 1, step: 0.05, label: "Volume envelope mix",
+    help: "1 keeps the converted voice's own loudness; 0 follows the loudness of your recording.",
+  },
+};
+
+export const CONVERSION_PARAM_NAMES = Object.keys(CONVERSION_FIELDS) as (keyof ConversionParams)[];
+
+/** A number given as a JSON number or, from a form, a numeric string. */
+function numeric(value: unknown): number | null {
+  if (typeof value === "number") return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  return null;
+}
+
+/**
+ * Validate conversion settings from an API body (JSON or form fields as strings). Missing ones take upstream's
+ * defaults; a bad one is a 400 naming the field and its range. Unknown keys are not checked here (the caller knows
+ * which other fields it accepts).
+ */
+export function parseConversionParams(body: Record<string, unknown>): ConversionParams {
+  const out = { ...CONVERSION_DEFAULTS } as Record<keyof ConversionParams, unknown>;
+  for (const name of CONVERSION_PARAM_NAMES) {
+    const value = body[name];
+    if (value === undefined || value === null || value === "") continue;
+    const field = CONVERSION_FIELDS[name];
+    if (field.kind === "choice") {
+      if (typeof value !== "string" || !field.choices.includes(value)) {
+        throw badRequest(`invalid_${name}`, `${name} must be one of ${field.choices.join(", ")} (got ${JSON.stringify(value)})`, {
+          field: name,
+          allowed: field.choices,
+        });
+      }
+      out[name] = value;
+      continue;
+    }
+    const n = numeric(value);
+    if (n === null || n < field.min || n > field.max || (field.integer && !Number.isInteger(n))) {
+      throw badRequest(
+        `invalid_${name}`,
+        `${name} must be ${field.integer ? "a whole number" : "a number"} from ${field.min} to ${field.max} (got ${JSON.stringify(value)})`,
+        { field: name, min: field.min, max: field.max },
+      );
+    }
+    out[name] = n;
+  }
+  return out as unknown as ConversionParams;
+}

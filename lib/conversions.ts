@@ -1,0 +1,239 @@
+/**
+ * Conversions (api.md `/api/conversions`): accept an input (an uploaded file of an experiment, or audio sent with the
+ * request), check it is audio of a sensible length, keep it under DATA_ROOT/conversions/{id}/, queue a `convert` job;
+ * list, get, stream the input and the output, delete. The work itself is worker/convert/.
+ */
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { config } from "./config";
+import type { Conversion, Db, Job, VoiceModel } from "./db";
+import { db } from "./db";
+import { ApiError, badRequest, conflict, notFound } from "./errors";
+import { ACTIVE_JOB_STATUSES } from "./experiments";
+import { CONVERSION_PARAM_NAMES, parseConversionParams, type ConversionParams } from "./conversion-params";
+import { enqueueJob } from "./jobs";
+import type { ModelFile } from "./models";
+import { paths } from "./paths";
+import { AudioRejected, probeAudio } from "./audio/probe";
+import { AUDIO_EXTENSIONS, extensionOf } from "./audio/formats";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MIN_CONVERSION_SECONDS = 0.5;
+
+type Row = Conversion & { model: Pick<VoiceModel, "id" | "name" | "sampleRate"> | null; job: Job | null };
+
+export function toApiConversion(c: Row) {
+  const status = c.job?.status ?? (c.outputPath ? "succeeded" : "failed");
+  return {
+    id: c.id,
+    modelId: c.modelId,
+    model: c.model ? { id: c.model.id, name: c.model.name, sampleRate: c.model.sampleRate } : null,
+    inputName: c.inputName,
+    inputSeconds: c.inputSeconds,
+    params: c.params as unknown as ConversionParams,
+    status,
+    progress: c.job?.progress ?? (status === "succeeded" ? 1 : 0),
+    stage: c.job?.stage ?? null,
+    error: c.job?.error ?? null,
+    jobId: c.jobId,
+    createdAt: c.createdAt,
+    finishedAt: c.finishedAt,
+    inputUrl: `/api/conversions/${c.id}/input`,
+    audioUrl: c.outputPath && status === "succeeded" ? `/api/conversions/${c.id}/audio` : null,
+    sampleRate: c.sampleRate,
+    outputSeconds: c.outputSeconds,
+  };
+}
+
+const include = { model: { select: { id: true, name: true, sampleRate: true } }, job: true } as const;
+
+async function findConversion(id: string, prisma: Db): Promise<Row> {
+  const c = UUID.test(id) ? await prisma.conversion.findUnique({ where: { id }, include }) : null;
+  if (!c) throw notFound("conversion_not_found", `No conversion with id "${id}"`, { id });
+  return c;
+}
+
+export async function getConversion(id: string, prisma: Db = db()) {
+  return toApiConversion(await findConversion(id, prisma));
+}
+
+export async function listConversions(limitParam: string | null, prisma: Db = db()) {
+  const limit = limitParam === null ? 20 : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw badRequest("invalid_limit", `limit must be a whole number from 1 to 100 (got ${JSON.stringify(limitParam)})`, { field: "limit" });
+  }
+  const rows = await prisma.conversion.findMany({ orderBy: { createdAt: "desc" }, take: limit, include });
+  return rows.map(toApiConversion);
+}
+
+/** The input of a new conversion: an uploaded file of an experiment, or a file sent with the request. */
+export type ConversionInput = { fileId: string } | { file: File };
+
+const KNOWN_JSON_FIELDS = new Set(["modelId", "fileId", ...CONVERSION_PARAM_NAMES]);
+
+/** Parse a JSON body: {modelId, fileId, ...params}. */
+export function parseJsonRequest(body: Record<string, unknown>): { modelId: string; input: ConversionInput; params: ConversionParams } {
+  const unknown = Object.keys(body).filter((k) => !KNOWN_JSON_FIELDS.has(k));
+  if (unknown.length) {
+    throw badRequest("unknown_field", `Unknown field(s): ${unknown.join(", ")}; allowed: ${[...KNOWN_JSON_FIELDS].join(", ")}`, { fields: unknown });
+  }
+  if (typeof body.fileId !== "string") {
+    throw badRequest("missing_input", "send fileId (an uploaded file of an experiment), or multipart/form-data with an audio file", { field: "fileId" });
+  }
+  return { modelId: requireModelId(body.modelId), input: { fileId: body.fileId }, params: parseConversionParams(body) };
+}
+
+/** Parse a multipart body: audio (file), modelId, params as text fields. */
+export function parseFormRequest(form: FormData): { modelId: string; input: ConversionInput; params: ConversionParams } {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string") fields[k] = v;
+  const audio = form.get("audio");
+  if (!(audio instanceof File)) throw badRequest("missing_input", 'send the audio to convert as form field "audio"', { field: "audio" });
+  const unknown = [...new Set(form.keys())].filter((k) => k !== "audio" && !KNOWN_JSON_FIELDS.has(k));
+  if (unknown.length) throw badRequest("unknown_field", `Unknown form field(s): ${unknown.join(", ")}`, { fields: unknown });
+  return { modelId: requireModelId(fields.modelId), input: { file: audio }, params: parseConversionParams(fields) };
+}
+
+function requireModelId(v: unknown): string {
+  if (typeof v !== "string" || v === "") throw badRequest("missing_model", "modelId is required: the id of a model from GET /api/models", { field: "modelId" });
+  return v;
+}
+
+/** A model that can convert: it exists and has its ONNX export. */
+async function convertibleModel(modelId: string, prisma: Db): Promise<VoiceModel> {
+  const m = UUID.test(modelId) ? await prisma.voiceModel.findUnique({ where: { id: modelId } }) : null;
+  if (!m) throw notFound("model_not_found", `No model with id "${modelId}"`, { modelId });
+  const files = m.files as unknown as ModelFile[];
+  if (!files.some((f) => f.kind === "onnx")) {
+    throw conflict("model_not_ready", `Model "${m.name}" has no ONNX export yet; wait for its export job to finish (see GET /api/jobs?kind=export)`, { modelId });
+  }
+  return m;
+}
+
+function safeInputName(name: string): string {
+  const base = path.basename(name || "input").replace(/[^\w.\- ()]+/g, "_").slice(-120);
+  return base === "" || base.startsWith(".") ? `input${base}` : base;
+}
+
+/** Copy the input into dir as input.<ext>; returns its path and the user's file name. */
+async function storeInput(input: ConversionInput, dir: string, prisma: Db): Promise<{ file: string; name: string }> {
+  if ("fileId" in input) {
+    const f = UUID.test(input.fileId)
+      ? await prisma.audioFile.findUnique({ where: { id: input.fileId }, include: { experiment: { select: { name: true } } } })
+      : null;
+    if (!f || f.status !== "ready") throw notFound("file_not_found", `No uploaded audio file with id "${input.fileId}"`, { fileId: input.fileId });
+    const source = paths().uploadFile(f.experiment.name, f.storedName);
+    const ext = extensionOf(f.originalName) || "wav";
+    const file = path.join(dir, `input.${ext}`);
+    await fsp.copyFile(source, file).catch(() => {
+      throw notFound("file_not_found", `The stored copy of "${f.originalName}" is missing`, { fileId: input.fileId });
+    });
+    return { file, name: f.originalName };
+  }
+  const { file: upload } = input;
+  const max = config().maxConversionBytes;
+  if (upload.size > max) {
+    throw new ApiError(413, "too_large", `The audio is ${upload.size} bytes; the limit is ${max} (MAX_CONVERSION_BYTES)`, { bytes: upload.size, limit: max });
+  }
+  const name = safeInputName(upload.name);
+  const ext = extensionOf(name);
+  if (!(AUDIO_EXTENSIONS as readonly string[]).includes(ext)) {
+    throw new ApiError(415, "unsupported_type", `"${upload.name}" is not a supported audio file; use one of ${AUDIO_EXTENSIONS.map((e) => "." + e).join(", ")}`, { name: upload.name });
+  }
+  const file = path.join(dir, `input.${ext}`);
+  await pipeline(Readable.fromWeb(upload.stream() as import("node:stream/web").ReadableStream), fs.createWriteStream(file));
+  return { file, name };
+}
+
+/** Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. */
+export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams }, prisma: Db = db()) {
+  const model = await convertibleModel(request.modelId, prisma);
+  const id = crypto.randomUUID();
+  const dir = paths().conversionDir(id);
+  await fsp.mkdir(dir, { recursive: true });
+  try {
+    const input = await storeInput(request.input, dir, prisma);
+    let seconds: number;
+    try {
+      seconds = (await probeAudio(input.file)).durationSec;
+    } catch (err) {
+      if (err instanceof AudioRejected) throw new ApiError(415, "not_audio", `"${input.name}" cannot be used: ${err.message}`, { problem: err.problem });
+      throw err;
+    }
+    const max = config().maxConversionSeconds;
+    if (seconds < MIN_CONVERSION_SECONDS) {
+      throw new ApiError(422, "too_short", `"${input.name}" is ${seconds.toFixed(2)} s long; a conversion needs at least ${MIN_CONVERSION_SECONDS} s`, { seconds });
+    }
+    if (seconds > max) {
+      throw new ApiError(422, "too_long", `"${input.name}" is ${Math.round(seconds)} s long; the limit is ${max} s (MAX_CONVERSION_SECONDS)`, { seconds, limit: max });
+    }
+    await prisma.conversion.create({
+      data: { id, modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
+    });
+    let job: Job;
+    try {
+      job = await enqueueJob({ kind: "convert", params: { conversionId: id, modelId: model.id, ...request.params } }, prisma);
+    } catch (err) {
+      await prisma.conversion.delete({ where: { id } });
+      throw err;
+    }
+    await prisma.conversion.update({ where: { id }, data: { jobId: job.id } });
+    const conversion = await getConversion(id, prisma);
+    return { conversion, job: { id: job.id, kind: job.kind, status: job.status } };
+  } catch (err) {
+    await fsp.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Remove a conversion from the history with its files; refused while its job is queued or running. */
+export async function deleteConversion(id: string, prisma: Db = db()): Promise<void> {
+  const c = await findConversion(id, prisma);
+  if (c.job && (ACTIVE_JOB_STATUSES as readonly string[]).includes(c.job.status)) {
+    throw conflict("conversion_busy", `The conversion is ${c.job.status}; cancel it first (POST /api/jobs/${c.job.id}/cancel)`, { jobId: c.job.id });
+  }
+  await prisma.conversion.delete({ where: { id: c.id } });
+  await fsp.rm(paths().conversionDir(c.id), { recursive: true, force: true });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  wav: "audio/wav", wave: "audio/wav", flac: "audio/flac", mp3: "audio/mpeg", ogg: "audio/ogg", oga: "audio/ogg",
+  opus: "audio/ogg", m4a: "audio/mp4", aac: "audio/aac", mp4: "audio/mp4",
+};
+
+export interface FileBody {
+  name: string;
+  type: string;
+  bytes: number;
+  body: ReadableStream;
+}
+
+async function fileBody(file: string, name: string): Promise<FileBody | null> {
+  const st = await fsp.stat(file).catch(() => null);
+  if (!st) return null;
+  return { name, type: CONTENT_TYPES[extensionOf(file)] ?? "application/octet-stream", bytes: st.size, body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream };
+}
+
+/** The converted WAV; 409 until the conversion has succeeded. */
+export async function conversionAudio(id: string, prisma: Db = db()): Promise<FileBody> {
+  const c = await findConversion(id, prisma);
+  const api = toApiConversion(c);
+  if (!api.audioUrl || !c.outputPath) {
+    throw conflict("conversion_not_ready", `The conversion is ${api.status}${api.error ? `: ${api.error}` : ""}; its audio is not available`, { status: api.status });
+  }
+  const stem = path.basename(c.inputName, path.extname(c.inputName));
+  const out = await fileBody(c.outputPath, `${stem}.${c.model?.name ?? "converted"}.wav`);
+  if (!out) throw notFound("conversion_file_missing", "The converted audio is missing on disk");
+  return out;
+}
+
+/** The original input, for side-by-side listening. */
+export async function conversionInput(id: string, prisma: Db = db()): Promise<FileBody> {
+  const c = await findConversion(id, prisma);
+  const out = await fileBody(c.inputPath, c.inputName);
+  if (!out) throw notFound("conversion_file_missing", "The input audio is missing on disk");
+  return out;
+}

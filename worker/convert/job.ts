@@ -1,0 +1,115 @@
+/**
+ * The `convert` job: one Conversion row → DATA_ROOT/conversions/{id}/output.wav (16-bit PCM at the model's rate).
+ * Models: the model's synthesizer ONNX, the content model (HUBERT_PATH), RMVPE (RMVPE_PATH) when chosen, and the
+ * model's FAISS index when it has one and the index rate is above 0.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+import { config } from "../../lib/config";
+import { parseConversionParams } from "../../lib/conversion-params";
+import { db } from "../../lib/db";
+import type { ModelFile } from "../../lib/models";
+import { paths } from "../../lib/paths";
+import { decodeAudio } from "../../lib/audio/decode";
+import { downmix } from "../dsp/wav";
+import { contentSession } from "../extract/content";
+import { rmvpeSession } from "../extract/rmvpe";
+import { getSession, ModelFileError } from "../onnx/session";
+import { PermanentJobError, type JobHandler } from "../runner";
+import { ConversionInputError, convertVoice } from "./convert";
+import { IndexFormatError, readFaissIndex, type FeatureIndex } from "./faiss-index";
+import { ConvertedAudio } from "./output";
+import { SR16K } from "./plan";
+import { SynthError } from "./synth";
+
+/** The last index read, kept while the same file (path, size, mtime) is asked for again. */
+let cachedIndex: { key: string; index: FeatureIndex } | null = null;
+
+async function loadIndex(file: string): Promise<FeatureIndex> {
+  const st = await fs.stat(file);
+  const key = `${file}:${st.size}:${st.mtimeMs}`;
+  if (cachedIndex?.key === key) return cachedIndex.index;
+  cachedIndex = null;
+  const index = readFaissIndex(await fs.readFile(file));
+  cachedIndex = { key, index };
+  return index;
+}
+
+async function requireFile(file: string, what: string): Promise<void> {
+  if (!(await fs.stat(file).catch(() => null))?.isFile()) throw new PermanentJobError(`${what} does not exist: ${file}`);
+}
+
+export const convert: JobHandler = async ({ job, signal, report }) => {
+  const conversionId = (job.params as { conversionId?: string }).conversionId;
+  const conversion = conversionId ? await db().conversion.findUnique({ where: { id: conversionId } }) : null;
+  if (!conversion) throw new PermanentJobError("the conversion was deleted");
+  const model = conversion.modelId ? await db().voiceModel.findUnique({ where: { id: conversion.modelId } }) : null;
+  if (!model) throw new PermanentJobError("the model was deleted");
+  const params = parseConversionParams(conversion.params as Record<string, unknown>);
+  const files = model.files as unknown as ModelFile[];
+  const onnx = files.find((f) => f.kind === "onnx");
+  if (!onnx) throw new PermanentJobError(`model "${model.name}" has no ONNX export`);
+  const indexFile = files.find((f) => f.kind === "index");
+  const cfg = config();
+  const p = paths();
+  const dir = p.conversionDir(conversion.id);
+  const log = (level: "info" | "warn", message: string) => report.log(level, message);
+
+  const output = new ConvertedAudio(model.sampleRate, path.join(dir, ".output.f32"));
+  try {
+    report.progress(0, 1, "loading models");
+    await requireFile(cfg.hubertPath, "the content model (HUBERT_PATH); run `npm run assets` or set HUBERT_PATH");
+    if (params.f0Method === "rmvpe") await requireFile(cfg.rmvpePath, "the RMVPE model (RMVPE_PATH); run `npm run assets`, set RMVPE_PATH or choose the yin pitch method");
+    const synthPath = p.modelFile(model.name, onnx.name);
+    await requireFile(synthPath, `the ONNX file of model "${model.name}"`);
+    const [synth, content, rmvpe] = await Promise.all([
+      getSession(synthPath, { log }),
+      contentSession(cfg.hubertPath, { log }),
+      params.f0Method === "rmvpe" ? rmvpeSession(cfg.rmvpePath, { log }) : Promise.resolve(null),
+    ]);
+    let index: FeatureIndex | null = null;
+    if (indexFile && params.indexRate > 0) {
+      index = await loadIndex(p.modelFile(model.name, indexFile.name));
+      report.log("info", `index: ${index.ntotal} vectors in ${index.nlist} lists, nprobe ${index.nprobe}, k 8, rate ${params.indexRate}`);
+    } else {
+      report.log("info", indexFile ? "index rate 0: retrieval off" : "this model has no index: retrieval off");
+    }
+    report.log("info", `synthesizer on ${synth.provider}, content model on ${content.provider}, pitch ${params.f0Method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript)"}`);
+
+    report.progress(0, 1, "decoding input");
+    const decoded = await decodeAudio(conversion.inputPath, { sampleRate: SR16K, signal });
+    const input = downmix(decoded.channels);
+    const started = Date.now();
+    const result = await convertVoice(
+      input,
+      { synth, content, rmvpe, index },
+      {
+        params,
+        sampleRate: model.sampleRate,
+        signal,
+        onProgress: (stage, done, total) => report.progress(stage === "convert" ? done : 0, stage === "convert" ? total : 1, stage, stage === "convert" ? "audio s" : undefined),
+      },
+      output,
+    );
+    report.progress(1, 1, "writing output");
+    const outFile = path.join(dir, "output.wav");
+    const written = await output.finish(outFile, result.inputRms, params.rmsMixRate);
+    const seconds = (Date.now() - started) / 1000;
+    const outputSeconds = written.samples / model.sampleRate;
+    await db().conversion.update({
+      where: { id: conversion.id },
+      data: { outputPath: outFile, outputSeconds, sampleRate: model.sampleRate, finishedAt: new Date() },
+    });
+    const rtf = seconds / (input.length / SR16K);
+    report.log("info", `converted ${(input.length / SR16K).toFixed(2)} s in ${seconds.toFixed(2)} s (real-time factor ${rtf.toFixed(3)}), ${result.segments} segment(s)`);
+    return { outputSeconds, sampleRate: model.sampleRate, segments: result.segments, realTimeFactor: Math.round(rtf * 1000) / 1000, peak: written.peak };
+  } catch (err) {
+    if (signal.aborted) throw signal.reason;
+    if (err instanceof ConversionInputError || err instanceof SynthError || err instanceof IndexFormatError || err instanceof ModelFileError) {
+      throw new PermanentJobError(err.message);
+    }
+    throw err;
+  } finally {
+    await output.dispose();
+  }
+};
