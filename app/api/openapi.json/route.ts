@@ -1,0 +1,8 @@
+import { json, route } from "@/lib/http";
+import { openApiDocument } from "@/lib/openapi";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** The OpenAPI 3.1 description of the whole API (lib/openapi.ts). */
+export const GET = route(async () => json(openApiDocument()));
