@@ -47,6 +47,9 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         ))}
       </ul>
       <div className="flex flex-wrap gap-2">
+        <Link className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500" href={`/convert?model=${m.id}`}>
+          Convert with this model
+        </Link>
         {(["pth", "index", "onnx"] as const).filter(has).map((k) => (
           <a key={k} className={link} href={`/api/models/${m.id}/download?file=${k}`} download>
             Download .{k}

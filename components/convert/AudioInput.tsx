@@ -1,0 +1,53 @@
+"use client";
+import { AUDIO_EXTENSIONS } from "@/lib/audio/formats";
+import { formatBytes } from "@/lib/format";
+import { useRecorder } from "./useRecorder";
+import { Waveform } from "./Waveform";
+
+const ACCEPT = AUDIO_EXTENSIONS.map((e) => `.${e}`).join(",");
+
+/** The clip to convert: a file from disk or a recording from the microphone, shown with its waveform. */
+export function AudioInput({ file, onChange, disabled }: { file: File | null; onChange: (f: File | null) => void; disabled?: boolean }) {
+  const rec = useRecorder(onChange);
+  const button = "rounded border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800";
+  return (
+    <fieldset className="space-y-2" disabled={disabled}>
+      <legend className="text-sm font-medium">Input</legend>
+      <div className="flex flex-wrap items-center gap-3">
+        <label className="text-sm">
+          Audio file
+          <input
+            type="file"
+            accept={ACCEPT}
+            className="block text-xs"
+            onChange={(e) => {
+              onChange(e.target.files?.[0] ?? null);
+              e.target.value = ""; // so choosing the same file again still fires
+            }}
+          />
+        </label>
+        <span className="text-sm text-zinc-500">or</span>
+        {rec.recording ? (
+          <button type="button" className={`${button} border-red-400 text-red-700`} onClick={rec.stop}>
+            <span aria-hidden className="mr-1 inline-block h-2 w-2 animate-pulse rounded-full bg-red-600" />
+            Stop
+          </button>
+        ) : (
+          <button type="button" className={button} onClick={() => void rec.start()}>
+            Record
+          </button>
+        )}
+      </div>
+      {rec.recording && <p className="text-sm text-red-700" role="status">Recording… press Stop when done.</p>}
+      {rec.error && <p role="alert" className="text-sm text-red-600">{rec.error}</p>}
+      {file && (
+        <div className="space-y-1" data-testid="input-preview">
+          <p className="text-sm">
+            <span className="font-mono">{file.name}</span> <span className="text-zinc-500">· {formatBytes(file.size)}</span>
+          </p>
+          <Waveform source={file} label="Chosen clip waveform" />
+        </div>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,124 @@
+"use client";
+import { useCallback, useEffect, useState } from "react";
+import { AudioInput } from "./AudioInput";
+import { listConversions, listModels, startConversion } from "./api";
+import { ConversionHistory } from "./ConversionHistory";
+import { ConversionResult } from "./ConversionResult";
+import { ConversionSettings, defaultParamValues, type ParamValues } from "./ConversionSettings";
+import { hasOnnx, ModelPicker } from "./ModelPicker";
+import type { Conversion, ModelSummary } from "./types";
+
+const HISTORY_LIMIT = 20;
+// an imported model gets its ONNX file from a background export: look again until every model has one
+const PENDING_MODELS_POLL_MS = 3000;
+
+/** The conversion page: choose model, input and settings; submit; follow the result; browse recent conversions. */
+export function ConvertWorkspace({ initialModelId }: { initialModelId: string | null }) {
+  const { models, error: modelsError } = useModels();
+  const [modelId, setModelId] = useState(initialModelId ?? "");
+  const [file, setFile] = useState<File | null>(null);
+  const [params, setParams] = useState<ParamValues>(defaultParamValues);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [current, setCurrent] = useState<Conversion | null>(null);
+  const [history, setHistory] = useState<Conversion[] | null>(null);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+
+  const refreshHistory = useCallback(() => {
+    listConversions(HISTORY_LIMIT)
+      .then((rows) => {
+        setHistory(rows);
+        setHistoryError(null);
+      })
+      .catch((err: Error) => setHistoryError(`Cannot list recent conversions: ${err.message}`));
+  }, []);
+  useEffect(refreshHistory, [refreshHistory]);
+
+  // a finished run changes its history row too
+  const onUpdate = useCallback((c: Conversion) => {
+    setCurrent((prev) => (prev?.id === c.id ? c : prev));
+    setHistory((rows) => rows?.map((r) => (r.id === c.id ? c : r)) ?? rows);
+  }, []);
+
+  const chosen = models?.find((m) => m.id === modelId);
+  const ready = !!chosen && hasOnnx(chosen) && !!file && !busy;
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    if (!ready) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const conversion = await startConversion(file, modelId, params);
+      setCurrent(conversion);
+      refreshHistory();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="space-y-6">
+      <form onSubmit={submit} noValidate aria-label="Conversion" className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <ModelPicker models={models} value={modelId} onChange={setModelId} />
+        {modelsError && <p role="alert" className="text-sm text-red-600">{modelsError}</p>}
+        {chosen && !hasOnnx(chosen) && <p className="text-sm text-amber-700">This model's ONNX export is still running; it can be used once it finishes.</p>}
+        <AudioInput
+          file={file}
+          disabled={busy}
+          onChange={(f) => {
+            setFile(f);
+            setError(null);
+          }}
+        />
+        <ConversionSettings value={params} onChange={setParams} />
+        <div className="flex items-center gap-3">
+          <button type="submit" disabled={!ready} className="rounded bg-indigo-600 px-4 py-1.5 font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
+            {busy ? "Uploading…" : "Convert"}
+          </button>
+          {!ready && !busy && <span className="text-xs text-zinc-500">{!chosen ? "Choose a model" : !file ? "Choose or record a clip" : ""}</span>}
+        </div>
+        {error && (
+          <p role="alert" className="text-sm text-red-600" data-testid="convert-error">
+            {error}
+          </p>
+        )}
+      </form>
+      <ConversionResult conversion={current} onUpdate={onUpdate} />
+      <ConversionHistory
+        conversions={history}
+        loadError={historyError}
+        selectedId={current?.id ?? null}
+        onSelect={setCurrent}
+        onDeleted={(id) => {
+          setHistory((rows) => rows?.filter((r) => r.id !== id) ?? rows);
+          setCurrent((c) => (c?.id === id ? null : c));
+        }}
+      />
+    </div>
+  );
+}
+
+/** The model list, re-read while any model still waits for its ONNX export. */
+function useModels(): { models: ModelSummary[] | null; error: string | null } {
+  const [models, setModels] = useState<ModelSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    listModels()
+      .then((m) => {
+        setModels(m);
+        setError(null);
+      })
+      .catch((err: Error) => setError(`Cannot list the models: ${err.message}`));
+  }, []);
+  useEffect(load, [load]);
+  const pending = !!models?.some((m) => !hasOnnx(m));
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(load, PENDING_MODELS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [pending, load]);
+  return { models, error };
+}
