@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe("worker process", () => {
-  it("heart-beats its capabilities, fails placeholder jobs visibly, and stops cleanly on SIGTERM", async () => {
+  it("heart-beats its capabilities, fails a job it cannot do visibly, and stops cleanly on SIGTERM", async () => {
     const worker = startTs("worker/main.ts", { ...process.env, WORKER_HEARTBEAT_SECONDS: "1" });
     try {
       await worker.waitFor(/ready on/, 60_000);
@@ -34,22 +34,22 @@ describe("worker process", () => {
       }, 5_000, "a second heartbeat");
 
       await createExperiment({ name: "worker-exp", sampleRate: 40000, f0Method: "rmvpe", version: "v2" });
+      // a convert job whose conversion row does not exist: a permanent failure, reported, not retried
       const job = await enqueueExperimentJob("worker-exp", "convert", {});
       const done = await until(async () => {
         const j = await db().job.findUnique({ where: { id: job.id } });
         return j && j.status === "failed" ? j : null;
       }, 20_000, "the job to fail");
-      expect(done.error).toMatch(/not implemented yet/);
+      expect(done.error).toBe("the conversion was deleted");
+      expect(done.attempts).toBe(1);
       expect(done.workerId).toBe(live.id);
       expect(done.startedAt).toBeInstanceOf(Date);
       const events = await db().jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: "asc" } });
       expect(events.map((e) => [e.kind, e.message])).toEqual([
         ["status", "queued"],
         ["status", "running"],
-        ["log", "convert is not implemented yet in this version of Voice Studio"],
-        ["status", "not implemented yet: the convert stage has not been built"],
+        ["status", "the conversion was deleted"],
       ]);
-      expect(events.at(-1)?.message).toMatch(/not implemented yet/);
 
       worker.child.kill("SIGTERM");
       expect(await worker.exit()).toBe(0);
