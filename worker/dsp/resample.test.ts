@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { getResampler, resample, resampledLength, RESAMPLER_DESIGN } from "./resample";
 import { fitTone, rms, toDb, tone } from "./test-signals";
 
-// Measured with these tests (60/80-point sweeps): passband ripple ≤ 2.4e-5 dB up to 0.9·Nyquist of the
+// Measured with these tests (60/80-point sweeps), the same for both engines (WebAssembly f32 and TypeScript f64):
+// passband ripple ≤ 2.4e-5 dB up to 0.9·Nyquist of the
 // lower rate; stop-band ≥ 109.5 dB from that Nyquist (aliases when decimating, images when interpolating).
 const PASSBAND_RIPPLE_DB = 0.001;
 const STOPBAND_DB = 105;
