@@ -19,6 +19,8 @@ import type { ModelFile } from "./models";
 import { paths } from "./paths";
 import { AudioRejected, probeAudio } from "./audio/probe";
 import { AUDIO_EXTENSIONS, extensionOf } from "./audio/formats";
+import type { ServedFile } from "./file-response";
+import { audioContentType } from "./uploads/http-range";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MIN_CONVERSION_SECONDS = 0.5;
@@ -199,41 +201,19 @@ export async function deleteConversion(id: string, prisma: Db = db()): Promise<v
   await fsp.rm(paths().conversionDir(c.id), { recursive: true, force: true });
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  wav: "audio/wav", wave: "audio/wav", flac: "audio/flac", mp3: "audio/mpeg", ogg: "audio/ogg", oga: "audio/ogg",
-  opus: "audio/ogg", m4a: "audio/mp4", aac: "audio/aac", mp4: "audio/mp4",
-};
-
-export interface FileBody {
-  name: string;
-  type: string;
-  bytes: number;
-  body: ReadableStream;
-}
-
-async function fileBody(file: string, name: string): Promise<FileBody | null> {
-  const st = await fsp.stat(file).catch(() => null);
-  if (!st) return null;
-  return { name, type: CONTENT_TYPES[extensionOf(file)] ?? "application/octet-stream", bytes: st.size, body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream };
-}
-
 /** The converted WAV; 409 until the conversion has succeeded. */
-export async function conversionAudio(id: string, prisma: Db = db()): Promise<FileBody> {
+export async function conversionAudio(id: string, prisma: Db = db()): Promise<ServedFile> {
   const c = await findConversion(id, prisma);
   const api = toApiConversion(c);
   if (!api.audioUrl || !c.outputPath) {
     throw conflict("conversion_not_ready", `The conversion is ${api.status}${api.error ? `: ${api.error}` : ""}; its audio is not available`, { status: api.status });
   }
   const stem = path.basename(c.inputName, path.extname(c.inputName));
-  const out = await fileBody(c.outputPath, `${stem}.${c.model?.name ?? "converted"}.wav`);
-  if (!out) throw notFound("conversion_file_missing", "The converted audio is missing on disk");
-  return out;
+  return { path: c.outputPath, type: "audio/wav", name: `${stem}.${c.model?.name ?? "converted"}.wav` };
 }
 
 /** The original input, for side-by-side listening. */
-export async function conversionInput(id: string, prisma: Db = db()): Promise<FileBody> {
+export async function conversionInput(id: string, prisma: Db = db()): Promise<ServedFile> {
   const c = await findConversion(id, prisma);
-  const out = await fileBody(c.inputPath, c.inputName);
-  if (!out) throw notFound("conversion_file_missing", "The input audio is missing on disk");
-  return out;
+  return { path: c.inputPath, type: audioContentType(c.inputPath), name: c.inputName };
 }

@@ -54,13 +54,3 @@ export function route<C>(handler: Handler<C>): Handler<C> {
   };
 }
 
-/** A file as a response; `download` adds Content-Disposition attachment (ASCII fallback + RFC 5987 UTF-8 name). */
-export function fileResponse(file: { name: string; type: string; bytes?: number; body: ReadableStream }, download: boolean): Response {
-  const headers: Record<string, string> = { "content-type": file.type, "cache-control": "no-store" };
-  if (file.bytes !== undefined) headers["content-length"] = String(file.bytes);
-  if (download) {
-    const ascii = file.name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "");
-    headers["content-disposition"] = `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`;
-  }
-  return new Response(file.body, { headers });
-}

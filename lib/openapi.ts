@@ -530,6 +530,13 @@ const downloadParam = {
   description: "`1`: as an attachment (Content-Disposition with the file name)",
   schema: { type: "string", enum: ["1"] },
 };
+const rangeHeader = {
+  name: "Range",
+  in: "header",
+  required: false,
+  description: "`bytes=start-end`, `bytes=start-` or `bytes=-suffix`; only one range",
+  schema: { type: "string" },
+};
 const fileHeaders = {
   "Content-Length": h("bytes"),
   "Cache-Control": h("`no-store`"),
@@ -824,7 +831,7 @@ const paths: Record<string, Obj> = {
       operationId: "getExperimentFileAudio",
       tags: ["experiments", "uploads"],
       summary: "The stored audio, for playback (one byte range supported)",
-      parameters: [{ name: "Range", in: "header", required: false, description: "`bytes=start-end`, `bytes=start-` or `bytes=-suffix`; only one range", schema: { type: "string" } }],
+      parameters: [rangeHeader],
       responses: {
         "200": {
           description: "The whole file; its type follows its extension",
@@ -1198,14 +1205,20 @@ const paths: Record<string, Obj> = {
     get: {
       operationId: "getConversionAudio",
       tags: ["conversions"],
-      summary: "The converted audio (wav at the model's sample rate)",
-      parameters: [downloadParam],
+      summary: "The converted audio (wav at the model's sample rate; one byte range supported)",
+      parameters: [downloadParam, rangeHeader],
       responses: {
         "200": {
           description: "The wav",
           headers: fileHeaders,
           content: { "audio/wav": { schema: binary("audio/wav") } },
         },
+        "206": {
+          description: "The requested range",
+          headers: { "Content-Range": h("`bytes start-end/size`", { type: "string" }, true), "Accept-Ranges": h("`bytes`") },
+          content: { "audio/wav": { schema: binary("audio/wav") } },
+        },
+        "416": { description: "The range lies outside the file", headers: { "Content-Range": h("`bytes */size`", { type: "string" }, true) } },
         "404": error("No such conversion, or its output is missing on disk", ["conversion_not_found", "conversion_file_missing"]),
         "409": error("Not succeeded (yet): queued, running, failed or cancelled", ["conversion_not_ready"]),
         "500": internal,
@@ -1218,14 +1231,20 @@ const paths: Record<string, Obj> = {
     get: {
       operationId: "getConversionInput",
       tags: ["conversions"],
-      summary: "The original input recording (its own audio content type)",
-      parameters: [downloadParam],
+      summary: "The original input recording (its own audio content type; one byte range supported)",
+      parameters: [downloadParam, rangeHeader],
       responses: {
         "200": {
           description: "The input",
           headers: fileHeaders,
           content: { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } },
         },
+        "206": {
+          description: "The requested range",
+          headers: { "Content-Range": h("`bytes start-end/size`", { type: "string" }, true), "Accept-Ranges": h("`bytes`") },
+          content: { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } },
+        },
+        "416": { description: "The range lies outside the file", headers: { "Content-Range": h("`bytes */size`", { type: "string" }, true) } },
         "404": error("No such conversion, or its input is missing on disk", ["conversion_not_found", "conversion_file_missing"]),
         "500": internal,
         "503": dbDown,

@@ -152,6 +152,13 @@ describe.skipIf(!ready)(`conversion with a tiny trained model${why}`, () => {
       energy += v * v;
     }
     expect(Math.sqrt(energy / y.length)).toBeGreaterThan(1e-3);
+    // players can seek: one byte range
+    const head = await (audioRoute.GET as Handler)(new Request("http://t", { headers: { range: "bytes=0-43" } }), ctx({ id: conversion.id }));
+    expect(head.status).toBe(206);
+    expect(head.headers.get("content-range")).toBe(`bytes 0-43/${44 + 2 * y.length}`);
+    expect(Buffer.from(await head.arrayBuffer()).subarray(0, 4).toString()).toBe("RIFF");
+    const dl = await (audioRoute.GET as Handler)(new Request(`http://t/api/conversions/${conversion.id}/audio?download=1`), ctx({ id: conversion.id }));
+    expect(dl.headers.get("content-disposition")).toMatch(/^attachment; filename="convert-in\.[\w-]+\.wav"/);
     // the input is kept for side-by-side listening
     const inRes = await (inputRoute.GET as Handler)(new Request("http://t"), ctx({ id: conversion.id }));
     expect(Buffer.from(await inRes.arrayBuffer()).equals(fs.readFileSync(speech))).toBe(true);

@@ -1,10 +1,14 @@
-import { fileResponse, route } from "@/lib/http";
+import { fileResponse } from "@/lib/file-response";
+import { route } from "@/lib/http";
 import { conversionInput } from "@/lib/conversions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** The original input of a conversion, for listening side by side with the result. */
+/** The original input of a conversion, for listening side by side with the result. Range requests are honoured so players can seek. */
 export const GET = route(async (req, { params }: { params: Promise<{ id: string }> }) =>
-  fileResponse(await conversionInput((await params).id), new URL(req.url).searchParams.get("download") === "1"),
+  fileResponse(req, await conversionInput((await params).id), {
+    download: new URL(req.url).searchParams.get("download") === "1",
+    missing: { code: "conversion_file_missing", message: "The input audio is missing on disk" },
+  }),
 );
