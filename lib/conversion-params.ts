@@ -35,6 +35,9 @@ interface ChoiceField {
   help: string;
 }
 
+/** shortest input a conversion accepts (the API refuses shorter ones; the convert job checks again) */
+export const MIN_CONVERSION_SECONDS = 0.5;
+
 /** upstream's single-conversion defaults (rvc-formats §9.3) */
 export const CONVERSION_DEFAULTS: ConversionParams = {
   pitch: 0,

@@ -13,17 +13,15 @@ import type { Conversion, Db, Job, VoiceModel } from "./db";
 import { db } from "./db";
 import { ApiError, badRequest, conflict, notFound } from "./errors";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
-import { CONVERSION_PARAM_NAMES, parseConversionParams, type ConversionParams } from "./conversion-params";
+import { CONVERSION_PARAM_NAMES, MIN_CONVERSION_SECONDS, parseConversionParams, type ConversionParams } from "./conversion-params";
 import { enqueueJob } from "./jobs";
 import type { ModelFile } from "./models";
+import { isUuid } from "./ids";
 import { paths } from "./paths";
 import { AudioRejected, probeAudio } from "./audio/probe";
 import { AUDIO_EXTENSIONS, extensionOf } from "./audio/formats";
 import type { ServedFile } from "./file-response";
 import { audioContentType } from "./uploads/http-range";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const MIN_CONVERSION_SECONDS = 0.5;
 
 type Row = Conversion & { model: Pick<VoiceModel, "id" | "name" | "sampleRate"> | null; job: Job | null };
 
@@ -53,7 +51,7 @@ export function toApiConversion(c: Row) {
 const include = { model: { select: { id: true, name: true, sampleRate: true } }, job: true } as const;
 
 async function findConversion(id: string, prisma: Db): Promise<Row> {
-  const c = UUID.test(id) ? await prisma.conversion.findUnique({ where: { id }, include }) : null;
+  const c = isUuid(id) ? await prisma.conversion.findUnique({ where: { id }, include }) : null;
   if (!c) throw notFound("conversion_not_found", `No conversion with id "${id}"`, { id });
   return c;
 }
@@ -106,7 +104,7 @@ function requireModelId(v: unknown): string {
 
 /** A model that can convert: it exists and has its ONNX export. */
 async function convertibleModel(modelId: string, prisma: Db): Promise<VoiceModel> {
-  const m = UUID.test(modelId) ? await prisma.voiceModel.findUnique({ where: { id: modelId } }) : null;
+  const m = isUuid(modelId) ? await prisma.voiceModel.findUnique({ where: { id: modelId } }) : null;
   if (!m) throw notFound("model_not_found", `No model with id "${modelId}"`, { modelId });
   const files = m.files as unknown as ModelFile[];
   if (!files.some((f) => f.kind === "onnx")) {
@@ -123,7 +121,7 @@ function safeInputName(name: string): string {
 /** Copy the input into dir as input.<ext>; returns its path and the user's file name. */
 async function storeInput(input: ConversionInput, dir: string, prisma: Db): Promise<{ file: string; name: string }> {
   if ("fileId" in input) {
-    const f = UUID.test(input.fileId)
+    const f = isUuid(input.fileId)
       ? await prisma.audioFile.findUnique({ where: { id: input.fileId }, include: { experiment: { select: { name: true } } } })
       : null;
     if (!f || f.status !== "ready") throw notFound("file_not_found", `No uploaded audio file with id "${input.fileId}"`, { fileId: input.fileId });

@@ -53,4 +53,3 @@ export function route<C>(handler: Handler<C>): Handler<C> {
     }
   };
 }
-

@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import yazl from "yazl";
 import { db, type Db, type VoiceModel } from "./db";
 import { badRequest, conflict, notFound } from "./errors";
+import { isUuid } from "./ids";
 import { paths } from "./paths";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
 
@@ -17,8 +18,6 @@ export interface ModelFile {
 
 export const DOWNLOADS = ["pth", "index", "onnx", "zip"] as const;
 export type Download = (typeof DOWNLOADS)[number];
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 export function toApiModel(m: VoiceModel & { experiment?: { name: string } | null }) {
   return {
@@ -43,7 +42,7 @@ export async function listModels(prisma: Db = db()) {
 }
 
 async function findModel(id: string, prisma: Db) {
-  const m = UUID.test(id) ? await prisma.voiceModel.findUnique({ where: { id }, include: { experiment: { select: { name: true } } } }) : null;
+  const m = isUuid(id) ? await prisma.voiceModel.findUnique({ where: { id }, include: { experiment: { select: { name: true } } } }) : null;
   if (!m) throw notFound("model_not_found", `No model with id "${id}"`, { id });
   return m;
 }

@@ -537,6 +537,15 @@ const rangeHeader = {
   description: "`bytes=start-end`, `bytes=start-` or `bytes=-suffix`; only one range",
   schema: { type: "string" },
 };
+/** Stored audio in its own format (the type follows the file's extension). */
+const anyAudio = { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } };
+/** A 206 answer to a `Range` request, with the same content as the whole file's 200. */
+const partialContent = (content: Record<string, unknown>) => ({
+  description: "The requested range",
+  headers: { "Content-Range": h("`bytes start-end/size`", { type: "string" }, true), "Accept-Ranges": h("`bytes`") },
+  content,
+});
+const rangeNotSatisfiable = { description: "The range lies outside the file", headers: { "Content-Range": h("`bytes */size`", { type: "string" }, true) } };
 const fileHeaders = {
   "Content-Length": h("bytes"),
   "Cache-Control": h("`no-store`"),
@@ -836,16 +845,12 @@ const paths: Record<string, Obj> = {
         "200": {
           description: "The whole file; its type follows its extension",
           headers: { "Accept-Ranges": h("`bytes`", { type: "string" }, true), "Content-Length": h("bytes") },
-          content: { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } },
+          content: anyAudio,
         },
-        "206": {
-          description: "The requested range",
-          headers: { "Content-Range": h("`bytes start-end/size`", { type: "string" }, true), "Accept-Ranges": h("`bytes`") },
-          content: { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } },
-        },
+        "206": partialContent(anyAudio),
         "400": badName(),
         "404": error("No such file, or its stored copy is missing", ["file_not_found", "file_missing"]),
-        "416": { description: "The range lies outside the file", headers: { "Content-Range": h("`bytes */size`", { type: "string" }, true) } },
+        "416": rangeNotSatisfiable,
         "500": internal,
         "503": dbDown,
       },
@@ -1213,12 +1218,8 @@ const paths: Record<string, Obj> = {
           headers: fileHeaders,
           content: { "audio/wav": { schema: binary("audio/wav") } },
         },
-        "206": {
-          description: "The requested range",
-          headers: { "Content-Range": h("`bytes start-end/size`", { type: "string" }, true), "Accept-Ranges": h("`bytes`") },
-          content: { "audio/wav": { schema: binary("audio/wav") } },
-        },
-        "416": { description: "The range lies outside the file", headers: { "Content-Range": h("`bytes */size`", { type: "string" }, true) } },
+        "206": partialContent({ "audio/wav": { schema: binary("audio/wav") } }),
+        "416": rangeNotSatisfiable,
         "404": error("No such conversion, or its output is missing on disk", ["conversion_not_found", "conversion_file_missing"]),
         "409": error("Not succeeded (yet): queued, running, failed or cancelled", ["conversion_not_ready"]),
         "500": internal,
@@ -1237,14 +1238,10 @@ const paths: Record<string, Obj> = {
         "200": {
           description: "The input",
           headers: fileHeaders,
-          content: { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } },
+          content: anyAudio,
         },
-        "206": {
-          description: "The requested range",
-          headers: { "Content-Range": h("`bytes start-end/size`", { type: "string" }, true), "Accept-Ranges": h("`bytes`") },
-          content: { "audio/*": { schema: binary("audio/*") }, "application/octet-stream": { schema: binary("application/octet-stream") } },
-        },
-        "416": { description: "The range lies outside the file", headers: { "Content-Range": h("`bytes */size`", { type: "string" }, true) } },
+        "206": partialContent(anyAudio),
+        "416": rangeNotSatisfiable,
         "404": error("No such conversion, or its input is missing on disk", ["conversion_not_found", "conversion_file_missing"]),
         "500": internal,
         "503": dbDown,

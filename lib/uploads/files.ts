@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import { db, type Db } from "../db";
 import { notFound } from "../errors";
 import { checkName } from "../experiment-rules";
+import { isUuid } from "../ids";
 import { paths } from "../paths";
 import { lockIdleExperiment } from "../experiments";
 import { audioFileJson } from "./ingest";
@@ -10,7 +11,6 @@ import { datasetCard } from "./card";
 
 const noExperiment = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function listFiles(name: string, prisma: Db = db()) {
   const exp = await prisma.experiment.findUnique({
@@ -37,7 +37,7 @@ export async function listFiles(name: string, prisma: Db = db()) {
 /** The stored file for playback; the path comes from lib/paths, never from the user's name. */
 export async function fileForPlayback(name: string, id: string, prisma: Db = db()) {
   checkName(name);
-  if (!UUID.test(id)) throw noFile(id);
+  if (!isUuid(id)) throw noFile(id);
   const f = await prisma.audioFile.findFirst({ where: { id, experiment: { name } } });
   if (!f) throw noFile(id);
   return { file: f, path: paths().uploadFile(name, f.storedName) };
@@ -46,7 +46,7 @@ export async function fileForPlayback(name: string, id: string, prisma: Db = db(
 /** Delete one file (row, then its stored copy); refused while a job of the experiment is queued or running. */
 export async function deleteFile(name: string, id: string, prisma: Db = db()): Promise<void> {
   checkName(name);
-  if (!UUID.test(id)) throw noFile(id);
+  if (!isUuid(id)) throw noFile(id);
   const storedName = await prisma.$transaction(async (tx) => {
     const expId = await lockIdleExperiment(tx, name, `remove files of "${name}"`);
     const f = await tx.audioFile.findFirst({ where: { id, experimentId: expId }, select: { storedName: true } });

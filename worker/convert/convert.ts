@@ -9,10 +9,11 @@
  * by 10 ms and its last hop or two is lost to the feature frame rule), so the output is exactly as long as the input
  * at the model's rate.
  */
-import type { ConversionParams } from "../../lib/conversion-params";
+import { MIN_CONVERSION_SECONDS, type ConversionParams } from "../../lib/conversion-params";
 import { f0ToCoarse, yinF0 } from "../dsp/f0";
 import { rvcHighpassZeroPhase } from "../dsp/highpass";
 import { contentFeatures } from "../extract/content";
+import { throwIfAborted } from "../extract/errors";
 import { rmvpeF0 } from "../extract/rmvpe";
 import type { ModelSession } from "../onnx/session";
 import { searchIndex, type FeatureIndex } from "./faiss-index";
@@ -32,7 +33,6 @@ import {
 } from "./plan";
 import { synthesize, synthShape } from "./synth";
 
-export const MIN_INPUT_SECONDS = 0.5;
 /** neighbours per frame in the retrieval (upstream's k) */
 export const RETRIEVAL_K = 8;
 
@@ -66,10 +66,6 @@ export interface ConvertOptions {
 
 export interface ConvertSink {
   push(x: Float32Array): Promise<void>;
-}
-
-function throwIfAborted(signal?: AbortSignal) {
-  if (signal?.aborted) throw signal.reason;
 }
 
 /** Pitch of the padded signal: [coarse, Hz] over `frames` frames (shifted, filtered as upstream). */
@@ -111,8 +107,8 @@ export function blendWithIndex(feats: Float32Array, frames: number, dim: number,
 export async function convertVoice(input: Float32Array, models: ConversionModels, options: ConvertOptions, out: ConvertSink): Promise<{ segments: number; outputSamples: number; inputRms: Float64Array }> {
   const { params, sampleRate } = options;
   const timing = options.timing ?? TIMING;
-  if (input.length < MIN_INPUT_SECONDS * SR16K) {
-    throw new ConversionInputError(`the input is ${(input.length / SR16K).toFixed(2)} s long; at least ${MIN_INPUT_SECONDS} s is needed`);
+  if (input.length < MIN_CONVERSION_SECONDS * SR16K) {
+    throw new ConversionInputError(`the input is ${(input.length / SR16K).toFixed(2)} s long; at least ${MIN_CONVERSION_SECONDS} s is needed`);
   }
   for (let i = 0; i < input.length; i++) {
     if (!Number.isFinite(input[i]!)) throw new ConversionInputError(`input sample ${i} is not a finite number`);

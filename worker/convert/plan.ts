@@ -2,6 +2,7 @@
  * Pure pieces of RVC's inference pipeline (rvc-formats §9.2): padding, where long inputs are cut, pitch shaping,
  * retrieval weights, protect, ×2 upsampling and the loudness-envelope mix. All over typed arrays; no I/O.
  */
+import { reflectIndex } from "../extract/mel";
 
 /** fp32 timing constants of §9.1 (seconds): our synthesizer ONNX always runs in fp32. */
 export const TIMING = { xPad: 1, xQuery: 6, xCenter: 38, xMax: 41 } as const;
@@ -11,14 +12,6 @@ export const WINDOW = 160;
 /** upstream's noise scale: the ONNX graph does not apply it, so rnd = 0.66666·N(0, 1) */
 export const NOISE_SCALE = 0.66666;
 
-/** numpy's "reflect" index (edge not repeated) for any integer i, also when the pad is longer than the signal. */
-export function reflectIndex(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let j = i % period;
-  if (j < 0) j += period;
-  return j < n ? j : period - j;
-}
 
 /** np.pad(x, (left, right), mode="reflect") */
 export function reflectPad(x: Float32Array, left: number, right = left): Float32Array {
