@@ -13,12 +13,13 @@ The HuBERT-base architecture is written here (no fairseq needed): conv feature e
 GroupNorm over channels, GELU, no conv bias), LayerNorm, post_extract_proj, a grouped positional convolution with
 weight norm (its last output frame dropped: even kernel), LayerNorm (post-LN encoder), then post-LN transformer
 layers. Sizes come from the checkpoint's tensor shapes; the head count from its config (default 12).
-The checkpoint is unpickled with stand-ins for fairseq/omegaconf classes, so neither has to be installed.
+The checkpoint is unpickled by the trainer's restricted unpickler (worker/trainer/safe_pickle.py, policy "asset"):
+inert stand-ins for fairseq/omegaconf classes, so neither has to be installed, and no other Python global is loaded.
 """
 import argparse
 import json
 import math
-import pickle
+import os
 import sys
 
 import torch
@@ -27,40 +28,14 @@ from torch.nn import functional as F
 
 
 # ---------------------------------------------------------------- loading without fairseq
-class _Stub:
-    """Stands in for any class the pickle names that is not importable here (fairseq, omegaconf...)."""
-
-    def __init__(self, *args, **kwargs):
-        self._args = args
-        self.__dict__.update(kwargs)
-
-    def __setstate__(self, state):
-        if isinstance(state, dict):
-            self.__dict__.update(state)
-        else:
-            self._state = state
-
-    def __call__(self, *args, **kwargs):
-        return _Stub(*args, **kwargs)
-
-
-class _TolerantUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
-        try:
-            return super().find_class(module, name)
-        except (ImportError, AttributeError):
-            return type(name, (_Stub,), {"__module__": module})
+# The restricted unpickler of the trainer package: tensors plus inert stand-ins for fairseq/omegaconf config
+# classes; any other global in the file (os.system, builtins.eval, ...) is refused, never imported.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "worker"))
+from trainer.safe_pickle import safe_load  # noqa: E402
 
 
 def load_checkpoint(path):
-    # torch.load unpickles with pickle.Unpickler (some builds ignore a pickle_module argument), so the tolerant
-    # unpickler is swapped in for the duration of the load.
-    original = pickle.Unpickler
-    pickle.Unpickler = _TolerantUnpickler
-    try:
-        ckpt = torch.load(path, map_location="cpu")
-    finally:
-        pickle.Unpickler = original
+    ckpt = safe_load(path, "asset")
     if not isinstance(ckpt, dict) or "model" not in ckpt:
         raise SystemExit(f"{path}: not a fairseq checkpoint (no 'model' entry)")
     return ckpt

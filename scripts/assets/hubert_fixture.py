@@ -80,13 +80,22 @@ def reference(sd, audio, layer, proj):
     return x[0]
 
 
+class _Payload:
+    def __init__(self, func, *args):
+        self.func, self.args = func, args
+
+    def __reduce__(self):
+        return self.func, self.args
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     # a config object whose class lives in a module that cannot be imported when loading
-    mod = types.ModuleType("fairseq_missing_here")
-    Cfg = type("HubertConfig", (), {"__module__": "fairseq_missing_here"})
-    mod.HubertConfig = Cfg
-    sys.modules["fairseq_missing_here"] = mod
+    names = ("fairseq", "fairseq.models", "fairseq.models.hubert", "fairseq.models.hubert.hubert")
+    for name in names:
+        sys.modules.setdefault(name, types.ModuleType(name))
+    Cfg = type("HubertConfig", (), {"__module__": "fairseq.models.hubert.hubert"})
+    sys.modules["fairseq.models.hubert.hubert"].HubertConfig = Cfg
     model_cfg = Cfg()
     model_cfg.encoder_attention_heads = HEADS
     sd = random_state_dict()
@@ -104,16 +113,25 @@ def main(out):
             refs[name] = {"layer": layer, "proj": proj, "frames": y.shape[0], "dim": y.shape[1]}
     with open(os.path.join(out, "ref.json"), "w") as f:
         json.dump(refs, f)
+    # a hostile variant: the same file with a payload in its config; the converter must refuse it unrun
+    marker = os.path.join(out, "payload-ran")
+    torch.save({"model": sd, "cfg": {"model": model_cfg, "task": _Payload(os.system, f"touch {marker}")}}, os.path.join(out, "hubert_hostile.pt"))
     # run the converter's CLI entry point in this process (one torch start-up for the whole test)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import convert_hubert
 
-    del sys.modules["fairseq_missing_here"]  # as on a machine without it: the converter must cope
+    for name in names:  # as on a machine without fairseq: the converter must cope
+        del sys.modules[name]
     for name, ref in refs.items():
         args = ["convert_hubert.py", os.path.join(out, "hubert_random.pt"), os.path.join(out, name + ".onnx"), "--layer", str(ref["layer"])]
         if ref["proj"]:
             args.append("--proj")
         assert convert_hubert.main(args) == 0
+    try:
+        convert_hubert.main(["convert_hubert.py", os.path.join(out, "hubert_hostile.pt"), os.path.join(out, "hostile.onnx")])
+        raise AssertionError("a checkpoint naming os.system was converted")
+    except Exception as e:  # noqa: BLE001 - the refusal names the global
+        assert "posix.system" in str(e) and not os.path.exists(marker), e
 
 
 if __name__ == "__main__":

@@ -76,8 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto")
     b.add_argument("--threads", type=int, default=0)
 
-    m = sub.add_parser("inspect", help="check that a file is an RVC small model and print what it is")
-    m.add_argument("--small-model", required=True)
+    m = sub.add_parser("inspect", help="check that a file is an RVC small model (or a G/D checkpoint) and print what it is")
+    what = m.add_mutually_exclusive_group(required=True)
+    what.add_argument("--small-model")
+    what.add_argument("--checkpoint", help="a G or D training checkpoint / pretrained weights file")
 
     c = sub.add_parser("write-config", help="write upstream's config.json template (only if the file is absent)")
     c.add_argument("--sample-rate", choices=["32k", "40k", "48k"], required=True)
@@ -150,9 +152,33 @@ def _cmd_index(args) -> int:
     return 0
 
 
+def _inspect_checkpoint(path: str) -> int:
+    """G/D weights (pretrained or a training checkpoint): readable by the restricted unpickler, a state dict of
+    tensors; which of the two it is comes from its keys (the generator has ``dec.*``, the MPD ``discriminators.*``)."""
+    import torch
+
+    from .commons import load_file
+
+    try:
+        ck = load_file(path)
+    except Exception as e:  # noqa: BLE001
+        raise TrainerError(f"{path} is not a readable PyTorch file ({e})") from e
+    state = ck.get("model") if isinstance(ck, dict) and isinstance(ck.get("model"), dict) else ck
+    if not isinstance(state, dict) or not state or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise TrainerError(f"{path} holds no state dict of tensors ('model')")
+    keys = list(state)
+    role = "g" if any(k.startswith("dec.") for k in keys) else "d" if any(k.startswith("discriminators.") for k in keys) else None
+    emit("checkpoint", role=role, tensors=len(keys), params=sum(int(v.numel()) for v in state.values()),
+         iteration=ck.get("iteration") if isinstance(ck, dict) and isinstance(ck.get("iteration"), int) else None)
+    return 0
+
+
 def _cmd_inspect(args) -> int:
     """An RVC small model (rvc-formats §6): loads into our synthesizer with every generator key present."""
     from .export import load_small_model
+
+    if args.checkpoint:
+        return _inspect_checkpoint(args.checkpoint)
 
     try:
         net, cpt = load_small_model(args.small_model)

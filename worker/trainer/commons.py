@@ -80,24 +80,9 @@ def publish(tmp: str, path: str) -> None:
     os.replace(tmp, path)
 
 
-def load_file(path: str):
-    """torch.load onto the CPU, preferring the restricted unpickler (``weights_only``) where it is usable.
+def load_file(path: str, policy: str = "weights"):
+    """Every PyTorch file the trainer reads goes through the restricted unpickler (``safe_pickle``): a file that
+    names any other Python global is refused with :class:`safe_pickle.RefusedGlobal`; there is no fallback."""
+    from .safe_pickle import safe_load
 
-    RVC's checkpoints, pretrained weights and small models hold only tensors, dicts, lists, strings and
-    numbers. torch 2.x loads them with ``weights_only=True``; torch 1.13's restricted unpickler cannot read
-    floats, so there (and for odd files on 2.x, with a warning) the plain loader is used, as upstream does.
-    """
-    import logging
-
-    import torch
-
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except TypeError:  # a torch without the weights_only argument
-        return torch.load(path, map_location="cpu")
-    except Exception as e:  # noqa: BLE001
-        if "Weights only load failed" not in str(e) and type(e).__name__ != "UnpicklingError":
-            raise
-        if int(torch.__version__.split(".")[0]) >= 2:
-            logging.getLogger("trainer").warning("%s needs the full unpickler (%s); loading it anyway", path, e)
-        return torch.load(path, map_location="cpu")
+    return safe_load(path, policy)
