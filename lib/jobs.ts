@@ -6,6 +6,7 @@ import { isQueueName, QUEUES, senderBoss, type QueueName, type QueuePayload } fr
 import { ACTIVE_JOB_STATUSES, lockExperiment } from "./experiments";
 import { appendJobEvent, JOB_CANCEL_CHANNEL } from "./job-events";
 import { checkName } from "./experiment-rules";
+import { modelNameConflict } from "./models";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -34,6 +35,9 @@ export async function enqueueJob(
       if (active) {
         throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
       }
+      const trains = kind === "train" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
+      const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;
+      if (clash) throw conflict("model_name_taken", clash, { name: experimentName });
     }
     const created = await tx.job.create({ data: { kind, experimentId, params: params as object } });
     return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });

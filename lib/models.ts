@@ -36,6 +36,18 @@ export function toApiModel(m: VoiceModel & { experiment?: { name: string } | nul
   };
 }
 
+/**
+ * A trained model is published under its experiment's name and may replace only that experiment's own earlier
+ * model (retraining updates it in place). Any other model of that name — imported, or another (deleted)
+ * experiment's — is never replaced: the training is refused with this message.
+ */
+export async function modelNameConflict(name: string, experimentId: string, prisma: Db = db()): Promise<string | null> {
+  const m = await prisma.voiceModel.findUnique({ where: { name }, include: { experiment: { select: { name: true } } } });
+  if (!m || m.experimentId === experimentId) return null;
+  const whose = m.source === "imported" ? "an imported model" : m.experiment ? `the model of experiment "${m.experiment.name}"` : "a model whose experiment was deleted";
+  return `A model named "${name}" already exists (${whose}), and training "${name}" would replace it: rename this experiment (its model takes the experiment's name) or delete that model first`;
+}
+
 export async function listModels(prisma: Db = db()) {
   const rows = await prisma.voiceModel.findMany({ orderBy: { createdAt: "desc" }, include: { experiment: { select: { name: true } } } });
   return rows.map(toApiModel);

@@ -23,6 +23,7 @@ import { isOutOfMemory, parseTrainerLine, type TrainerEvent } from "./protocol";
 import { runTrainerCommand } from "../../lib/trainer-cli";
 import { spawnTrainer } from "./launch";
 import { registerModel } from "./register";
+import { modelNameConflict } from "../../lib/models";
 
 /** after SIGTERM the trainer finishes its step and saves; on a CPU a full-size step can take ~20 s */
 export const STOP_GRACE_MS = 90_000;
@@ -72,6 +73,8 @@ export const train: JobHandler = async (ctx: JobContext) => {
   const expDir = p.experimentDir(experiment.name);
 
   report.progress(0, 1, "checking");
+  const clash = await modelNameConflict(experiment.name, experiment.id);
+  if (clash) throw new PermanentJobError(clash);
   const validation = await validateExperiment(experiment.name, version);
   if (!validation.ok) {
     const shown = validation.problems.slice(0, 5).map((x) => `${x.file}: ${x.problem}`).join("; ");

@@ -1,13 +1,16 @@
 /**
  * Publish a finished model: its files move from the run's staging folder into MODELS_ROOT/{name}/
  * (swapped in whole, so a download never sees a half-replaced model), with a `model.json` card,
- * and the VoiceModel row is created or updated.
+ * and the VoiceModel row is created or updated. A model of the same name that is not this experiment's (imported, or
+ * another experiment's) is never replaced: the job fails with what to do (lib/models.ts#modelNameConflict).
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { db, type Experiment } from "../../lib/db";
+import { modelNameConflict } from "../../lib/models";
 import { paths } from "../../lib/paths";
+import { PermanentJobError } from "../runner";
 
 export interface ModelFile {
   kind: "pth" | "onnx" | "index" | "card";
@@ -26,6 +29,8 @@ export async function registerModel(input: {
   const name = experiment.name;
   const p = paths();
   if (!artifacts.small_model) throw new Error("the trainer reported no small model");
+  const clash = await modelNameConflict(name, experiment.id);
+  if (clash) throw new PermanentJobError(`${clash}; the checkpoints are kept, so "train more epochs" after that publishes the model`);
   const finalDir = p.modelDir(name);
   const staging = path.join(path.dirname(finalDir), `.${name}.new-${randomBytes(3).toString("hex")}`);
   await fs.mkdir(staging, { recursive: true });
@@ -73,6 +78,8 @@ export async function registerModel(input: {
     sizeBytes,
     source: "trained",
   };
-  const row = await db().voiceModel.upsert({ where: { name }, create: { name, ...data }, update: data });
+  // only this experiment's own row is updated; creating a row for a name someone took meanwhile fails (unique)
+  const updated = await db().voiceModel.updateMany({ where: { name, experimentId: experiment.id }, data });
+  const row = updated.count ? await db().voiceModel.findUniqueOrThrow({ where: { name } }) : await db().voiceModel.create({ data: { name, ...data } });
   return { ...row, files };
 }
