@@ -2,7 +2,7 @@
  * Validation of experiment input: pure functions, shared by the API routes and the UI forms.
  * Each failure names the field and the rule, so the message can be shown as is.
  */
-import { badRequest } from "./errors";
+import { badRequest, refuseUnknownFields } from "./errors";
 
 export const EXPERIMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const EXPERIMENT_NAME_RULE =
@@ -48,12 +48,7 @@ function oneOf<T extends string | number>(field: string, value: unknown, allowed
 const KNOWN_FIELDS = new Set(["name", "sampleRate", "f0Method", "version"]);
 
 function rejectUnknown(body: Record<string, unknown>) {
-  const unknown = Object.keys(body).filter((k) => !KNOWN_FIELDS.has(k));
-  if (unknown.length > 0) {
-    throw badRequest("unknown_field", `Unknown field(s): ${unknown.join(", ")}; allowed: ${[...KNOWN_FIELDS].join(", ")}`, {
-      fields: unknown,
-    });
-  }
+  refuseUnknownFields(body, KNOWN_FIELDS);
 }
 
 export function parseCreate(body: Record<string, unknown>): { name: string } & ExperimentSettings {

@@ -6,6 +6,7 @@ import { isQueueName, QUEUES, senderBoss, type QueueName, type QueuePayload } fr
 import { ACTIVE_JOB_STATUSES, lockExperiment } from "./experiments";
 import { appendJobEvent, JOB_CANCEL_CHANNEL } from "./job-events";
 import { checkName } from "./experiment-rules";
+import { isUuid } from "./ids";
 import { modelNameConflict } from "./models";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
@@ -113,7 +114,7 @@ export async function cancelJob(id: string, prisma: Db = db()) {
 }
 
 async function findJob(id: string, prisma: Db) {
-  const job = /^[0-9a-f-]{36}$/i.test(id)
+  const job = isUuid(id)
     ? await prisma.job.findUnique({ where: { id }, include: { experiment: { select: { name: true } } } })
     : null;
   if (!job) throw notFound("job_not_found", `No job with id "${id}"`, { id });

@@ -862,8 +862,8 @@ const paths: Record<string, Obj> = {
       operationId: "preprocessExperiment",
       tags: ["experiments", "jobs"],
       summary: "Queue the preprocess job (slice, resample: 0_gt_wavs, 1_16k_wavs)",
-      requestBody: jsonBody({ type: "object", description: "empty; other fields are ignored" }, false),
-      responses: enqueueResponses(jobAccepted, BODY_CODES),
+      requestBody: jsonBody({ type: "object", description: "empty: any field is refused", additionalProperties: false }, false),
+      responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"]),
     },
   },
   "/api/experiments/{name}/extract": {
@@ -873,10 +873,10 @@ const paths: Record<string, Obj> = {
       tags: ["experiments", "jobs"],
       summary: "Queue the extract job (pitch and content features)",
       requestBody: jsonBody(
-        { type: "object", description: "other fields are ignored", properties: { f0Method: { ...ref("F0Method"), description: "default: the experiment's f0Method" } } },
+        { type: "object", additionalProperties: false, properties: { f0Method: { ...ref("F0Method"), description: "default: the experiment's f0Method" } } },
         false,
       ),
-      responses: enqueueResponses(jobAccepted, [...BODY_CODES, "invalid_f0Method"]),
+      responses: enqueueResponses(jobAccepted, [...BODY_CODES, "invalid_f0Method", "unknown_field"]),
     },
   },
   "/api/experiments/{name}/train": {
@@ -908,8 +908,8 @@ const paths: Record<string, Obj> = {
       operationId: "indexExperiment",
       tags: ["experiments", "jobs"],
       summary: "Queue a rebuild of the model's FAISS index from the experiment's features",
-      requestBody: jsonBody({ type: "object", description: "empty; other fields are ignored" }, false),
-      responses: enqueueResponses(jobAccepted, BODY_CODES),
+      requestBody: jsonBody({ type: "object", description: "empty: any field is refused", additionalProperties: false }, false),
+      responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"]),
     },
   },
   "/api/experiments/{name}/validate": {

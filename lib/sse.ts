@@ -4,11 +4,13 @@ import { eventBus, type EventScope } from "./event-bus";
 import type { JobEventRow } from "./job-events";
 
 const HEARTBEAT_MS = 15_000;
+const MAX_EVENT_ID = 2n ** 63n - 1n;
 
 export function lastEventId(req: Request): bigint {
   const raw = req.headers.get("last-event-id") ?? new URL(req.url).searchParams.get("lastEventId") ?? "0";
-  if (!/^\d{1,19}$/.test(raw.trim())) {
-    throw badRequest("invalid_last_event_id", `Last-Event-ID must be a non-negative event id (got ${JSON.stringify(raw)})`);
+  // event ids are Postgres bigints: anything past 2^63 - 1 is refused here, not by the database on every poll
+  if (!/^\d{1,19}$/.test(raw.trim()) || BigInt(raw.trim()) > MAX_EVENT_ID) {
+    throw badRequest("invalid_last_event_id", `Last-Event-ID must be an event id from 0 to ${MAX_EVENT_ID} (got ${JSON.stringify(raw.slice(0, 40))})`);
   }
   return BigInt(raw.trim());
 }

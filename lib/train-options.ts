@@ -2,7 +2,7 @@
  * Training options (api.md `POST /api/experiments/{name}/train`): validation shared by the API, the UI
  * and the train job. Pure. Every failure names the field and the rule.
  */
-import { badRequest } from "./errors";
+import { badRequest, refuseUnknownFields } from "./errors";
 
 export const PRECISIONS = ["auto", "fp32", "fp16", "bf16"] as const;
 export type Precision = (typeof PRECISIONS)[number];
@@ -47,10 +47,7 @@ function int(body: Record<string, unknown>, field: string, min: number, max: num
 const SAFE_FILE = /^[A-Za-z0-9._-]{1,128}\.pth$/;
 
 export function parseTrainOptions(body: Record<string, unknown>): TrainOptions {
-  const unknown = Object.keys(body).filter((k) => !FIELDS.has(k));
-  if (unknown.length) {
-    throw badRequest("unknown_field", `Unknown field(s): ${unknown.join(", ")}; allowed: ${[...FIELDS].join(", ")}`, { fields: unknown });
-  }
+  refuseUnknownFields(body, FIELDS);
   const epochs = int(body, "epochs", 1, 10_000, TRAIN_DEFAULTS.epochs);
   const saveEvery = int(body, "saveEvery", 1, 10_000, Math.min(TRAIN_DEFAULTS.saveEvery, epochs));
   const batchSize = int(body, "batchSize", 1, 256, TRAIN_DEFAULTS.batchSize);

@@ -1,6 +1,6 @@
 import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
 import { F0_METHODS } from "@/lib/experiment-rules";
-import { badRequest } from "@/lib/errors";
+import { badRequest, refuseUnknownFields } from "@/lib/errors";
 import { json, readJsonObject, route } from "@/lib/http";
 
 export const runtime = "nodejs";
@@ -8,6 +8,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
   const body = await readJsonObject(req);
+  refuseUnknownFields(body, ["f0Method"]);
   if (body.f0Method !== undefined && !(F0_METHODS as readonly unknown[]).includes(body.f0Method)) {
     throw badRequest("invalid_f0Method", `f0Method must be one of ${F0_METHODS.join(", ")}`, { field: "f0Method" });
   }

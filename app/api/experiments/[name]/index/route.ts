@@ -1,4 +1,5 @@
 import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
+import { refuseUnknownFields } from "@/lib/errors";
 import { json, readJsonObject, route } from "@/lib/http";
 
 export const runtime = "nodejs";
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** Rebuild the model's FAISS index from the experiment's features. */
 export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
-  await readJsonObject(req);
+  refuseUnknownFields(await readJsonObject(req), []);
   const job = await enqueueExperimentJob((await params).name, "index", {});
   return json({ job: toApiJob(job) }, 202);
 });

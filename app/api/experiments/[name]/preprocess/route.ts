@@ -1,11 +1,12 @@
 import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
+import { refuseUnknownFields } from "@/lib/errors";
 import { json, readJsonObject, route } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
-  await readJsonObject(req);
+  refuseUnknownFields(await readJsonObject(req), []);
   const job = await enqueueExperimentJob((await params).name, "preprocess", {});
   return json({ job: toApiJob(job) }, 202);
 });
