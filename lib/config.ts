@@ -36,6 +36,10 @@ export interface Config {
   experimentQuotaBytes: number;
   /** an unfinished upload older than this (from its creation) is deleted */
   uploadExpiryHours: number;
+  /** most uploads in progress (created, not yet processed) per experiment */
+  maxUnfinishedUploads: number;
+  /** most uploads in progress on the whole server */
+  maxUnfinishedUploadsTotal: number;
   /** most entries a .zip may hold */
   zipMaxEntries: number;
   /** largest audio file sent to POST /api/conversions, bytes */
@@ -153,6 +157,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     maxUploadBytes,
     experimentQuotaBytes,
     uploadExpiryHours: int(env, "UPLOAD_EXPIRY_HOURS", 48, 1, 24 * 365),
+    maxUnfinishedUploads: int(env, "MAX_UNFINISHED_UPLOADS", 20, 1, 100_000),
+    maxUnfinishedUploadsTotal: int(env, "MAX_UNFINISHED_UPLOADS_TOTAL", 200, 1, 1_000_000),
     zipMaxEntries: int(env, "ZIP_MAX_ENTRIES", 5000, 1, 1_000_000),
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),

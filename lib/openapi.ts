@@ -557,28 +557,16 @@ const fileHeaders = {
 const UPLOAD_METADATA =
   "comma-separated `key base64(value)` pairs: `experiment` (an existing experiment's name) and `filename` are required; " +
   `\`filetype\` is accepted. Accepted files: ${ACCEPTED_EXTENSIONS_TEXT}.`;
-const tusText = (description: string): Obj => ({ description, content: { "text/plain": { schema: { type: "string" } } } });
 /**
- * Our refusals inside the tus endpoint carry the API's JSON error shape as the body, but @tus/server sends every
- * error body with its default `Content-Type: text/plain`; the schema says so (a string holding JSON).
+ * Every refusal of the tus endpoint is the API's JSON error shape with `Content-Type: application/json`: ours, and
+ * @tus/server's own protocol refusals, which it writes as plain text and lib/uploads/tus-response.ts wraps
+ * (codes `invalid_request` 400, `missing_header` 403, `upload_not_found` 404, `offset_conflict` 409,
+ * `upload_gone` 410, `tus_version_required` 412, `upload_too_large` 413). No response carries CORS headers.
  */
-const tusError = (description: string, codes: readonly string[], protocol?: string): Obj => {
-  const e = error(description, codes) as { description: string; content: Record<string, { schema: JsonSchema }> };
-  return {
-    description: `${e.description}. The body is the JSON error shape, labelled text/plain by @tus/server${protocol ? `. ${protocol}` : ""}`,
-    headers: { "Tus-Resumable": tusResumableHeader },
-    content: {
-      "text/plain": {
-        schema: {
-          type: "string",
-          description: protocol ? "the JSON error shape, or a plain-text tus protocol message" : "the JSON error shape",
-          contentMediaType: JSON_TYPE,
-          contentSchema: e.content[JSON_TYPE]!.schema,
-        },
-      },
-    },
-  };
-};
+const tusError = (description: string, codes: readonly string[]): Obj => ({
+  ...error(description, codes),
+  headers: { "Tus-Resumable": tusResumableHeader },
+});
 const COMPLETE_CODES_422 = ["invalid_audio", "empty_file", "zip_unsafe_path", "zip_suspicious_ratio", "zip_invalid", "zip_no_audio"] as const;
 const COMPLETE_CODES_413 = ["quota_exceeded", "zip_too_many_entries", "zip_too_large"] as const;
 
@@ -618,13 +606,14 @@ const tusPaths: Record<string, Obj> = {
           },
           content: { [JSON_TYPE]: { schema: ref("UploadResult") } },
         },
-        "400": tusError("Bad metadata or headers", ["missing_metadata", "invalid_filename", "invalid_name", "length_required"], "Malformed tus headers answer text/plain."),
+        "400": tusError("Bad metadata or headers", ["missing_metadata", "invalid_filename", "invalid_name", "length_required", "invalid_request"]),
         "404": tusError("No experiment with that name", ["experiment_not_found"]),
         "409": tusError("The completed upload has the same content as a file already in the experiment", ["duplicate_file"]),
-        "412": tusText("Tus-Resumable missing"),
-        "413": tusError("Too large", ["upload_too_large", ...COMPLETE_CODES_413]),
+        "412": tusError("Tus-Resumable missing", ["tus_version_required"]),
+        "413": tusError("Too large, or with the uploads in progress over the quota (their declared lengths count)", ["upload_too_large", ...COMPLETE_CODES_413]),
         "415": tusError("Not an accepted file type", ["unsupported_type"]),
         "422": tusError("Empty, not audio, or a refused .zip (details.problem for invalid_audio)", COMPLETE_CODES_422),
+        "429": tusError("Too many unfinished uploads in the experiment (MAX_UNFINISHED_UPLOADS) or on the server (MAX_UNFINISHED_UPLOADS_TOTAL)", ["too_many_unfinished_uploads"]),
         "500": internal,
         "503": tusError("The database is not reachable", ["database_unavailable"]),
       },
@@ -632,7 +621,7 @@ const tusPaths: Record<string, Obj> = {
     options: {
       operationId: "uploadOptions",
       tags: ["uploads"],
-      summary: "tus: discover the server's protocol version and extensions (also the CORS preflight)",
+      summary: "tus: discover the server's protocol version and extensions (no CORS: the app is same-origin)",
       responses: {
         "204": {
           description: "The server's tus capabilities",
@@ -640,8 +629,6 @@ const tusPaths: Record<string, Obj> = {
             "Tus-Version": h("`1.0.0`", { type: "string" }, true),
             "Tus-Extension": h("`creation,creation-with-upload,creation-defer-length,termination,expiration` (deferred length is nevertheless refused on create)", { type: "string" }, true),
             "Tus-Resumable": tusResumableHeader,
-            "Access-Control-Allow-Methods": h("POST, HEAD, PATCH, OPTIONS, DELETE"),
-            "Access-Control-Allow-Headers": h("the tus request headers"),
           },
         },
       },
@@ -686,13 +673,13 @@ const tusPaths: Record<string, Obj> = {
           description: "Bytes stored; the upload is not complete yet",
           headers: { "Tus-Resumable": tusResumableHeader, "Upload-Offset": h("bytes received", { type: "string" }, true), "Upload-Expires": h("when it expires") },
         },
-        "400": tusText("Malformed tus headers"),
-        "403": tusText("Upload-Offset or the application/offset+octet-stream Content-Type is missing"),
-        "404": tusText("Unknown upload"),
-        "409": tusError("Offset conflict (text/plain), or the completed upload duplicates a file already in the experiment", ["duplicate_file"], "Upload-Offset conflict answers text/plain."),
-        "410": tusText("The upload expired"),
-        "412": tusText("Tus-Resumable missing"),
-        "413": tusError("More bytes than Upload-Length (text/plain), or over the quota / zip limits", COMPLETE_CODES_413, "Exceeding Upload-Length answers text/plain."),
+        "400": tusError("Malformed tus headers", ["invalid_request"]),
+        "403": tusError("Upload-Offset or the application/offset+octet-stream Content-Type is missing", ["missing_header"]),
+        "404": tusError("Unknown upload", ["upload_not_found"]),
+        "409": tusError("Offset conflict, or the completed upload duplicates a file already in the experiment", ["offset_conflict", "duplicate_file"]),
+        "410": tusError("The upload expired", ["upload_gone"]),
+        "412": tusError("Tus-Resumable missing", ["tus_version_required"]),
+        "413": tusError("More bytes than Upload-Length, or over the quota / zip limits", ["upload_too_large", ...COMPLETE_CODES_413]),
         "422": tusError("The completed upload is empty, not audio, or a refused .zip", COMPLETE_CODES_422),
         "500": internal,
         "503": tusError("The database is not reachable", ["database_unavailable"]),
@@ -705,9 +692,9 @@ const tusPaths: Record<string, Obj> = {
       parameters: [p("TusResumable")],
       responses: {
         "204": { description: "Removed", headers: { "Tus-Resumable": tusResumableHeader } },
-        "400": tusText("The upload is already complete (completed uploads cannot be terminated)"),
-        "404": tusText("Unknown upload"),
-        "412": tusText("Tus-Resumable missing"),
+        "400": tusError("The upload is already complete (completed uploads cannot be terminated)", ["invalid_request"]),
+        "404": tusError("Unknown upload", ["upload_not_found"]),
+        "412": tusError("Tus-Resumable missing", ["tus_version_required"]),
       },
     },
     get: {
@@ -719,7 +706,7 @@ const tusPaths: Record<string, Obj> = {
         "answers 404 in practice; the stored audio is at GET /api/experiments/{name}/files/{id}/audio.",
       responses: {
         "200": { description: "The upload's bytes", content: { "application/octet-stream": { schema: binary("application/octet-stream") } } },
-        "404": tusText("Unknown or not (or no longer) available"),
+        "404": tusError("Unknown or not (or no longer) available", ["upload_not_found"]),
       },
     },
   },

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ffmpegConvert, ffmpegForTests, sineWav, sox, speechWav, tempDir } from "../../tests/helpers/audio-fixtures";
+import { ffmpegConvert, ffmpegForTests, pcmWavOfSize, sineWav, sox, speechWav, tempDir } from "../../tests/helpers/audio-fixtures";
 import { decodeAudio } from "./decode";
 import { errorLines, layoutChannels, parseInputInfo } from "./ffmpeg-log";
 import { extensionOf, uploadKind } from "./formats";
@@ -191,6 +191,57 @@ describe("probeAudio (ffmpeg)", () => {
     const tw = path.join(dir, "trunc.wav");
     fs.writeFileSync(tw, wav.subarray(0, Math.floor(wav.length / 2)));
     expect((await rejection(tw)).problem).toBe("truncated");
+  });
+
+  it("refuses a 344 KB WAV whose header says 25 Hz (6,884 s) before decoding it, in the probe and in the worker's decoder", async () => {
+    const f = pcmWavOfSize(path.join(dir, "25hz.wav"), 344 * 1024 + 44, 3, 25);
+    const e = await rejection(f);
+    expect(e.problem).toBe("sample_rate");
+    expect(e.message).toBe("its sample rate 25 Hz is outside 8–192 kHz");
+    // decodeAudio: the pure WAV decoder refuses, ffmpeg (its fallback) is refused at the stream header
+    const d = await decodeAudio(f, { sampleRate: 40000 }).then(() => undefined, (err: unknown) => err);
+    expect(d).toBeInstanceOf(AudioRejected);
+    expect((d as AudioRejected).problem).toBe("sample_rate");
+    const one = pcmWavOfSize(path.join(dir, "1hz.wav"), 1024 + 44, 3, 1);
+    expect((await rejection(one)).message).toBe("its sample rate 1 Hz is outside 8–192 kHz");
+  });
+
+  it("refuses a non-WAV stream at a rate under 8 kHz when ffmpeg reports it", async () => {
+    const f = ffmpegConvert(dir, speech, "4k.flac", "-ar", "4000");
+    const e = await rejection(f);
+    expect(e.problem).toBe("sample_rate");
+    expect(e.message).toMatch(/4000 Hz is outside 8–192 kHz/);
+  });
+
+  it("refuses a WAV whose byte rate contradicts its sample rate", async () => {
+    const f = pcmWavOfSize(path.join(dir, "lying.wav"), 64 * 1024 + 44, 5, 16000);
+    const b = fs.readFileSync(f);
+    b.writeUInt32LE(50, 28);
+    fs.writeFileSync(f, b);
+    const e = await rejection(f);
+    expect(e.problem).toBe("inconsistent_header");
+    expect(e.message).toMatch(/50 bytes per second does not match 16000 Hz × 2-byte frames/);
+  });
+
+  it("refuses a FLAC bomb: an hour of silence in 14 KB, by its declared length and, with that erased, while decoding", async () => {
+    const bomb = path.join(dir, "bomb.flac");
+    execFileSync(ffmpegForTests(), [
+      "-loglevel", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "3600", "-c:a", "flac", "-frame_size", "65535", bomb,
+    ]);
+    const size = fs.statSync(bomb).size;
+    expect(size).toBeLessThan(3600 * 16);
+    const e = await rejection(bomb);
+    expect(e.problem).toBe("length_beyond_size");
+    expect(e.message).toMatch(/^it claims 3600 s of audio, more than its \d+ bytes can hold/);
+    // zero STREAMINFO's total-samples field (36 bits from byte 21): ffmpeg then knows no length in advance
+    const b = fs.readFileSync(bomb);
+    b[21] = b[21]! & 0xf0;
+    b.fill(0, 22, 26);
+    const blind = path.join(dir, "blind.flac");
+    fs.writeFileSync(blind, b);
+    const e2 = await rejection(blind);
+    expect(e2.problem).toBe("length_beyond_size");
+    expect(e2.message).toMatch(/^it decodes to \d+ s of audio, more than its \d+ bytes can hold/);
   });
 
   it("rejects a video-only file as having no audio stream", async () => {

@@ -8,9 +8,10 @@ import fs from "node:fs/promises";
 import { ALLOWED_DEMUXERS } from "./formats";
 import { decodeSlot, ffmpegBinary } from "./ffmpeg";
 import { errorLines, parseInputInfo, type InputInfo } from "./ffmpeg-log";
+import { formatIssue, lengthIssue, wavHeaderIssue, type HeaderIssue, type HeaderProblem } from "./limits";
 import { StatsAccumulator, type AudioStats } from "./stats";
 
-export type AudioProblem = "empty" | "not_audio" | "no_audio_stream" | "no_samples" | "truncated" | "decode_failed";
+export type AudioProblem = "empty" | "not_audio" | "no_audio_stream" | "no_samples" | "truncated" | "decode_failed" | HeaderProblem;
 
 /** The file is not usable audio; `message` says why in words a user understands. */
 export class AudioRejected extends Error {
@@ -22,6 +23,8 @@ export class AudioRejected extends Error {
     super(message);
   }
 }
+
+const rejected = (issue: HeaderIssue) => new AudioRejected(issue.problem, issue.message);
 
 export interface AudioProbe extends Omit<InputInfo, "declaredDurationSec"> {
   /** decoded frames / sample rate: the real length, not the header's claim */
@@ -55,13 +58,19 @@ function explain(log: string): AudioRejected {
   return new AudioRejected("decode_failed", `the audio could not be decoded: ${errors[errors.length - 1]}`);
 }
 
-/** Decode the whole file once; `onSamples` sees interleaved float32 chunks of whole frames. */
-export function runDecoder(
+/**
+ * Decode the whole file once; `onSamples` sees interleaved float32 chunks of whole frames. The stream's header is
+ * checked before any sample is handed on (sample rate, channels, a declared length the file's size cannot hold),
+ * and the decoded length is checked as it grows, so a hostile file is refused (AudioRejected) and ffmpeg killed
+ * before the caller has buffered anything.
+ */
+export async function runDecoder(
   file: string,
   onInfo: (info: InputInfo) => void,
   onSamples: (interleaved: Float32Array) => void,
   signal?: AbortSignal,
 ): Promise<{ info: InputInfo; log: string }> {
+  const { size: fileBytes } = await fs.stat(file);
   const args = [...ffmpegInputArgs(file), "-map", "0:a:0", "-vn", "-sn", "-dn", "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"];
   return decodeSlot(
     () =>
@@ -70,35 +79,55 @@ export function runDecoder(
         let log = "";
         let info: InputInfo | undefined;
         let frameBytes = 0;
+        let frames = 0;
         const pending: Buffer[] = [];
         let rest: Buffer = Buffer.alloc(0);
         let failed: Error | undefined;
+        const fail = (err: Error) => {
+          failed ??= err;
+          child.kill("SIGKILL");
+        };
         const feed = (chunk: Buffer) => {
+          if (failed) return;
           const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
           const whole = buf.length - (buf.length % frameBytes);
           if (whole > 0) {
+            frames += whole / frameBytes;
+            const tooLong = lengthIssue(frames / info!.sampleRate, fileBytes, "decodes to");
+            if (tooLong) return fail(rejected(tooLong));
             // copy into an aligned buffer: a Float32Array view needs a 4-byte aligned offset
             const f = new Float32Array(whole / 4);
             Buffer.from(f.buffer).set(buf.subarray(0, whole));
             try {
               onSamples(f);
             } catch (err) {
-              failed = err as Error;
-              child.kill("SIGKILL");
+              return fail(err as Error);
             }
           }
           rest = Buffer.from(buf.subarray(whole));
         };
+        /** the header's claims, before any sample is passed on */
+        const accept = (i: InputInfo): boolean => {
+          const issue = formatIssue(i.sampleRate, i.channels) ?? lengthIssue(i.declaredDurationSec ?? 0, fileBytes, "claims");
+          if (issue) {
+            fail(rejected(issue));
+            return false;
+          }
+          frameBytes = 4 * i.channels;
+          try {
+            onInfo(i);
+          } catch (err) {
+            fail(err as Error);
+            return false;
+          }
+          return true;
+        };
         child.stderr.setEncoding("utf8");
         child.stderr.on("data", (d: string) => {
           log += d;
-          if (!info && /\n\[\w+\] (Stream mapping:|Output #0)/.test(log)) {
+          if (!info && !failed && /\n\[\w+\] (Stream mapping:|Output #0)/.test(log)) {
             info = parseInputInfo(log);
-            if (info) {
-              frameBytes = 4 * info.channels;
-              onInfo(info);
-              for (const c of pending.splice(0)) feed(c);
-            }
+            if (info && accept(info)) for (const c of pending.splice(0)) feed(c);
           }
         });
         child.stdout.on("data", (d: Buffer) => (info ? feed(d) : pending.push(d)));
@@ -106,36 +135,18 @@ export function runDecoder(
         child.on("close", (code) => {
           if (failed) return reject(failed);
           if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
+          const late = !info;
           if (!info) info = parseInputInfo(log);
           if (code !== 0 || !info) return reject(explain(log));
-          if (pending.length) {
-            frameBytes = 4 * info.channels;
-            onInfo(info);
+          if (late) {
+            if (!accept(info)) return reject(failed);
             for (const c of pending.splice(0)) feed(c);
+            if (failed) return reject(failed);
           }
           resolve({ info, log });
         });
       }),
   );
-}
-
-/**
- * For RIFF/WAVE: the data chunk's declared end versus the file size. ffmpeg trusts the file size for WAV, so a
- * cut-off WAV would otherwise pass. Streaming writers that leave the size 0 or 0xFFFFFFFF are not judged.
- */
-export function wavDeclaredShortfall(head: Uint8Array, fileSize: number): number {
-  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const id = (at: number) => String.fromCharCode(head[at]!, head[at + 1]!, head[at + 2]!, head[at + 3]!);
-  if (head.length < 12 || id(0) !== "RIFF" || id(8) !== "WAVE") return 0;
-  for (let at = 12; at + 8 <= head.length; ) {
-    const size = v.getUint32(at + 4, true);
-    if (id(at) === "data") {
-      if (size === 0 || size === 0xffffffff) return 0;
-      return Math.max(0, at + 8 + size - fileSize);
-    }
-    at += 8 + size + (size % 2);
-  }
-  return 0;
 }
 
 /** Probe a file: format, real duration and level statistics, or AudioRejected with the reason. */
@@ -149,10 +160,9 @@ export async function probeAudio(file: string, signal?: AbortSignal): Promise<Au
   } finally {
     await fh.close();
   }
-  const missing = wavDeclaredShortfall(head, size);
-  if (missing > 0) {
-    throw new AudioRejected("truncated", `the file is truncated: its WAV header declares ${missing} more bytes of audio than the file holds`);
-  }
+  // a WAV header's claims are checked before ffmpeg runs (ffmpeg trusts the file size, so a cut-off WAV would pass)
+  const wavIssue = wavHeaderIssue(head, size);
+  if (wavIssue) throw rejected(wavIssue);
   let acc: StatsAccumulator | undefined;
   const { info, log } = await runDecoder(
     file,

@@ -1,4 +1,4 @@
-/** API errors of the upload path (api.md error shape; statuses 400/404/409/413/415/422). */
+/** API errors of the upload path (api.md error shape; statuses 400/404/409/413/415/422/429). */
 import { ApiError } from "../errors";
 import { formatBytes } from "../format";
 import { ACCEPTED_EXTENSIONS_TEXT } from "../audio/formats";
@@ -26,6 +26,23 @@ export const uploadErrors = {
       `Experiment "${experiment}" holds ${formatBytes(used)}; adding ${formatBytes(size)} would pass its quota of ${formatBytes(quota)} (EXPERIMENT_QUOTA_BYTES)`,
       { used, size, quota },
     ),
+  quotaWithUnfinished: (experiment: string, used: number, unfinished: { count: number; bytes: number }, size: number, quota: number) =>
+    new ApiError(
+      413,
+      "quota_exceeded",
+      `Experiment "${experiment}" holds ${formatBytes(used)} and its ${unfinished.count} unfinished upload(s) declare ${formatBytes(unfinished.bytes)} more; ` +
+        `adding ${formatBytes(size)} would pass its quota of ${formatBytes(quota)} (EXPERIMENT_QUOTA_BYTES). Finish or cancel those uploads first`,
+      { used, unfinishedBytes: unfinished.bytes, unfinishedCount: unfinished.count, size, quota },
+    ),
+  tooManyUnfinished: (scope: { experiment: string } | "server", count: number, max: number) =>
+    new ApiError(
+      429,
+      "too_many_unfinished_uploads",
+      scope === "server"
+        ? `${count} uploads are unfinished on this server; the limit is ${max} (MAX_UNFINISHED_UPLOADS_TOTAL). Try again when some have finished`
+        : `Experiment "${scope.experiment}" has ${count} unfinished uploads; the limit is ${max} (MAX_UNFINISHED_UPLOADS). Finish or cancel some first`,
+      { count, max },
+    ),
   empty: (name: string) => new ApiError(422, "empty_file", `"${name}" is empty (0 bytes)`, { filename: name }),
   invalidAudio: (name: string, problem: string, reason: string) =>
     new ApiError(422, "invalid_audio", `"${name}" was rejected: ${reason}`, { filename: name, problem }),
@@ -44,6 +61,14 @@ export const uploadErrors = {
       "zip_suspicious_ratio",
       `The archive was rejected: "${entry}" would expand ${Math.round(ratio)}× (more than ${limit}×), like a zip bomb`,
       { entry, ratio, limit },
+    ),
+  zipArchiveRatio: (entries: number, unpacked: number, archive: number, limit: number) =>
+    new ApiError(
+      422,
+      "zip_suspicious_ratio",
+      `The archive was rejected: its ${entries} entries would expand ${formatBytes(archive)} to ${formatBytes(unpacked)}, ` +
+        `${Math.round(unpacked / Math.max(1, archive))}× (more than ${limit}×), like a zip bomb`,
+      { entries, unpacked, archive, ratio: unpacked / Math.max(1, archive), limit },
     ),
   zipTooManyEntries: (count: number, max: number) =>
     new ApiError(413, "zip_too_many_entries", `The archive holds ${count} entries; the limit is ${max} (ZIP_MAX_ENTRIES)`, { count, max }),

@@ -14,6 +14,7 @@ import { paths } from "../paths";
 import { extensionOf, uploadKind, type UploadKind } from "../audio/formats";
 import { AudioRejected, probeAudio, type AudioProbe } from "../audio/probe";
 import { uploadErrors } from "./errors";
+import { unfinishedIssue, type UnfinishedUpload } from "./limits";
 import { cleanOriginalName } from "./names";
 
 export interface UploadRequest {
@@ -36,8 +37,11 @@ export async function usedBytes(experimentId: string, prisma: Db | Prisma.Transa
   return Number(r._sum.bytes ?? 0n);
 }
 
-/** Everything that can be decided before the first byte: experiment, name, type, size, quota. */
-export async function acceptUpload(req: UploadRequest, prisma: Db = db()): Promise<AcceptedUpload> {
+/**
+ * Everything that can be decided before the first byte: experiment, name, type, size, and the quota and caps
+ * with the uploads already in progress (`unfinished`, counted by their declared lengths).
+ */
+export async function acceptUpload(req: UploadRequest, unfinished: readonly UnfinishedUpload[] = [], prisma: Db = db()): Promise<AcceptedUpload> {
   const cfg = config();
   if (!req.experiment) throw uploadErrors.missingMetadata("experiment");
   if (!req.filename) throw uploadErrors.missingMetadata("filename");
@@ -51,7 +55,12 @@ export async function acceptUpload(req: UploadRequest, prisma: Db = db()): Promi
   const exp = await prisma.experiment.findUnique({ where: { name }, select: { id: true } });
   if (!exp) throw missingExperiment(name);
   const used = await usedBytes(exp.id, prisma);
-  if (used + req.size > cfg.experimentQuotaBytes) throw uploadErrors.quota(name, used, req.size, cfg.experimentQuotaBytes);
+  const issue = unfinishedIssue({ experiment: name, experimentId: exp.id, size: req.size }, used, unfinished, {
+    quotaBytes: cfg.experimentQuotaBytes,
+    perExperiment: cfg.maxUnfinishedUploads,
+    total: cfg.maxUnfinishedUploadsTotal,
+  });
+  if (issue) throw issue;
   return { experimentId: exp.id, experiment: name, filename, kind };
 }
 

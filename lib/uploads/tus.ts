@@ -14,6 +14,8 @@ import { ApiError, isDatabaseDown } from "../errors";
 import { paths, within } from "../paths";
 import { uploadKind } from "../audio/formats";
 import { acceptUpload, audioFileJson, ingestAudio } from "./ingest";
+import { tidyTusResponse } from "./tus-response";
+import { Admission } from "./unfinished";
 import { ingestZip, type Skipped } from "./zip";
 
 export const TUS_PATH = "/api/uploads";
@@ -23,12 +25,15 @@ interface TusState {
   store: FileStore;
   dir: string;
   timer: NodeJS.Timeout;
+  admission: Admission;
 }
 
 const g = globalThis as unknown as { __voiceStudioTus?: TusState };
 
 /** incoming upload ids to delete once the response for this request exists (the store still stats them until then) */
 const afterResponse = new WeakMap<object, string[]>();
+/** the upload a POST reserved at admission, released once the request is answered */
+const reservedBy = new WeakMap<object, string>();
 
 function tusError(err: unknown): { status_code: number; body: string } {
   if (err instanceof ApiError) return { status_code: err.status, body: JSON.stringify(err.toBody()) };
@@ -88,14 +93,24 @@ function create(): TusState {
   const dir = paths().uploadsIncoming();
   const expiryMs = cfg.uploadExpiryHours * 3600_000;
   const store = new FileStore({ directory: dir, expirationPeriodInMilliseconds: expiryMs });
+  const admission = new Admission(dir, expiryMs);
   const server = new Server({
     path: TUS_PATH,
     datastore: store,
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
-    async onUploadCreate(_req, upload) {
+    allowedOrigins: () => false,
+    async onUploadCreate(req, upload) {
       try {
-        const ok = await acceptUpload({ experiment: metaOf(upload, "experiment"), filename: metaOf(upload, "filename"), size: upload.size });
+        // one admission at a time, counting the uploads in progress (and those admitted a moment ago)
+        const ok = await admission.admit(async (unfinished) => {
+          const accepted = await acceptUpload(
+            { experiment: metaOf(upload, "experiment"), filename: metaOf(upload, "filename"), size: upload.size },
+            unfinished,
+          );
+          return { result: accepted, reserve: { id: upload.id, experimentId: accepted.experimentId, size: upload.size ?? 0 } };
+        });
+        reservedBy.set(req, upload.id);
         return {
           metadata: { ...upload.metadata, experiment: ok.experiment, filename: ok.filename, experimentId: ok.experimentId },
         };
@@ -131,7 +146,7 @@ function create(): TusState {
   const timer = setInterval(sweep, Math.min(expiryMs / 4, 3600_000));
   timer.unref();
   setTimeout(sweep, 5_000).unref();
-  return { server, store, dir, timer };
+  return { server, store, dir, timer, admission };
 }
 
 export function tus(): TusState {
@@ -139,12 +154,18 @@ export function tus(): TusState {
   return g.__voiceStudioTus;
 }
 
-/** The route handler's whole job: answer through tus, then drop the incoming copies that were ingested. */
+/**
+ * The route handler's whole job: answer through tus (refusals as JSON, no CORS headers), then drop the incoming
+ * copies that were ingested and the admission's reservation.
+ */
 export async function handleTus(req: Request): Promise<Response> {
   const t = tus();
   try {
-    return await t.server.handleWeb(req as Parameters<Server["handleWeb"]>[0]);
+    return await tidyTusResponse(await t.server.handleWeb(req as Parameters<Server["handleWeb"]>[0]));
   } finally {
+    const reserved = reservedBy.get(req);
+    if (reserved) t.admission.release(reserved);
+    reservedBy.delete(req);
     for (const id of afterResponse.get(req) ?? []) await removeIncoming(t.dir, id);
     afterResponse.delete(req);
   }

@@ -1,7 +1,8 @@
 /**
  * A .zip of audio files, unpacked safely: entry names are only ever shown (files get generated names), an entry
  * that climbs out ("../", absolute) rejects the whole archive, and the entry count, the unpacked size (as declared
- * and as actually streamed: yauzl checks each entry's real size) and each entry's compression ratio are limited.
+ * and as actually streamed: yauzl checks each entry's real size) and the compression ratio of each entry (of any
+ * size) and of the whole archive are limited (lib/uploads/limits.ts), all before anything is written.
  * Non-audio entries, unreadable audio and duplicates are skipped and reported.
  */
 import fs from "node:fs";
@@ -16,10 +17,8 @@ import { extensionOf, uploadKind } from "../audio/formats";
 import type { AudioFile } from "../db";
 import { uploadErrors } from "./errors";
 import { examine, recordAudio } from "./ingest";
+import { zipSizeIssue } from "./limits";
 import { cleanOriginalName } from "./names";
-
-/** uncompressed/compressed above this (for entries over 1 MiB) looks like a zip bomb; audio rarely passes 10×. */
-export const ZIP_MAX_RATIO = 200;
 
 export interface Skipped {
   name: string;
@@ -75,12 +74,9 @@ export async function ingestZip(
   }
   try {
     const entries = await readEntries(zf, cfg.zipMaxEntries);
-    const total = entries.reduce((s, e) => s + e.uncompressedSize, 0);
-    if (total > cfg.zipMaxUnpackedBytes) throw uploadErrors.zipTooLarge(total, cfg.zipMaxUnpackedBytes);
-    for (const e of entries) {
-      const ratio = e.uncompressedSize / Math.max(1, e.compressedSize);
-      if (e.uncompressedSize > 1 << 20 && ratio > ZIP_MAX_RATIO) throw uploadErrors.zipRatio(e.fileName, ratio, ZIP_MAX_RATIO);
-    }
+    const { size: archiveBytes } = await fsp.stat(src);
+    const issue = zipSizeIssue(entries, archiveBytes, { maxEntries: cfg.zipMaxEntries, maxUnpackedBytes: cfg.zipMaxUnpackedBytes });
+    if (issue) throw issue;
     paths().assertWritable(workDir);
     await fsp.mkdir(workDir, { recursive: true });
     const prefix = path.posix.basename(zipName.replace(/\\/g, "/"));

@@ -116,6 +116,15 @@ describe("decodeWav", () => {
     expect(() => decodeWav(new Uint8Array(0))).toThrow(WavError);
   });
 
+  it("refuses what the upload probe refuses: 25 Hz, 1 Hz, 9 channels, PCM fields that contradict each other", () => {
+    expect(() => decodeWav(riff(fmt(1, 1, 25, 16), le16([1, 2])))).toThrow(/sample rate 25 Hz is outside 8–192 kHz/);
+    expect(() => decodeWav(riff(fmt(1, 1, 1, 16), le16([1, 2])))).toThrow(WavError);
+    expect(() => decodeWav(riff(fmt(1, 9, 16000, 16), le16(new Array(9).fill(0))))).toThrow(/9 channels/);
+    const lying = fmt(1, 1, 16000, 16);
+    lying.splice(8, 4, ...u32(25)); // byte rate 25
+    expect(() => decodeWav(riff(lying, le16([1, 2])))).toThrow(/25 bytes per second does not match 16000 Hz/);
+  });
+
   it("downmix averages channels", () => {
     expect(Array.from(downmix([Float32Array.from([1, 0.5]), Float32Array.from([0, -0.5])]))).toEqual([0.5, 0]);
   });

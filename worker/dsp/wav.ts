@@ -1,6 +1,10 @@
 // WAV (RIFF) encode/decode over bytes. We write float32 (format 3) exactly as scipy's
 // wavfile.write lays it out (fmt of 18 bytes + fact chunk, 58-byte header), because RVC's
 // trainer reads gt WAVs as-is and needs floats in [−1, 1] (rvc-formats §1.6).
+// The decoder applies the same header limits as the upload probe (lib/audio/limits.ts) as a second line of
+// defence: a file that claims 25 Hz must not reach the resampler.
+
+import { wavFmtIssue } from "../../lib/audio/limits";
 
 export class WavError extends Error {
   override name = "WavError";
@@ -73,6 +77,7 @@ interface Fmt {
   tag: number;
   channels: number;
   sampleRate: number;
+  byteRate: number;
   blockAlign: number;
   bits: number;
 }
@@ -90,6 +95,7 @@ function readFmt(v: DataView, at: number, size: number): Fmt {
     tag,
     channels: v.getUint16(at + 2, true),
     sampleRate: v.getUint32(at + 4, true),
+    byteRate: v.getUint32(at + 8, true),
     blockAlign: v.getUint16(at + 12, true),
     bits,
   };
@@ -146,6 +152,8 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
   if (dataAt < 0) throw new WavError("no data chunk");
   if (fmt.channels < 1) throw new WavError("WAV declares 0 channels");
   if (fmt.sampleRate < 1) throw new WavError("WAV declares sample rate 0");
+  const issue = wavFmtIssue(fmt);
+  if (issue) throw new WavError(`refused: ${issue.message}`);
   const read = sampleReader(fmt);
   const width = fmt.bits / 8;
   const frameBytes = fmt.channels * width;
