@@ -10,7 +10,8 @@ import { Server } from "@tus/server";
 import { FileStore } from "@tus/file-store";
 import type { Upload } from "@tus/utils";
 import { config } from "../config";
-import { ApiError, isDatabaseDown } from "../errors";
+import { asDiskFull, requireFreeSpace } from "../disk";
+import { ApiError, databaseUnavailableBody, internalError, isDatabaseDown } from "../errors";
 import { paths, within } from "../paths";
 import { uploadKind } from "../audio/formats";
 import { acceptUpload, audioFileJson, ingestAudio } from "./ingest";
@@ -30,19 +31,20 @@ const g = globalThis as unknown as { __voiceStudioTus?: TusState };
 /** incoming upload ids to delete once the response for this request exists (the store still stats them until then) */
 const afterResponse = new WeakMap<object, string[]>();
 
-function tusError(err: unknown): { status_code: number; body: string } {
+/** Our errors as tus answers (JSON bodies); a full disk is 507 disk_full, anything unexpected a generic 500. */
+async function tusError(err: unknown): Promise<{ status_code: number; body: string }> {
   if (err instanceof ApiError) return { status_code: err.status, body: JSON.stringify(err.toBody()) };
-  if (isDatabaseDown(err)) {
-    return {
-      status_code: 503,
-      body: JSON.stringify({ error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" } }),
-    };
+  const full = await asDiskFull(err, ["UPLOADS_DIR"]).catch(() => undefined);
+  if (full) {
+    console.error(`[uploads] disk full: ${full.message}`, err);
+    return { status_code: full.status, body: JSON.stringify(full.toBody()) };
   }
+  if (isDatabaseDown(err)) return { status_code: 503, body: JSON.stringify(databaseUnavailableBody()) };
   // tus's own errors ({status_code, body}) pass through unchanged
   const e = err as { status_code?: number; body?: string };
   if (typeof e?.status_code === "number" && typeof e.body === "string") return { status_code: e.status_code, body: e.body };
-  console.error("[uploads] unexpected error:", err);
-  return { status_code: 500, body: JSON.stringify({ error: { code: "internal", message: (err as Error)?.message ?? "Internal error" } }) };
+  const internal = internalError(err, "uploads");
+  return { status_code: internal.status, body: JSON.stringify(internal.body) };
 }
 
 const metaOf = (upload: Upload, key: string) => upload.metadata?.[key] ?? "";
@@ -52,9 +54,32 @@ async function removeIncoming(dir: string, id: string): Promise<void> {
   await Promise.all([fs.rm(file, { force: true }), fs.rm(`${file}.json`, { force: true }), fs.rm(`${file}.unpack`, { recursive: true, force: true })]);
 }
 
+/** A .json this old that cannot be read as upload metadata is a leftover (e.g. a 0-byte file from a full disk). */
+export const BROKEN_METADATA_GRACE_MS = 10 * 60_000;
+
+/** The upload's size from its .json, or "broken" when the file is empty, not JSON, or not an object. */
+async function readInfo(file: string): Promise<{ size?: number } | "broken" | "gone"> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ENOENT" ? "gone" : "broken";
+  }
+  try {
+    const info = JSON.parse(text) as unknown;
+    if (info === null || typeof info !== "object" || Array.isArray(info)) return "broken";
+    const size = (info as { size?: unknown }).size;
+    return typeof size === "number" ? { size } : {};
+  } catch {
+    return "broken";
+  }
+}
+
 /**
  * Remove what the tus store's own expiry leaves: finished uploads whose processing never completed (the process
- * died), unpack folders, and data files without their .json. Only things older than the expiry period.
+ * died), unpack folders, and data files without their .json — only things older than the expiry period — and
+ * unreadable .json metadata (0 bytes, not JSON) with its data file once older than BROKEN_METADATA_GRACE_MS (the
+ * store's own expiry stops at such a file). One bad entry never stops the sweep: it is logged and skipped.
  */
 export async function sweepIncoming(dir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
   let removed = 0;
@@ -64,21 +89,48 @@ export async function sweepIncoming(dir: string, maxAgeMs: number, now = Date.no
   } catch {
     return 0;
   }
+  const present = new Set(names);
+  const done = new Set<string>();
+  const brokenAge = Math.min(maxAgeMs, BROKEN_METADATA_GRACE_MS);
   for (const name of names) {
-    const p = path.join(dir, name);
-    const st = await fs.stat(p).catch(() => undefined);
-    if (!st || now - st.mtimeMs < maxAgeMs) continue;
     const id = name.replace(/(\.json|\.unpack)$/, "");
-    const isData = id === name;
-    // a .json whose data file exists is judged with that data file
-    if (name.endsWith(".json") && names.includes(id)) continue;
-    if (isData && names.includes(`${id}.json`)) {
-      // a finished upload still here past the expiry means its processing died; unfinished ones are the store's
-      const info = JSON.parse(await fs.readFile(`${p}.json`, "utf8").catch(() => "{}")) as { size?: number };
-      if (info.size === undefined || st.size !== info.size) continue;
+    if (done.has(id)) continue;
+    try {
+      const p = path.join(dir, name);
+      const st = await fs.stat(p).catch(() => undefined);
+      if (!st) continue;
+      const age = now - st.mtimeMs;
+      const isData = id === name;
+      if (name.endsWith(".json")) {
+        const info = await readInfo(p);
+        if (info === "gone") continue;
+        if (info === "broken") {
+          if (age < brokenAge) continue;
+          console.warn(`[uploads] removing incoming upload ${id}: its metadata file is unreadable (${st.size} bytes)`);
+        } else if (present.has(id)) {
+          continue; // a .json whose data file exists is judged with that data file
+        } else if (age < maxAgeMs) {
+          continue;
+        }
+      } else {
+        if (age < maxAgeMs) continue;
+        if (isData && present.has(`${id}.json`)) {
+          // a finished upload still here past the expiry means its processing died; unfinished ones are the store's
+          const info = await readInfo(`${p}.json`);
+          if (info === "broken") {
+            const jst = await fs.stat(`${p}.json`).catch(() => undefined);
+            if (jst && now - jst.mtimeMs < brokenAge) continue;
+          } else if (info !== "gone" && (info.size === undefined || st.size !== info.size)) {
+            continue;
+          }
+        }
+      }
+      await removeIncoming(dir, id);
+      done.add(id);
+      removed++;
+    } catch (err) {
+      console.error(`[uploads] incoming sweep: could not handle ${name}:`, err);
     }
-    await removeIncoming(dir, id);
-    removed++;
   }
   return removed;
 }
@@ -93,14 +145,22 @@ function create(): TusState {
     datastore: store,
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
+    // errors of the store itself (a write failing with ENOSPC, …): JSON like ours, never tus's raw-message text
+    async onResponseError(_req, err) {
+      const e = err as { status_code?: number };
+      return typeof e?.status_code === "number" ? undefined : tusError(err);
+    },
     async onUploadCreate(_req, upload) {
       try {
         const ok = await acceptUpload({ experiment: metaOf(upload, "experiment"), filename: metaOf(upload, "filename"), size: upload.size });
+        // the declared length must fit (a .zip is unpacked next to itself: twice)
+        const size = upload.size ?? 0;
+        await requireFreeSpace(dir, uploadKind(ok.filename) === "archive" ? 2 * size : size, "this upload");
         return {
           metadata: { ...upload.metadata, experiment: ok.experiment, filename: ok.filename, experimentId: ok.experimentId },
         };
       } catch (err) {
-        throw tusError(err);
+        throw await tusError(err);
       }
     },
     async onUploadFinish(req, upload) {
@@ -120,14 +180,16 @@ function create(): TusState {
         // PATCH would answer 204, which cannot carry the body; POST (creation-with-upload) must stay 201 for its Location
         return { ...(req.method === "PATCH" ? { status_code: 200 } : {}), headers: { "Content-Type": "application/json; charset=utf-8" }, body };
       } catch (err) {
-        throw tusError(err);
+        throw await tusError(err);
       }
     },
   });
-  const sweep = () => {
-    server.cleanUpExpiredUploads().catch((err) => console.error("[uploads] expiry cleanup failed:", err));
-    sweepIncoming(dir, expiryMs).catch((err) => console.error("[uploads] incoming sweep failed:", err));
-  };
+  // ours first: it removes unreadable metadata, at which the store's own expiry would stop
+  const sweep = () =>
+    sweepIncoming(dir, expiryMs)
+      .catch((err) => console.error("[uploads] incoming sweep failed:", err))
+      .then(() => server.cleanUpExpiredUploads())
+      .catch((err) => console.error("[uploads] expiry cleanup failed:", err));
   const timer = setInterval(sweep, Math.min(expiryMs / 4, 3600_000));
   timer.unref();
   setTimeout(sweep, 5_000).unref();
@@ -143,7 +205,13 @@ export function tus(): TusState {
 export async function handleTus(req: Request): Promise<Response> {
   const t = tus();
   try {
-    return await t.server.handleWeb(req as Parameters<Server["handleWeb"]>[0]);
+    const res = await t.server.handleWeb(req as Parameters<Server["handleWeb"]>[0]);
+    if (res.status < 400 || !res.body) return res;
+    // our error answers are JSON (tus would send them as text/plain); tus's protocol errors stay text
+    const text = await res.text();
+    const headers = new Headers(res.headers);
+    if (text.startsWith('{"error"')) headers.set("content-type", "application/json; charset=utf-8");
+    return new Response(text, { status: res.status, headers });
   } finally {
     for (const id of afterResponse.get(req) ?? []) await removeIncoming(t.dir, id);
     afterResponse.delete(req);
