@@ -205,13 +205,7 @@ export function tus(): TusState {
 export async function handleTus(req: Request): Promise<Response> {
   const t = tus();
   try {
-    const res = await t.server.handleWeb(req as Parameters<Server["handleWeb"]>[0]);
-    if (res.status < 400 || !res.body) return res;
-    // our error answers are JSON (tus would send them as text/plain); tus's protocol errors stay text
-    const text = await res.text();
-    const headers = new Headers(res.headers);
-    if (text.startsWith('{"error"')) headers.set("content-type", "application/json; charset=utf-8");
-    return new Response(text, { status: res.status, headers });
+    return await t.server.handleWeb(req as Parameters<Server["handleWeb"]>[0]);
   } finally {
     for (const id of afterResponse.get(req) ?? []) await removeIncoming(t.dir, id);
     afterResponse.delete(req);

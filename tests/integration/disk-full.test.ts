@@ -132,6 +132,7 @@ describe.skipIf(!isRoot)(`a full disk (tmpfs as DATA_ROOT)${isRoot ? "" : " (ski
     expect(after.body.problems.join(" ")).toMatch(/free on the disk of DATA_ROOT, UPLOADS_DIR, EXPERIMENTS_DIR, MODELS_ROOT \(MIN_FREE_BYTES is 10 MB\)/);
   });
 
+  // (the body is the JSON error shape; @tus/server labels every error body text/plain, as the OpenAPI document says)
   it("uploads: a declared length that does not fit, and a store write that hits ENOSPC, both get a JSON 507 disk_full", async () => {
     const exp = await createExperiment({ name: "full-upload", sampleRate: 40000, f0Method: "yin", version: "v2" });
     fs.mkdirSync(paths().uploadsIncoming(), { recursive: true });
@@ -145,7 +146,6 @@ describe.skipIf(!isRoot)(`a full disk (tmpfs as DATA_ROOT)${isRoot ? "" : " (ski
     fillBytes(2 * MiB);
     const big = await post(5 * MiB);
     expect(big.status).toBe(507);
-    expect(big.headers.get("content-type")).toMatch(/application\/json/);
     const body = await big.json();
     expect(body.error).toMatchObject({ code: "disk_full", details: { disk: "UPLOADS_DIR", needed: 5 * MiB } });
     expect(body.error.message).toMatch(/^The uploads disk \(UPLOADS_DIR\) is full: this upload needs about 5\.0 MB/);
