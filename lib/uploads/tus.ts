@@ -4,13 +4,16 @@
  * once). Hooks: onUploadCreate validates before any byte is stored; onUploadFinish turns the upload into AudioFile
  * rows (ingest.ts / zip.ts) and answers with them as JSON. The incoming copy is removed once the response is built.
  */
+import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import path from "node:path";
 import { Server } from "@tus/server";
 import { FileStore } from "@tus/file-store";
-import type { Upload } from "@tus/utils";
+import { ERRORS, type Upload } from "@tus/utils";
 import { config } from "../config";
-import { asDiskFull, requireFreeSpace } from "../disk";
+import { asDiskFull, isDiskFull, requireFreeSpace } from "../disk";
 import { ApiError, databaseUnavailableBody, internalError, isDatabaseDown } from "../errors";
 import { paths, within } from "../paths";
 import { uploadKind } from "../audio/formats";
@@ -135,11 +138,35 @@ export async function sweepIncoming(dir: string, maxAgeMs: number, now = Date.no
   return removed;
 }
 
+/**
+ * FileStore, except that a write failing on a full disk says so: the stock store turns every write error into
+ * FILE_WRITE_ERROR (a plain-text 500), which would hide ENOSPC; other write errors stay exactly that.
+ */
+class StudioFileStore extends FileStore {
+  private readonly dir: string;
+
+  constructor(options: ConstructorParameters<typeof FileStore>[0]) {
+    super(options);
+    this.dir = options.directory;
+  }
+
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const out = createWriteStream(within(this.dir, id), { flags: "r+", start: offset });
+    try {
+      await pipeline(readable, out);
+    } catch (err) {
+      if (isDiskFull(err)) throw await tusError(err);
+      throw ERRORS.FILE_WRITE_ERROR;
+    }
+    return offset + out.bytesWritten;
+  }
+}
+
 function create(): TusState {
   const cfg = config();
   const dir = paths().uploadsIncoming();
   const expiryMs = cfg.uploadExpiryHours * 3600_000;
-  const store = new FileStore({ directory: dir, expirationPeriodInMilliseconds: expiryMs });
+  const store = new StudioFileStore({ directory: dir, expirationPeriodInMilliseconds: expiryMs });
   const server = new Server({
     path: TUS_PATH,
     datastore: store,

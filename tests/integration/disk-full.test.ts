@@ -152,8 +152,26 @@ describe.skipIf(!isRoot)(`a full disk (tmpfs as DATA_ROOT)${isRoot ? "" : " (ski
     expect(body.error.message).not.toContain(mnt);
     unfill();
 
-    fillInodes(0);
+    // an upload created with room, whose data then meets a full disk mid-PATCH
+    const created = await post(64 * 1024);
+    expect(created.status).toBe(201);
+    const location = new URL(created.headers.get("location")!, "http://127.0.0.1/api/uploads/").toString();
+    fillBytes(0);
     vi.spyOn(console, "error").mockImplementation(() => {});
+    const patched = await handleTus(
+      new Request(location, {
+        method: "PATCH",
+        headers: { "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" },
+        body: new Uint8Array(64 * 1024).fill(7),
+      }),
+    );
+    expect(patched.status).toBe(507);
+    const patchText = await patched.text();
+    expect(JSON.parse(patchText).error).toMatchObject({ code: "disk_full", details: { disk: "UPLOADS_DIR" } });
+    expect(patchText).not.toContain(mnt);
+    unfill();
+
+    fillInodes(0);
     const small = await post(1000);
     expect(small.status).toBe(507);
     const text = await small.text();
@@ -237,7 +255,7 @@ describe.skipIf(!isRoot)(`a full disk (tmpfs as DATA_ROOT)${isRoot ? "" : " (ski
   }, 120_000);
 
   it("the incoming sweeper removes stale 0-byte / invalid metadata with its data, keeps fresh ones, and keeps working", async () => {
-    const dir = paths().uploadsIncoming();
+    const dir = path.join(mnt, "incoming-sweep"); // a folder of its own: the upload test's incoming uploads are fresh
     fs.mkdirSync(dir, { recursive: true });
     const old = new Date(Date.now() - 2 * 3600_000);
     const put = (name: string, data: string | Buffer, stale: boolean) => {
