@@ -48,6 +48,8 @@ export interface Config {
   maxConversionSeconds: number;
   /** most bytes a .zip may unpack to */
   zipMaxUnpackedBytes: number;
+  /** below this much free space on a data disk, /api/health says "degraded" */
+  minFreeBytes: number;
   /** explicit ffmpeg binary; unset → `ffmpeg` on PATH, else the one @ffmpeg-installer ships */
   ffmpegPath: string | undefined;
 }
@@ -163,6 +165,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
     maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
+    minFreeBytes: bytes(env, "MIN_FREE_BYTES", 1024 ** 3, 0, 64 * TiB),
     // a bare name is looked up on PATH; anything with a slash is a path
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
   };

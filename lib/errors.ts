@@ -24,6 +24,29 @@ export const conflict = (code: string, message: string, details?: Record<string,
 export const unavailable = (code: string, message: string, details?: Record<string, unknown>) =>
   new ApiError(503, code, message, details);
 
+/**
+ * An unexpected failure: the client gets a generic message and a request id; the details (stack, raw message,
+ * which may name internal paths or SQL) go only to the server log under the same id.
+ */
+export function internalError(err: unknown, where: string, requestId: string = crypto.randomUUID()) {
+  console.error(`[${where}] request ${requestId} failed:`, err);
+  return {
+    requestId,
+    status: 500,
+    body: {
+      error: {
+        code: "internal",
+        message: `Internal error; the server log has the details under request id ${requestId}`,
+        requestId,
+      },
+    },
+  };
+}
+
+export const databaseUnavailableBody = () => ({
+  error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" },
+});
+
 /** True for errors that mean "Postgres is not reachable" rather than a bad query. */
 export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown } | null;

@@ -1,5 +1,6 @@
 /** Helpers for route handlers: JSON bodies, JSON responses (BigInt-safe), one error shape. */
-import { ApiError, badRequest, isDatabaseDown } from "./errors";
+import { asDiskFull } from "./disk";
+import { ApiError, badRequest, databaseUnavailableBody, internalError, isDatabaseDown } from "./errors";
 
 function replacer(_key: string, value: unknown) {
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
@@ -13,16 +14,21 @@ export function json(data: unknown, status = 200, headers: Record<string, string
   });
 }
 
-export function errorResponse(err: unknown): Response {
+/**
+ * Any thrown error → the API's error shape. ApiErrors as they are; a full disk (ENOSPC/EDQUOT, Postgres 53100)
+ * → 507 disk_full; Postgres unreachable → 503; anything else → 500 with a request id and a generic message (the
+ * details go to the log under that id, never to the client).
+ */
+export async function errorResponse(err: unknown): Promise<Response> {
   if (err instanceof ApiError) return json(err.toBody(), err.status);
-  if (isDatabaseDown(err)) {
-    return json(
-      { error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" } },
-      503,
-    );
+  const full = await asDiskFull(err, ["UPLOADS_DIR", "EXPERIMENTS_DIR", "MODELS_ROOT", "DATA_ROOT"]).catch(() => undefined);
+  if (full) {
+    console.error(`[api] disk full: ${full.message}`, err);
+    return json(full.toBody(), full.status);
   }
-  console.error("[api] unexpected error:", err);
-  return json({ error: { code: "internal", message: (err as Error)?.message ?? "Internal error" } }, 500);
+  if (isDatabaseDown(err)) return json(databaseUnavailableBody(), 503);
+  const e = internalError(err, "api");
+  return json(e.body, e.status, { "x-request-id": e.requestId });
 }
 
 /** Read a JSON object body; malformed JSON or a non-object is a 400 with a clear message. */

@@ -1,4 +1,5 @@
 /** Job rows: the user-facing state of queued work (api.md `GET /api/jobs/{id}`). */
+import { diskFullError, isDiskFull } from "./disk";
 import { db, type Db, type Job } from "./db";
 import { requireDatabaseUrl } from "./config";
 import { badRequest, conflict, notFound, unavailable } from "./errors";
@@ -48,11 +49,14 @@ export async function enqueueJob(
     const payload: QueuePayload = { jobId: job.id };
     await boss.send(kind, payload, { id: job.id });
   } catch (err) {
-    await prisma.job.update({
-      where: { id: job.id },
-      data: { status: "failed", error: `Could not queue the job: ${(err as Error).message}`, finishedAt: new Date() },
-    });
-    throw unavailable("queue_unavailable", `The job queue is not available: ${(err as Error).message}`);
+    // pg-boss's message may carry SQL or Postgres's file paths: the log gets it, the client a summary
+    console.error(`[jobs] could not queue job ${job.id}:`, err);
+    const full = isDiskFull(err) ? diskFullError("database") : undefined;
+    const reason = full ? full.message : "The job queue is not available (the server log has the details)";
+    await prisma.job
+      .update({ where: { id: job.id }, data: { status: "failed", error: `Could not queue the job: ${reason}`, finishedAt: new Date() } })
+      .catch(() => {});
+    throw full ?? unavailable("queue_unavailable", reason);
   }
   await appendJobEvent(job.id, { kind: "status", message: "queued", data: { status: "queued" } }, prisma);
   return job;

@@ -222,7 +222,15 @@ const schemas: Record<string, JsonSchema> = {
     type: "object",
     description: "Every error: a machine code, a message that says what went wrong and how to fix it, and optional details",
     properties: {
-      error: obj({ code: str("machine-readable, e.g. `experiment_not_found`"), message: str(), details: { type: "object" } }, ["details"]),
+      error: obj(
+        {
+          code: str("machine-readable, e.g. `experiment_not_found`"),
+          message: str(),
+          details: { type: "object" },
+          requestId: str("500 only: the id under which the server log holds the details (also the `x-request-id` header)"),
+        },
+        ["details", "requestId"],
+      ),
     },
     required: ["error"],
     additionalProperties: false,
@@ -428,7 +436,14 @@ const schemas: Record<string, JsonSchema> = {
           pretrained: obj({ dir: str(), files: arr(obj({ name: str(), path: str(), present: bool(), bytes: int() }, ["bytes"])) }),
         }),
       }),
-      disk: obj({ path: str(), free: nullable(int()), total: nullable(int()), error: str() }, ["error"], "space under DATA_ROOT"),
+      status: { type: "string", enum: ["ok", "degraded", "down"], description: "down: database or queue down (503 when the database is); degraded: a data disk has less than MIN_FREE_BYTES free (still 200)" },
+      problems: arr(str(), "what makes the status degraded or down, one line each"),
+      disk: obj({ path: str(), free: nullable(int()), total: nullable(int()), low: bool(), error: str() }, ["error"], "space under DATA_ROOT"),
+      disks: arr(
+        obj({ dirs: arr(str(), "the variables whose folders are on this filesystem"), path: str(), free: nullable(int()), total: nullable(int()), low: bool(), error: str() }, ["error"]),
+        "each filesystem the app writes to once",
+      ),
+      minFreeBytes: int("MIN_FREE_BYTES"),
       time: time(),
     },
     [],
@@ -616,6 +631,7 @@ const tusPaths: Record<string, Obj> = {
         "429": tusError("Too many unfinished uploads in the experiment (MAX_UNFINISHED_UPLOADS) or on the server (MAX_UNFINISHED_UPLOADS_TOTAL)", ["too_many_unfinished_uploads"]),
         "500": internal,
         "503": tusError("The database is not reachable", ["database_unavailable"]),
+        "507": tusError("The uploads disk is full, or the declared Upload-Length does not fit in its free space", ["disk_full"]),
       },
     },
     options: {
@@ -683,6 +699,7 @@ const tusPaths: Record<string, Obj> = {
         "422": tusError("The completed upload is empty, not audio, or a refused .zip", COMPLETE_CODES_422),
         "500": internal,
         "503": tusError("The database is not reachable", ["database_unavailable"]),
+        "507": tusError("The uploads disk is full, or the declared Upload-Length does not fit in its free space", ["disk_full"]),
       },
     },
     delete: {
@@ -1283,7 +1300,8 @@ export function openApiDocument(): Obj {
       schemas,
       parameters,
       responses: {
-        Internal: error("Unexpected server error", ["internal"]),
+        Internal: error("Unexpected server error: a generic message and `requestId`; the details are only in the server log", ["internal"]),
+        DiskFull: error("A disk is full (ENOSPC/EDQUOT, or Postgres could not extend a file): `details.disk` names it (DATA_ROOT, UPLOADS_DIR, EXPERIMENTS_DIR, MODELS_ROOT or database)", ["disk_full"]),
         DatabaseUnavailable: error("The database is not reachable", ["database_unavailable"]),
       },
       securitySchemes: {

@@ -1,11 +1,14 @@
 /**
  * GET /api/experiments/{name}/validate: is the experiment dir a complete RVC training set?
  * Every 0_gt_wavs/X.wav needs 1_16k_wavs/X.wav, 2a_f0/X.wav.npy, 2b-f0nsf/X.wav.npy (same length) and
- * 3_feature768/X.npy ([frames, 768]; 256 for v1). The train job runs the same check before any GPU time.
+ * 3_feature768/X.npy ([frames, 768]; 256 for v1). A recording that preprocess could not finish for a reason of
+ * the system (a full disk, an I/O error, an interrupted run; preprocess.json) makes the set incomplete too, while
+ * unusable recordings (silent, too short) are only left out. The train job runs the same check before any GPU time.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
 import { decodeNpy } from "../worker/dsp/npy";
+import { readManifest } from "../worker/preprocess/manifest";
 import { paths, type RvcVersion } from "./paths";
 
 export interface ValidationReport {
@@ -45,6 +48,12 @@ export async function validateExperiment(name: string, version: RvcVersion, with
   ]);
   const dim = version === "v1" ? 256 : 768;
   const problems: ValidationReport["problems"] = [];
+  const manifest = await readManifest(path.join(p.experimentDir(name), "preprocess.json"));
+  for (const entry of Object.values(manifest?.sources ?? {})) {
+    if (entry.status === "failed" && (entry.code || entry.error === "interrupted")) {
+      problems.push({ file: entry.name, problem: `preprocess did not finish it (${entry.code ?? "interrupted"}): run preprocess again` });
+    }
+  }
   if (gt.size === 0) problems.push({ file: path.basename(dirs.gt), problem: "no training chunks: run preprocess" });
   for (const stem of [...gt].sort()) {
     const file = `${stem}.wav`;

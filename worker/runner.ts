@@ -3,6 +3,8 @@
  * handler a reporter and an AbortSignal, and on worker shutdown releases the job to the queue.
  */
 import type { Db, Job } from "../lib/db";
+import { asDiskFull, type DiskName } from "../lib/disk";
+import { ApiError } from "../lib/errors";
 import { appendJobEvent } from "../lib/job-events";
 import { JobReporter, type LogLevel } from "../lib/report";
 
@@ -22,6 +24,64 @@ export class PermanentJobError extends Error {
     super(message);
     this.name = "PermanentJobError";
   }
+}
+
+/**
+ * A permanent failure with a code and details for the job's result (`result.error`), e.g. the list of files that
+ * failed (`files_failed`).
+ */
+export class JobFailure extends PermanentJobError {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    cause?: unknown,
+  ) {
+    super(message);
+    this.name = "JobFailure";
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/** Where each kind of job writes, to name the full disk when the error itself does not say. */
+const JOB_DISKS: Record<string, DiskName[]> = {
+  preprocess: ["EXPERIMENTS_DIR"],
+  extract: ["EXPERIMENTS_DIR"],
+  train: ["EXPERIMENTS_DIR", "MODELS_ROOT", "DATA_ROOT"],
+  index: ["EXPERIMENTS_DIR", "MODELS_ROOT"],
+  export: ["MODELS_ROOT", "DATA_ROOT"],
+  convert: ["DATA_ROOT"],
+};
+
+/** A Prisma/pg error: its message may carry SQL or Postgres's file paths, so it is never shown as the job's error. */
+function isDatabaseError(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; severity?: unknown } | null;
+  if (!e || typeof e !== "object") return false;
+  return (typeof e.name === "string" && e.name.startsWith("PrismaClient")) || (typeof e.severity === "string" && typeof e.code === "string");
+}
+
+export interface Failure {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * What a failed job records (Job.error = message, Job.result.error = the whole): a full disk anywhere is
+ * `disk_full` naming the disk; a database error a generic message with a log id; our own errors as they are.
+ */
+export async function describeFailure(err: unknown, kind: string, jobId: string): Promise<Failure> {
+  const full = await asDiskFull(err, JOB_DISKS[kind] ?? ["DATA_ROOT"]).catch(() => undefined);
+  if (full) {
+    const files = err instanceof JobFailure ? err.details : undefined;
+    return { code: full.code, message: full.message, details: { ...full.details, ...files } };
+  }
+  if (err instanceof JobFailure) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (err instanceof ApiError) return { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  if (isDatabaseError(err)) {
+    return { code: "database_error", message: `a database error stopped the job; the worker log has the details under job ${jobId}` };
+  }
+  return { code: err instanceof PermanentJobError ? "failed" : "error", message: (err as Error)?.message ?? String(err) };
 }
 
 export class ReleasedJob extends Error {
@@ -119,9 +179,9 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
       await finish(prisma, jobId, "cancelled", "cancelled by the user");
       return;
     }
-    const message = (err as Error)?.message ?? String(err);
-    await finish(prisma, jobId, "failed", message);
-    if (!(err instanceof PermanentJobError)) console.error(`[worker] job ${jobId} failed:`, err);
+    const failure = await describeFailure(err, job.kind, jobId);
+    await finish(prisma, jobId, "failed", failure.message, failure);
+    if (!(err instanceof PermanentJobError) || failure.code === "disk_full") console.error(`[worker] job ${jobId} failed:`, err);
   } finally {
     shutdown.removeEventListener("abort", onShutdown);
   }
@@ -132,10 +192,20 @@ async function workerAlive(prisma: Db, id: string, staleSeconds = 15): Promise<b
   return !!w && w.stoppedAt === null && w.lastSeenAt.getTime() >= Date.now() - staleSeconds * 1000;
 }
 
-async function finish(prisma: Db, jobId: string, status: "failed" | "cancelled", message: string) {
+async function finish(prisma: Db, jobId: string, status: "failed" | "cancelled", message: string, failure?: Failure) {
   await prisma.job.update({
     where: { id: jobId },
-    data: { status, error: status === "failed" ? message : null, finishedAt: new Date(), etaSeconds: null },
+    data: {
+      status,
+      error: status === "failed" ? message : null,
+      finishedAt: new Date(),
+      etaSeconds: null,
+      ...(failure ? { result: { error: failure } as unknown as object } : {}),
+    },
   });
-  await appendJobEvent(jobId, { kind: "status", level: status === "failed" ? "error" : "warn", message, data: { status } }, prisma);
+  await appendJobEvent(
+    jobId,
+    { kind: "status", level: status === "failed" ? "error" : "warn", message, data: { status, ...(failure ? { code: failure.code } : {}) } },
+    prisma,
+  );
 }

@@ -17,6 +17,16 @@ export default async function SystemPage() {
     <div className="space-y-6">
       <AutoRefresh seconds={5} />
       <h1 className="text-2xl font-semibold">System</h1>
+      {body.status !== "ok" && (
+        <div
+          role="alert"
+          data-testid="health-status"
+          className={`rounded-lg border p-3 text-sm ${body.status === "down" ? "border-red-300 bg-red-50 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200" : "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"}`}
+        >
+          <strong>{body.status === "down" ? "Down" : "Degraded"}:</strong> {body.problems.join("; ")}
+          {body.disks.some((x) => x.low) && <> — uploads and jobs are refused with “disk full” when they would not fit; free space on that disk.</>}
+        </div>
+      )}
       <SelftestButton />
       <section className="grid gap-3 sm:grid-cols-3" aria-label="Services">
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -34,10 +44,22 @@ export default async function SystemPage() {
         </div>
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
           <div className="text-sm text-zinc-500">Free disk (DATA_ROOT)</div>
-          <div className="text-lg">
-            {formatBytes(d.free)} of {formatBytes(d.total)}
+          <div className="text-lg" data-testid="disk-free">
+            <span className={d.low ? "text-red-600" : undefined}>{formatBytes(d.free)}</span> of {formatBytes(d.total)}
+            {d.low && <span className="ml-2 text-sm text-red-600">low (under {formatBytes(body.minFreeBytes)})</span>}
           </div>
           <p className="truncate text-xs text-zinc-500">{d.path}</p>
+          {body.disks.length > 1 && (
+            <ul className="mt-1 text-xs text-zinc-500">
+              {body.disks
+                .filter((x) => !x.dirs.includes("DATA_ROOT"))
+                .map((x) => (
+                  <li key={x.path} className={x.low ? "text-red-600" : undefined}>
+                    {x.dirs.join(", ")}: {formatBytes(x.free)} free of {formatBytes(x.total)}
+                  </li>
+                ))}
+            </ul>
+          )}
         </div>
       </section>
 

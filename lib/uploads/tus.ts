@@ -4,13 +4,17 @@
  * once). Hooks: onUploadCreate validates before any byte is stored; onUploadFinish turns the upload into AudioFile
  * rows (ingest.ts / zip.ts) and answers with them as JSON. The incoming copy is removed once the response is built.
  */
+import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import path from "node:path";
 import { Server } from "@tus/server";
 import { FileStore } from "@tus/file-store";
-import type { Upload } from "@tus/utils";
+import { ERRORS, type Upload } from "@tus/utils";
 import { config } from "../config";
-import { ApiError, isDatabaseDown } from "../errors";
+import { asDiskFull, isDiskFull, requireFreeSpace } from "../disk";
+import { ApiError, databaseUnavailableBody, internalError, isDatabaseDown } from "../errors";
 import { paths, within } from "../paths";
 import { uploadKind } from "../audio/formats";
 import { acceptUpload, audioFileJson, ingestAudio } from "./ingest";
@@ -35,19 +39,20 @@ const afterResponse = new WeakMap<object, string[]>();
 /** the upload a POST reserved at admission, released once the request is answered */
 const reservedBy = new WeakMap<object, string>();
 
-function tusError(err: unknown): { status_code: number; body: string } {
+/** Our errors as tus answers (JSON bodies); a full disk is 507 disk_full, anything unexpected a generic 500. */
+async function tusError(err: unknown): Promise<{ status_code: number; body: string }> {
   if (err instanceof ApiError) return { status_code: err.status, body: JSON.stringify(err.toBody()) };
-  if (isDatabaseDown(err)) {
-    return {
-      status_code: 503,
-      body: JSON.stringify({ error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" } }),
-    };
+  const full = await asDiskFull(err, ["UPLOADS_DIR"]).catch(() => undefined);
+  if (full) {
+    console.error(`[uploads] disk full: ${full.message}`, err);
+    return { status_code: full.status, body: JSON.stringify(full.toBody()) };
   }
+  if (isDatabaseDown(err)) return { status_code: 503, body: JSON.stringify(databaseUnavailableBody()) };
   // tus's own errors ({status_code, body}) pass through unchanged
   const e = err as { status_code?: number; body?: string };
   if (typeof e?.status_code === "number" && typeof e.body === "string") return { status_code: e.status_code, body: e.body };
-  console.error("[uploads] unexpected error:", err);
-  return { status_code: 500, body: JSON.stringify({ error: { code: "internal", message: (err as Error)?.message ?? "Internal error" } }) };
+  const internal = internalError(err, "uploads");
+  return { status_code: internal.status, body: JSON.stringify(internal.body) };
 }
 
 const metaOf = (upload: Upload, key: string) => upload.metadata?.[key] ?? "";
@@ -57,9 +62,32 @@ async function removeIncoming(dir: string, id: string): Promise<void> {
   await Promise.all([fs.rm(file, { force: true }), fs.rm(`${file}.json`, { force: true }), fs.rm(`${file}.unpack`, { recursive: true, force: true })]);
 }
 
+/** A .json this old that cannot be read as upload metadata is a leftover (e.g. a 0-byte file from a full disk). */
+export const BROKEN_METADATA_GRACE_MS = 10 * 60_000;
+
+/** The upload's size from its .json, or "broken" when the file is empty, not JSON, or not an object. */
+async function readInfo(file: string): Promise<{ size?: number } | "broken" | "gone"> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ENOENT" ? "gone" : "broken";
+  }
+  try {
+    const info = JSON.parse(text) as unknown;
+    if (info === null || typeof info !== "object" || Array.isArray(info)) return "broken";
+    const size = (info as { size?: unknown }).size;
+    return typeof size === "number" ? { size } : {};
+  } catch {
+    return "broken";
+  }
+}
+
 /**
  * Remove what the tus store's own expiry leaves: finished uploads whose processing never completed (the process
- * died), unpack folders, and data files without their .json. Only things older than the expiry period.
+ * died), unpack folders, and data files without their .json — only things older than the expiry period — and
+ * unreadable .json metadata (0 bytes, not JSON) with its data file once older than BROKEN_METADATA_GRACE_MS (the
+ * store's own expiry stops at such a file). One bad entry never stops the sweep: it is logged and skipped.
  */
 export async function sweepIncoming(dir: string, maxAgeMs: number, now = Date.now()): Promise<number> {
   let removed = 0;
@@ -69,30 +97,81 @@ export async function sweepIncoming(dir: string, maxAgeMs: number, now = Date.no
   } catch {
     return 0;
   }
+  const present = new Set(names);
+  const done = new Set<string>();
+  const brokenAge = Math.min(maxAgeMs, BROKEN_METADATA_GRACE_MS);
   for (const name of names) {
-    const p = path.join(dir, name);
-    const st = await fs.stat(p).catch(() => undefined);
-    if (!st || now - st.mtimeMs < maxAgeMs) continue;
     const id = name.replace(/(\.json|\.unpack)$/, "");
-    const isData = id === name;
-    // a .json whose data file exists is judged with that data file
-    if (name.endsWith(".json") && names.includes(id)) continue;
-    if (isData && names.includes(`${id}.json`)) {
-      // a finished upload still here past the expiry means its processing died; unfinished ones are the store's
-      const info = JSON.parse(await fs.readFile(`${p}.json`, "utf8").catch(() => "{}")) as { size?: number };
-      if (info.size === undefined || st.size !== info.size) continue;
+    if (done.has(id)) continue;
+    try {
+      const p = path.join(dir, name);
+      const st = await fs.stat(p).catch(() => undefined);
+      if (!st) continue;
+      const age = now - st.mtimeMs;
+      const isData = id === name;
+      if (name.endsWith(".json")) {
+        const info = await readInfo(p);
+        if (info === "gone") continue;
+        if (info === "broken") {
+          if (age < brokenAge) continue;
+          console.warn(`[uploads] removing incoming upload ${id}: its metadata file is unreadable (${st.size} bytes)`);
+        } else if (present.has(id)) {
+          continue; // a .json whose data file exists is judged with that data file
+        } else if (age < maxAgeMs) {
+          continue;
+        }
+      } else {
+        if (age < maxAgeMs) continue;
+        if (isData && present.has(`${id}.json`)) {
+          // a finished upload still here past the expiry means its processing died; unfinished ones are the store's
+          const info = await readInfo(`${p}.json`);
+          if (info === "broken") {
+            const jst = await fs.stat(`${p}.json`).catch(() => undefined);
+            if (jst && now - jst.mtimeMs < brokenAge) continue;
+          } else if (info !== "gone" && (info.size === undefined || st.size !== info.size)) {
+            continue;
+          }
+        }
+      }
+      await removeIncoming(dir, id);
+      done.add(id);
+      removed++;
+    } catch (err) {
+      console.error(`[uploads] incoming sweep: could not handle ${name}:`, err);
     }
-    await removeIncoming(dir, id);
-    removed++;
   }
   return removed;
+}
+
+/**
+ * FileStore, except that a write failing on a full disk says so: the stock store turns every write error into
+ * FILE_WRITE_ERROR (a plain-text 500), which would hide ENOSPC; other write errors stay exactly that.
+ */
+class StudioFileStore extends FileStore {
+  private readonly dir: string;
+
+  constructor(options: ConstructorParameters<typeof FileStore>[0]) {
+    super(options);
+    this.dir = options.directory;
+  }
+
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const out = createWriteStream(within(this.dir, id), { flags: "r+", start: offset });
+    try {
+      await pipeline(readable, out);
+    } catch (err) {
+      if (isDiskFull(err)) throw await tusError(err);
+      throw ERRORS.FILE_WRITE_ERROR;
+    }
+    return offset + out.bytesWritten;
+  }
 }
 
 function create(): TusState {
   const cfg = config();
   const dir = paths().uploadsIncoming();
   const expiryMs = cfg.uploadExpiryHours * 3600_000;
-  const store = new FileStore({ directory: dir, expirationPeriodInMilliseconds: expiryMs });
+  const store = new StudioFileStore({ directory: dir, expirationPeriodInMilliseconds: expiryMs });
   const admission = new Admission(dir, expiryMs);
   const server = new Server({
     path: TUS_PATH,
@@ -100,6 +179,11 @@ function create(): TusState {
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
     allowedOrigins: () => false,
+    // errors of the store itself (a write failing with ENOSPC, …): JSON like ours, never tus's raw-message text
+    async onResponseError(_req, err) {
+      const e = err as { status_code?: number };
+      return typeof e?.status_code === "number" ? undefined : tusError(err);
+    },
     async onUploadCreate(req, upload) {
       try {
         // one admission at a time, counting the uploads in progress (and those admitted a moment ago)
@@ -108,14 +192,17 @@ function create(): TusState {
             { experiment: metaOf(upload, "experiment"), filename: metaOf(upload, "filename"), size: upload.size },
             unfinished,
           );
-          return { result: accepted, reserve: { id: upload.id, experimentId: accepted.experimentId, size: upload.size ?? 0 } };
+          // the declared length must fit (a .zip is unpacked next to itself: twice)
+          const size = upload.size ?? 0;
+          await requireFreeSpace(dir, uploadKind(accepted.filename) === "archive" ? 2 * size : size, "this upload");
+          return { result: accepted, reserve: { id: upload.id, experimentId: accepted.experimentId, size } };
         });
         reservedBy.set(req, upload.id);
         return {
           metadata: { ...upload.metadata, experiment: ok.experiment, filename: ok.filename, experimentId: ok.experimentId },
         };
       } catch (err) {
-        throw tusError(err);
+        throw await tusError(err);
       }
     },
     async onUploadFinish(req, upload) {
@@ -135,14 +222,16 @@ function create(): TusState {
         // PATCH would answer 204, which cannot carry the body; POST (creation-with-upload) must stay 201 for its Location
         return { ...(req.method === "PATCH" ? { status_code: 200 } : {}), headers: { "Content-Type": "application/json; charset=utf-8" }, body };
       } catch (err) {
-        throw tusError(err);
+        throw await tusError(err);
       }
     },
   });
-  const sweep = () => {
-    server.cleanUpExpiredUploads().catch((err) => console.error("[uploads] expiry cleanup failed:", err));
-    sweepIncoming(dir, expiryMs).catch((err) => console.error("[uploads] incoming sweep failed:", err));
-  };
+  // ours first: it removes unreadable metadata, at which the store's own expiry would stop
+  const sweep = () =>
+    sweepIncoming(dir, expiryMs)
+      .catch((err) => console.error("[uploads] incoming sweep failed:", err))
+      .then(() => server.cleanUpExpiredUploads())
+      .catch((err) => console.error("[uploads] expiry cleanup failed:", err));
   const timer = setInterval(sweep, Math.min(expiryMs / 4, 3600_000));
   timer.unref();
   setTimeout(sweep, 5_000).unref();

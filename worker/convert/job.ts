@@ -9,6 +9,7 @@ import { config } from "../../lib/config";
 import { parseConversionParams } from "../../lib/conversion-params";
 import { db } from "../../lib/db";
 import type { ModelFile } from "../../lib/models";
+import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
 import { decodeAudio } from "../../lib/audio/decode";
 import { downmix } from "../dsp/wav";
@@ -55,6 +56,8 @@ export const convert: JobHandler = async ({ job, signal, report }) => {
   const dir = p.conversionDir(conversion.id);
   const log = (level: "info" | "warn", message: string) => report.log(level, message);
 
+  // preflight: a float32 scratch copy and the 16-bit output at the model's rate, with 10% spare
+  if (conversion.inputSeconds) await requireFreeSpace(dir, conversion.inputSeconds * model.sampleRate * (4 + 2) * 1.1, "this conversion");
   const output = new ConvertedAudio(model.sampleRate, path.join(dir, ".output.f32"));
   try {
     report.progress(0, 1, "loading models");

@@ -2,7 +2,8 @@
  * The `extract` job (rvc-formats §2–3): for every `1_16k_wavs/X.wav`, pitch at 100 frames/s into
  * `2a_f0/X.wav.npy` (coarse, int64) and `2b-f0nsf/X.wav.npy` (Hz, float64), and content features into
  * `3_feature768/X.npy` (float32 [frames, 768]; v1: 3_feature256). Finished files are skipped, every write
- * is atomic, and a file that fails fails alone with its reason.
+ * is atomic. A file that fails is listed with its reason and the job fails (`files_failed`, or `disk_full` at
+ * once on a full disk) — an extract that is not complete never reports succeeded; a re-run redoes only those files.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -14,12 +15,18 @@ import { F0_METHODS, type F0Method } from "../../lib/experiment-rules";
 import { encodeCoarsePitch, encodeFeatures, encodePitchHz } from "../dsp/npy";
 import { f0ToCoarse, yinF0 } from "../dsp/f0";
 import { decodeWav, downmix } from "../dsp/wav";
-import { PermanentJobError, type JobHandler } from "../runner";
+import { isDiskFull, requireFreeSpace } from "../../lib/disk";
+import { JobFailure, PermanentJobError, type JobHandler } from "../runner";
 import { contentFeatures, contentSession } from "./content";
 import { rmvpeF0, rmvpeSession } from "./rmvpe";
 
 async function present(p: string): Promise<boolean> {
   return fs.access(p).then(() => true, () => false);
+}
+
+/** Bytes extract writes per second of 16 kHz audio: pitch (2 × 8 B × 100 frames) + features (4 B × dim × 50 frames). */
+export function extractBytesPerSecond(dim: number): number {
+  return 2 * 8 * 100 + 4 * dim * 50;
 }
 
 async function requireModel(file: string, variable: string): Promise<void> {
@@ -58,6 +65,14 @@ export const extract: JobHandler = async ({ job, signal, report }) => {
     await fs.mkdir(d, { recursive: true });
     await removeStaleTemps(d);
   }
+  // preflight: what the unfinished files will write must fit (float32 16 kHz input: 64,000 B/s), with 10% spare
+  let todoSeconds = 0;
+  for (const name of sources) {
+    const stem = name.slice(0, -".wav".length);
+    const done = (await present(path.join(dirs.f0, `${name}.npy`))) && (await present(path.join(dirs.f0nsf, `${name}.npy`))) && (await present(path.join(dirs.feature, `${stem}.npy`)));
+    if (!done) todoSeconds += ((await fs.stat(path.join(dirs.wav16k, name)).catch(() => null))?.size ?? 0) / 64000;
+  }
+  await requireFreeSpace(dirs.feature, todoSeconds * extractBytesPerSecond(version === "v1" ? 256 : 768) * 1.1, "extract");
   // outputs whose 16 kHz source is gone (an upload was removed and preprocess re-run)
   const wanted = new Set(sources);
   for (const [dir, suffix] of [[dirs.f0, ".npy"], [dirs.f0nsf, ".npy"], [dirs.feature, ".npy"]] as const) {
@@ -96,14 +111,21 @@ export const extract: JobHandler = async ({ job, signal, report }) => {
         await Promise.all(Object.values(out).map((f) => fs.rm(f, { force: true })));
         failed.push({ file: name, error: (err as Error).message });
         report.log("error", `${name}: ${(err as Error).message}`);
+        if (isDiskFull(err)) {
+          // every further write would fail the same way: stop and say so
+          throw new JobFailure("disk_full", "the disk is full", { failed, notAttempted: sources.length - i - 1 }, err);
+        }
       }
     }
     report.progress(i + 1, sources.length, `extract (${method})`, "files");
   }
-  if (failed.length === sources.length) {
-    throw new PermanentJobError(`every file failed; first: ${failed[0]!.file}: ${failed[0]!.error}`);
+  if (failed.length) {
+    throw new JobFailure(
+      "files_failed",
+      `${failed.length} of ${sources.length} file(s) failed (first: ${failed[0]!.file}: ${failed[0]!.error}); the others are kept, run extract again to redo only these`,
+      { failed },
+    );
   }
   await db().experiment.update({ where: { id: experiment.id }, data: { status: "extracted" } });
-  if (failed.length) report.log("warn", `${failed.length} file(s) failed: ${failed.map((f) => f.file).join(", ")}`);
   return { files: sources.length, reused, failed, audioSeconds: Math.round(audioSeconds * 10) / 10, f0Method: method };
 };

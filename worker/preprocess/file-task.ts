@@ -25,6 +25,8 @@ export interface FileResult {
   seconds: number;
   skipped: { start: number; length: number; reason: string }[];
   error?: string;
+  /** the errno code (ENOSPC, EIO, …) when the failure was the system's, not the recording's */
+  code?: string;
 }
 
 export async function removeOutputs(dirs: string[], idx0: number): Promise<void> {
@@ -57,7 +59,8 @@ export async function run(task: FileTask): Promise<FileResult> {
     if (result.chunks === 0) throw new Error("silent: nothing above the slicer's threshold (-42 dB)");
   } catch (err) {
     await removeOutputs([task.gtDir, task.wavDir], task.idx0);
-    return { ...result, chunks: 0, error: (err as Error).message };
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ...result, chunks: 0, error: (err as Error).message, ...(typeof code === "string" && /^E[A-Z0-9]+$/.test(code) ? { code } : {}) };
   }
   return result;
 }

@@ -1,8 +1,9 @@
 /**
  * The `preprocess` job (rvc-formats §1): every ready upload of the experiment → mono at the target rate →
  * 48 Hz high-pass → silence slicer → 3.7 s chunks (0.3 s overlap) → peak/alpha normalisation → float32
- * WAVs in `0_gt_wavs/{idx0}_{idx1}.wav` and their 16 kHz copies in `1_16k_wavs/`. A file that fails
- * (corrupt, silent, too short) fails alone; the summary lists it.
+ * WAVs in `0_gt_wavs/{idx0}_{idx1}.wav` and their 16 kHz copies in `1_16k_wavs/`. A recording that is unusable
+ * (corrupt, silent, too short: a data problem) fails alone and the summary lists it; a system failure (a write
+ * with ENOSPC, EIO, …) fails the job (`disk_full` / `files_failed`), so a partial dataset never reports succeeded.
  */
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -11,13 +12,22 @@ import { db } from "../../lib/db";
 import { removeStaleTemps } from "../../lib/fs-atomic";
 import { paths } from "../../lib/paths";
 import { RVC_CHUNK_SECONDS } from "../dsp/chunks";
-import { PermanentJobError, type JobHandler } from "../runner";
+import { requireFreeSpace } from "../../lib/disk";
+import { JobFailure, PermanentJobError, type JobHandler } from "../runner";
 import { defaultThreads, runInThreads } from "../thread-pool";
 import { removeOutputs, type FileResult, type FileTask } from "./file-task";
 import { assignIdx0, emptyManifest, readManifest, writeManifest, type PreprocessManifest } from "./manifest";
 
 /** Shorter uploads are refused: too little to slice into training chunks. */
 export const MIN_SOURCE_SECONDS = 1;
+
+/**
+ * Bytes preprocess writes per second of source audio: float32 at the target rate plus the 16 kHz copy, times the
+ * chunks' overlap (3.7 s chunks every 3.4 s) and 10% spare.
+ */
+export function preprocessBytesPerSecond(sampleRate: number): number {
+  return (sampleRate + 16000) * 4 * (3.7 / 3.4) * 1.1;
+}
 
 const FILE_TASK = fileURLToPath(new URL("./file-task.ts", import.meta.url));
 
@@ -78,9 +88,14 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
     });
   }
   await writeManifest(manifestFile, manifest);
+  // preflight: the chunks of the files to do must fit (a file without a probed duration counts as 128 kbit/s)
+  const todoSeconds = todo.reduce((s, t) => s + (t.file.durationSec ?? Number(t.file.bytes) / 16000), 0);
+  await requireFreeSpace(gtDir, todoSeconds * preprocessBytesPerSecond(experiment.sampleRate), "preprocess");
   report.progress(doneSeconds, totalSeconds, "preprocess", "s");
   if (todo.length) report.log("info", `${todo.length} file(s) to process on ${Math.min(defaultThreads(), todo.length)} thread(s)${skippedSources ? `, ${skippedSources} already done` : ""}`);
 
+  /** failures of the system (errno codes), not of the recordings */
+  const systemFailed: { file: string; error: string; code: string }[] = [];
   await runInThreads<FileTask, FileResult>(FILE_TASK, todo.map((t) => t.task), {
     signal,
     onResult: async (i, r) => {
@@ -97,8 +112,10 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
         skipped: r.skipped.length,
         seconds: r.seconds,
         ...(r.error ? { error: r.error } : {}),
+        ...(r.error && r.code ? { code: r.code } : {}),
       };
       if (r.error) report.log("error", `${file.originalName}: ${r.error}`);
+      if (r.error && r.code) systemFailed.push({ file: file.originalName, error: r.error, code: r.code });
       else report.log("info", `${file.originalName}: ${r.chunks} chunk(s) from ${r.seconds.toFixed(1)} s`);
       await writeManifest(manifestFile, manifest);
       doneSeconds += weight(file);
@@ -109,6 +126,16 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   const entries = experiment.files.map((f) => manifest.sources[f.id]!);
   const failed = entries.filter((e) => e.status === "failed").map((e) => ({ file: e.name, error: e.error ?? "failed" }));
   const chunks = entries.reduce((s, e) => s + e.chunks, 0);
+  if (systemFailed.length) {
+    const full = systemFailed.find((f) => f.code === "ENOSPC" || f.code === "EDQUOT");
+    const first = full ?? systemFailed[0]!;
+    throw new JobFailure(
+      full ? "disk_full" : "files_failed",
+      `${systemFailed.length} of ${entries.length} file(s) could not be written (first: ${first.file}: ${first.error}); the others are kept, run preprocess again to redo only these`,
+      { failed },
+      full ? Object.assign(new Error(full.error), { code: full.code }) : undefined,
+    );
+  }
   if (chunks === 0) {
     throw new PermanentJobError(`no usable audio: ${failed.map((f) => `${f.file}: ${f.error}`).join("; ")}`);
   }

@@ -14,6 +14,8 @@ export interface SourceEntry {
   skipped: number;
   seconds: number;
   error?: string;
+  /** errno code when the failure was the system's (ENOSPC, EIO, …): the source is missing, not unusable */
+  code?: string;
 }
 
 export interface PreprocessManifest {

@@ -7,6 +7,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { config } from "../../lib/config";
 import { db } from "../../lib/db";
+import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
 import { PermanentJobError, type JobHandler } from "../runner";
 import { spawnTrainer } from "./launch";
@@ -23,6 +24,11 @@ export const rebuildIndex: JobHandler = async ({ job, signal, report }) => {
   const p = paths();
   const out = path.join(p.experimentDir(experiment.name), "index-out");
   await fs.rm(out, { recursive: true, force: true });
+  // preflight: the index holds every feature vector once (IVF-Flat) and is written twice (out dir, model dir)
+  const featureDir = p.featureDir(experiment.name, experiment.version as "v1" | "v2");
+  let featureBytes = 0;
+  for (const n of await fs.readdir(featureDir).catch(() => [] as string[])) featureBytes += (await fs.stat(path.join(featureDir, n)).catch(() => null))?.size ?? 0;
+  await requireFreeSpace(out, 2 * featureBytes * 1.1, "the index build");
   await fs.mkdir(out, { recursive: true });
   report.progress(0, 1, "building index");
   const child = spawnTrainer(config().python, ["index", "--exp-dir", p.experimentDir(experiment.name), "--out", out, "--name", experiment.name, "--version", experiment.version]);

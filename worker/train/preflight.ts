@@ -4,6 +4,8 @@
  */
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
+import { config } from "../../lib/config";
+import { diskFullError, diskOf } from "../../lib/disk";
 import type { TrainOptions } from "../../lib/train-options";
 import { PermanentJobError } from "../runner";
 
@@ -75,9 +77,7 @@ export async function checkResources(info: TorchInfo, options: TrainOptions, exp
   const pairs = options.saveLatestOnly ? 1 : Math.ceil(options.epochs / options.saveEvery) + 1;
   const minimum = 2 * CHECKPOINT_PAIR_BYTES;
   if (free < minimum) {
-    throw new PermanentJobError(
-      `preflight: only ${(free / 1e9).toFixed(1)} GB free on the experiments disk; checkpoints need at least ${(minimum / 1e9).toFixed(1)} GB (free space or use "keep latest only")`,
-    );
+    throw diskFullError(diskOf(expDir, config()), { needed: minimum, free, what: "training (two checkpoints)" });
   }
   if (free < pairs * CHECKPOINT_PAIR_BYTES) {
     notes.push(`keeping every checkpoint may need up to ${((pairs * CHECKPOINT_PAIR_BYTES) / 1e9).toFixed(0)} GB; ${(free / 1e9).toFixed(0)} GB are free (consider "keep latest only")`);
