@@ -92,6 +92,8 @@ async function main() {
   const workerId = randomUUID();
   /** running jobs → the controller that cancels each */
   const active = new Map<string, AbortController>();
+  /** pg-boss jobs being worked on: id → queue */
+  const delivered = new Map<string, QueueName>();
   const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
   const capabilities = await probeCapabilities(cfg.python);
@@ -129,6 +131,8 @@ async function main() {
     // Handlers see the abort and release their job; the pollers end once theirs is handed back.
     const grace = new Promise<void>((resolve) => setTimeout(resolve, GRACE_MS).unref());
     await Promise.race([Promise.all(pollers), grace]);
+    // a handler that did not let go within the grace period: pg-boss delivers its job again
+    for (const [id, name] of delivered) await boss?.fail(name, id, { reason: "the worker stopped while it was active" }).catch(() => {});
     try {
       await boss?.stop({ graceful: false, wait: true });
     } catch (err) {
@@ -187,7 +191,7 @@ async function main() {
   timer = setInterval(() => void tick().catch((err) => failed("tick", err)), cfg.heartbeatSeconds * 1000);
 
   /** The job's own bookkeeping failed for want of a database: once it answers, hand the job back. */
-  const handBack = (name: QueueName, jobId: string) =>
+  const handBack = (name: QueueName, jobId: string, bossId: string) =>
     retry(`job ${jobId}: hand back`, async () => {
       const claimed = await prisma.job.updateMany({
         where: { id: jobId, status: "running", workerId },
@@ -201,13 +205,14 @@ async function main() {
           data: { status: "queued", interrupted: true },
         }, prisma);
       }
-      await queue.fail(name, jobId, { reason: "the worker lost its database connection" });
+      await queue.fail(name, bossId, { reason: "the worker lost its database connection" });
     });
 
   const runOne = async (name: QueueName, job: PgBoss.Job<QueuePayload>) => {
     const { jobId } = job.data;
     const controller = new AbortController();
     active.set(jobId, controller);
+    delivered.set(job.id, name);
     void beat();
     let outcome: "done" | "released" | "lost" = "done";
     try {
@@ -236,7 +241,8 @@ async function main() {
     // Tell pg-boss: done (our Job row holds the outcome), or failed so that it delivers it again.
     if (outcome === "done") await retry(`job ${jobId}: complete`, () => queue.complete(name, job.id));
     else if (outcome === "released") await retry(`job ${jobId}: release`, () => queue.fail(name, job.id, { reason: "released" }), false);
-    else await handBack(name, jobId);
+    else await handBack(name, jobId, job.id);
+    delivered.delete(job.id);
   };
 
   // One poll loop per queue, one job at a time each (pg-boss's own `work` loop leaves its

@@ -233,7 +233,6 @@ describe("worker and a Postgres restart", () => {
 
     expect(worker.child.exitCode).toBeNull();
     const out = worker.output();
-    if (process.env.SHOW_OUTPUT) console.log(out);
     expect(count(out, /database unreachable/)).toBe(1);
     expect(out).not.toMatch(/unhandled|worker failed/);
 
