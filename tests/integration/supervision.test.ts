@@ -93,7 +93,7 @@ async function getJob(base: string, id: string): Promise<ApiJob> {
 }
 
 describe("launcher supervision", () => {
-  it("restarts a SIGKILLed worker while the web stays up, and the job it was running resumes and completes", async () => {
+  it("restarts a SIGKILLed worker while the web stays up, and the job it was running resumes and completes; restarts a SIGKILLed web", async () => {
     const { app, base } = await startLauncher();
     const job = await selftest(base, 6, 6);
     const running = await until(async () => {
@@ -117,6 +117,13 @@ describe("launcher supervision", () => {
     expect(app.output()).not.toMatch(/web ended unexpectedly/);
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
     expect(app.child.exitCode).toBeNull();
+
+    // the web server is supervised the same way
+    const web = fs.readFileSync(`/proc/${app.child.pid}/task/${app.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number)
+      .find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("next-server"));
+    process.kill(web!, "SIGKILL");
+    await app.waitFor(/web ended unexpectedly \(killed by SIGKILL\); restarting in 1 s/, 10_000);
+    await until(async () => (await fetch(`${base}/api/health`)).status === 200, 60_000, "the web to answer again");
 
     app.child.kill("SIGTERM");
     expect(await app.exit()).toBe(0);
