@@ -246,4 +246,22 @@ describe("worker and a Postgres restart", () => {
     worker.child.kill("SIGTERM");
     expect(await worker.exit()).toBe(0);
   }, 240_000);
+
+  it("starting with no database reachable, waits for it quietly and still stops cleanly on SIGTERM", async () => {
+    const dead = await freePort();
+    const worker = startTs("worker/main.ts", {
+      ...process.env,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${dead}/nothing`,
+      WORKER_HEARTBEAT_SECONDS: "1",
+    });
+    cleanups.push(() => {
+      if (worker.child.exitCode === null) worker.child.kill("SIGKILL");
+    });
+    await worker.waitFor(/database unreachable \(heartbeat: .*ECONNREFUSED|database unreachable \(heartbeat: Can't reach database server/, 60_000);
+    worker.child.kill("SIGTERM");
+    expect(await worker.exit()).toBe(0);
+    expect(count(worker.output(), /database unreachable/)).toBe(1);
+    expect(worker.output()).toMatch(/stopped/);
+    expect(worker.output()).not.toMatch(/worker failed to start/);
+  }, 90_000);
 });
