@@ -1,7 +1,8 @@
 /**
  * One dedicated LISTEN connection that survives Postgres restarts: on error or end it reconnects
  * with exponential back-off (0.25 s → 10 s) and calls `onReconnect`, so callers can catch up on
- * anything they may have missed while it was down.
+ * anything they may have missed while it was down. It logs one line when the connection is lost and
+ * one when it is back, not one per attempt.
  */
 import pg from "pg";
 
@@ -27,6 +28,7 @@ export function listen(opts: {
   let closed = false;
   let delay = 250;
   let first = true;
+  let failedAttempts = 0;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
 
@@ -42,7 +44,7 @@ export function listen(opts: {
       c.on("error", () => {});
       void c.end().catch(() => {});
       if (!closed) {
-        log(`connection lost (${why}); reconnecting in ${delay} ms`);
+        if (failedAttempts++ === 0) log(`connection lost (${why}); reconnecting with back-off up to 10 s`);
         setTimeout(() => void connect(), delay);
         delay = Math.min(delay * 2, 10_000);
       }
@@ -55,11 +57,13 @@ export function listen(opts: {
       for (const ch of opts.channels) await c.query(`LISTEN "${ch}"`);
       backendPid = (c as unknown as { processID?: number }).processID;
       delay = 250;
+      const attempts = failedAttempts;
+      failedAttempts = 0;
       if (first) {
         first = false;
         resolveReady();
       } else {
-        log("reconnected");
+        log(`reconnected (after ${attempts} failed attempt(s))`);
         opts.onReconnect?.();
       }
     } catch (err) {

@@ -28,7 +28,15 @@ export function isQueueName(name: string): name is QueueName {
   return (QUEUES as readonly string[]).includes(name);
 }
 
-export function createBoss(databaseUrl: string, role: "web" | "worker" | "setup"): PgBoss {
+/**
+ * A pg-boss instance. Its `error` events (failed maintenance, pool errors while Postgres restarts)
+ * go to `onError` (default: one log line each), so none is ever unhandled.
+ */
+export function createBoss(
+  databaseUrl: string,
+  role: "web" | "worker" | "setup",
+  onError: (err: Error) => void = (err) => console.error(`[queue] ${role}: ${err.message}`),
+): PgBoss {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     application_name: `voice-studio-${role}`,
@@ -37,7 +45,7 @@ export function createBoss(databaseUrl: string, role: "web" | "worker" | "setup"
     supervise: role === "worker",
     schedule: false,
   });
-  boss.on("error", (err) => console.error(`[queue] ${role}: ${err.message}`));
+  boss.on("error", onError);
   return boss;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The launcher (`npm start`, `npm run dev`): database (embedded or DATABASE_URL) → migrations →
  * web (Next) + worker, with prefixed logs; Ctrl-C stops everything; any part that cannot start
- * ends it with a clear message and a non-zero exit code.
+ * ends it with a clear message and a non-zero exit code. Once running, a part that dies (worker,
+ * web, embedded Postgres) is restarted with back-off (launcher/supervisor.ts); a crash loop ends it
+ * all with exit code 1.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,8 +13,8 @@ import { migrate } from "../lib/migrate";
 import { paths } from "../lib/paths";
 import { setupQueues } from "../lib/queue";
 import { startEmbeddedDb, type EmbeddedDb } from "./launcher/embedded-db";
-import { exited, portIsFree, prefixed, startChild, terminate } from "./launcher/processes";
-import type { ChildProcess } from "node:child_process";
+import { childInstance, exited, portIsFree, prefixed, startChild } from "./launcher/processes";
+import { Supervisor, type Instance } from "./launcher/supervisor";
 
 const dev = process.argv.includes("--dev");
 const say = prefixed("[studio]");
@@ -59,17 +61,20 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main(): Promise<number> {
   const cfg = config();
-  let embedded: EmbeddedDb | undefined;
-  const children: ChildProcess[] = [];
+  let db: Supervisor | undefined;
+  const apps: Supervisor[] = [];
   let stopping = false;
+  let giveUp!: (reason: string) => void;
+  const gaveUp = new Promise<string>((resolve) => (giveUp = resolve));
+  const supervise = (name: string, launch: () => Promise<Instance>) => new Supervisor(name, launch, { log: say, onGiveUp: giveUp });
 
   let releaseLock = () => {};
   const stopAll = async () => {
     stopping = true;
-    await Promise.all(children.map((c) => terminate(c, 30_000)));
-    if (embedded) {
+    await Promise.all(apps.map((s) => s.stop()));
+    if (db) {
       say("stopping embedded Postgres");
-      await embedded.stop().catch((err) => say(`embedded Postgres stop: ${(err as Error).message}`));
+      await db.stop().catch((err) => say(`embedded Postgres stop: ${(err as Error).message}`));
     }
     releaseLock();
   };
@@ -81,6 +86,12 @@ async function main(): Promise<number> {
     };
     process.on("SIGINT", () => onSignal("SIGINT"));
     process.on("SIGTERM", () => onSignal("SIGTERM"));
+  });
+  const crashLoop = gaveUp.then(async (reason) => {
+    if (stopping) return interrupted;
+    say(`giving up: ${reason}; stopping everything`);
+    await stopAll();
+    return 1;
   });
 
   try {
@@ -95,40 +106,41 @@ async function main(): Promise<number> {
       say(`DATABASE_URL is not set: starting embedded Postgres in ${paths().postgresDir()}`);
       fs.mkdirSync(cfg.dataRoot, { recursive: true });
       releaseLock = takeLock(path.join(cfg.dataRoot, "launcher.pid"));
-      embedded = await startEmbeddedDb({
-        dataDir: paths().postgresDir(),
-        secretFile: paths().postgresSecretFile(),
-        port: cfg.embeddedPgPort,
-        log: prefixed("[db]"),
+      // A restart keeps the port (and so the URL that web and worker hold) of the first start.
+      let port = cfg.embeddedPgPort;
+      db = supervise("embedded Postgres", async () => {
+        const embedded: EmbeddedDb = await startEmbeddedDb({
+          dataDir: paths().postgresDir(),
+          secretFile: paths().postgresSecretFile(),
+          port,
+          log: prefixed("[db]"),
+        });
+        port = embedded.port;
+        databaseUrl = embedded.url;
+        return embedded;
       });
-      databaseUrl = embedded.url;
-      say(`embedded Postgres ready on 127.0.0.1:${embedded.port}`);
+      await db.start();
+      say(`embedded Postgres ready on 127.0.0.1:${port}`);
     }
-    const result = await migrate(databaseUrl, { log: say });
+    const url = databaseUrl!;
+    const result = await migrate(url, { log: say });
     say(`database schema up to date (${result.applied.length} migration(s) applied now)`);
-    await setupQueues(databaseUrl);
+    await setupQueues(url);
 
-    const env = { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" };
+    const env = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
     await buildIfNeeded(env);
     if (stopping) return await interrupted;
 
     const webArgs = dev ? ["dev"] : ["start"];
-    const web = startChild("web", process.execPath, [NEXT_BIN, ...webArgs, "-p", String(cfg.port), "-H", cfg.host], env);
     const workerMain = path.join(ROOT, "worker", "main.ts");
     const workerArgs = dev ? [TSX_BIN, "watch", "--clear-screen=false", workerMain] : ["--import", "tsx", workerMain];
-    const worker = startChild("worker", process.execPath, workerArgs, env);
-    children.push(web, worker);
+    apps.push(
+      supervise("web", async () => childInstance("web", process.execPath, [NEXT_BIN, ...webArgs, "-p", String(cfg.port), "-H", cfg.host], env, 30_000)),
+      supervise("worker", async () => childInstance("worker", process.execPath, workerArgs, env, 30_000)),
+    );
+    await Promise.all(apps.map((s) => s.start()));
     say(`Voice Studio: http://${cfg.host === "::1" ? "[::1]" : cfg.host}:${cfg.port}`);
-
-    const crashed = Promise.race(
-      children.map((c, i) => exited(c).then((code) => ({ name: i === 0 ? "web" : "worker", code }))),
-    ).then(async ({ name, code }) => {
-      if (stopping) return interrupted; // a child we are stopping: the signal path finishes
-      say(`${name} exited unexpectedly (code ${code}); stopping everything`);
-      await stopAll();
-      return 1;
-    });
-    return await Promise.race([interrupted, crashed]);
+    return await Promise.race([interrupted, crashLoop]);
   } catch (err) {
     say(`cannot start: ${(err as Error).message}`);
     await stopAll();

@@ -2,110 +2,124 @@
  * The worker process: takes jobs from the pg-boss queues, runs them, heart-beats its capabilities
  * into the Worker table, hands back jobs of dead workers, aborts jobs the user cancels, and on
  * SIGINT/SIGTERM releases (or finishes) its jobs before it exits.
+ *
+ * It rides out a Postgres restart: every database call (heartbeat, queue polls, job bookkeeping,
+ * pg-boss's own maintenance) is caught; connection errors are reported once through `DbOutage`
+ * and retried until the database is back. A job whose bookkeeping failed for want of a connection
+ * is handed back to the queue once the database answers again, and runs again like any
+ * interrupted job.
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import type PgBoss from "pg-boss";
 import { config, requireDatabaseUrl } from "../lib/config";
 import { db } from "../lib/db";
+import { DbOutage, isConnectionError } from "../lib/db-outage";
 import { continuePipeline } from "../lib/jobs";
-import { JOB_CANCEL_CHANNEL } from "../lib/job-events";
-import { listen } from "../lib/pg-listen";
-import { createBoss, QUEUES, type QueuePayload } from "../lib/queue";
+import { appendJobEvent, JOB_CANCEL_CHANNEL } from "../lib/job-events";
+import { listen, type Listener } from "../lib/pg-listen";
+import { createBoss, QUEUES, type QueueName, type QueuePayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
-import { CANCELLED, runJob } from "./runner";
+import { CANCELLED, ReleasedJob, runJob } from "./runner";
 
 const GRACE_MS = 20_000;
+const POLL_MS = 1000;
+const RETRY_MAX_MS = 10_000;
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String((err as { message?: unknown })?.message ?? err));
 
 async function main() {
-  // Signals that arrive while the worker is still starting are kept and honoured once it is up,
-  // so even an early Ctrl-C ends in an orderly stop (heartbeat row marked stopped, nothing left running).
+  // Signals that arrive while the worker is still starting (which may mean waiting for the database)
+  // end the start-up and then the same orderly stop (heartbeat row marked stopped, nothing left running).
+  const shutdown = new AbortController();
   let stopNow: ((signal: string) => Promise<void>) | undefined;
   let pendingSignal: string | undefined;
-  const onSignal = (signal: string) => (stopNow ? void stopNow(signal) : (pendingSignal ??= signal));
+  const onSignal = (signal: string) => {
+    if (stopNow) return void stopNow(signal);
+    pendingSignal ??= signal;
+    shutdown.abort();
+  };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+  const outage = new DbOutage((line) => console.warn(line));
+  // Libraries sometimes let a query's promise go unawaited; while the database is away such a
+  // rejection is part of the outage, not a reason to die. Anything else keeps Node's default.
+  process.on("unhandledRejection", (reason) => {
+    if (outage.failed("background query", reason)) return;
+    console.error("worker: unhandled rejection:", reason);
+    process.exit(1);
+  });
+  /** Report a failed database call: once per outage for connection errors, else one line. */
+  const failed = (what: string, err: unknown) => {
+    if (!outage.failed(what, err)) console.error(`${what}: ${message(err)}`);
+  };
+  /** Run `fn` until it succeeds, while the failure is a lost connection and the worker is not stopping. */
+  const retry = async (what: string, fn: () => Promise<unknown>, untilStopping = true): Promise<boolean> => {
+    for (let delay = POLL_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      try {
+        await fn();
+        outage.ok();
+        return true;
+      } catch (err) {
+        failed(what, err);
+        if (!isConnectionError(err) || (untilStopping && shutdown.signal.aborted)) return false;
+        await sleep(delay, untilStopping ? shutdown.signal : new AbortController().signal);
+      }
+    }
+  };
 
   const cfg = config();
   const databaseUrl = requireDatabaseUrl();
   const prisma = db();
   const workerId = randomUUID();
-  const shutdown = new AbortController();
   /** running jobs → the controller that cancels each */
   const active = new Map<string, AbortController>();
+  /** pg-boss jobs being worked on: id → queue */
+  const delivered = new Map<string, QueueName>();
   const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
   const capabilities = await probeCapabilities(cfg.python);
-  const beat = () =>
-    heartbeat(
-      {
-        id: workerId,
-        host: os.hostname(),
-        pid: process.pid,
-        busy: active.size > 0,
-        currentJobId: [...active.keys()][0] ?? null,
-        capabilities: capabilities as unknown as Record<string, unknown>,
-      },
-      prisma,
-    ).catch((err) => console.error(`heartbeat failed: ${(err as Error).message}`));
-  await beat();
-
-  // Cancel requests arrive by NOTIFY at once; the tick below also reads them from the table,
-  // so one sent while the listener was reconnecting is not lost.
-  const cancels = listen({
-    url: databaseUrl,
-    channels: [JOB_CANCEL_CHANNEL],
-    applicationName: "voice-studio-worker-cancel",
-    onNotify: (_ch, jobId) => cancel(jobId),
-  });
-  await cancels.ready;
-
-  const boss = createBoss(databaseUrl, "worker");
-  await boss.start();
-
-  const tick = async () => {
-    await beat();
-    if (active.size > 0) {
-      const wanted = await prisma.job.findMany({
-        where: { id: { in: [...active.keys()] }, cancelRequestedAt: { not: null } },
-        select: { id: true },
-      });
-      for (const j of wanted) cancel(j.id);
+  const beat = async () => {
+    try {
+      await heartbeat(
+        {
+          id: workerId,
+          host: os.hostname(),
+          pid: process.pid,
+          busy: active.size > 0,
+          currentJobId: [...active.keys()][0] ?? null,
+          capabilities: capabilities as unknown as Record<string, unknown>,
+        },
+        prisma,
+      );
+      outage.ok();
+    } catch (err) {
+      failed("heartbeat", err);
     }
-    const reaped = await reapOrphanedJobs(prisma, boss, workerId, cfg.workerStaleSeconds);
-    for (const id of reaped) console.warn(`job ${id}: its worker stopped heart-beating; handed back to the queue`);
   };
-  const timer = setInterval(() => void tick().catch((err) => console.error(`tick: ${(err as Error).message}`)), cfg.heartbeatSeconds * 1000);
 
-  for (const queue of QUEUES) {
-    await boss.work<QueuePayload>(queue, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      if (!job) return;
-      const controller = new AbortController();
-      active.set(job.data.jobId, controller);
-      void beat();
-      try {
-        await runJob(job.data.jobId, handlers[queue], {
-          prisma,
-          workerId,
-          shutdown: shutdown.signal,
-          cancel: controller,
-          staleSeconds: cfg.workerStaleSeconds,
-          onSucceeded: (done) => continuePipeline(done, prisma),
-        });
-      } finally {
-        active.delete(job.data.jobId);
-        void beat();
-      }
-    });
-  }
-  const ort = capabilities.onnxruntime.executionProviders.join(", ") || "none";
-  const torch = capabilities.python.torch ? `torch ${capabilities.python.torch}` : "no torch";
-  console.log(
-    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${QUEUES.join(", ")}; ` +
-      `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,
-  );
+  let cancels: Listener | undefined;
+  let boss: PgBoss | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const pollers: Promise<void>[] = [];
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -114,23 +128,151 @@ async function main() {
     console.log(`${signal}: stopping (${active.size} job(s) active)`);
     shutdown.abort();
     clearInterval(timer);
+    // Handlers see the abort and release their job; the pollers end once theirs is handed back.
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, GRACE_MS).unref());
+    await Promise.race([Promise.all(pollers), grace]);
+    // a handler that did not let go within the grace period: pg-boss delivers its job again
+    for (const [id, name] of delivered) await boss?.fail(name, id, { reason: "the worker stopped while it was active" }).catch(() => {});
     try {
-      // Handlers see the abort and release their job; wait for them, then stop polling.
-      await boss.stop({ graceful: true, timeout: GRACE_MS, wait: true });
+      await boss?.stop({ graceful: false, wait: true });
     } catch (err) {
-      console.error(`queue stop: ${(err as Error).message}`);
+      console.error(`queue stop: ${message(err)}`);
     }
-    await cancels.close();
+    await cancels?.close();
     await markStopped(workerId, prisma).catch(() => {});
     await prisma.$disconnect().catch(() => {});
     console.log("stopped");
     process.exit(0);
   };
+
+  await beat();
+  if (!shutdown.signal.aborted) {
+    // Cancel requests arrive by NOTIFY at once; the tick below also reads them from the table,
+    // so one sent while the listener was reconnecting is not lost.
+    cancels = listen({
+      url: databaseUrl,
+      channels: [JOB_CANCEL_CHANNEL],
+      applicationName: "voice-studio-worker-cancel",
+      onNotify: (_ch, jobId) => cancel(jobId),
+    });
+    await Promise.race([cancels.ready, sleep(2 ** 31 - 1, shutdown.signal)]);
+  }
+  // pg-boss keeps a failed start half-done; while the database is away, start a fresh one each try.
+  for (let delay = POLL_MS; !shutdown.signal.aborted; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+    const candidate = createBoss(databaseUrl, "worker", (err) => failed("queue", err));
+    try {
+      await candidate.start();
+      boss = candidate;
+      outage.ok();
+      break;
+    } catch (err) {
+      failed("queue start", err);
+      if (!isConnectionError(err)) throw err;
+      await candidate.stop({ graceful: false, wait: true }).catch(() => {});
+      await sleep(delay, shutdown.signal);
+    }
+  }
+  if (!boss) return stop(pendingSignal ?? "SIGTERM");
+  const queue = boss;
+
+  const tick = async () => {
+    await beat();
+    if (outage.down) return;
+    if (active.size > 0) {
+      const wanted = await prisma.job.findMany({
+        where: { id: { in: [...active.keys()] }, cancelRequestedAt: { not: null } },
+        select: { id: true },
+      });
+      for (const j of wanted) cancel(j.id);
+    }
+    const reaped = await reapOrphanedJobs(prisma, queue, workerId, cfg.workerStaleSeconds);
+    for (const id of reaped) console.warn(`job ${id}: its worker stopped heart-beating; handed back to the queue`);
+  };
+  timer = setInterval(() => void tick().catch((err) => failed("tick", err)), cfg.heartbeatSeconds * 1000);
+
+  /** The job's own bookkeeping failed for want of a database: once it answers, hand the job back. */
+  const handBack = (name: QueueName, jobId: string, bossId: string) =>
+    retry(`job ${jobId}: hand back`, async () => {
+      const claimed = await prisma.job.updateMany({
+        where: { id: jobId, status: "running", workerId },
+        data: { status: "queued", workerId: null, stage: "interrupted" },
+      });
+      if (claimed.count > 0) {
+        await appendJobEvent(jobId, {
+          kind: "status",
+          level: "warn",
+          message: "interrupted: the worker lost its database connection; the job goes back to the queue",
+          data: { status: "queued", interrupted: true },
+        }, prisma);
+      }
+      await queue.fail(name, bossId, { reason: "the worker lost its database connection" });
+    });
+
+  const runOne = async (name: QueueName, job: PgBoss.Job<QueuePayload>) => {
+    const { jobId } = job.data;
+    const controller = new AbortController();
+    active.set(jobId, controller);
+    delivered.set(job.id, name);
+    void beat();
+    let outcome: "done" | "released" | "lost" = "done";
+    try {
+      await runJob(jobId, handlers[name], {
+        prisma,
+        workerId,
+        shutdown: shutdown.signal,
+        cancel: controller,
+        staleSeconds: cfg.workerStaleSeconds,
+        onSucceeded: (done) => continuePipeline(done, prisma),
+      });
+    } catch (err) {
+      if (err instanceof ReleasedJob) outcome = "released";
+      else if (isConnectionError(err)) {
+        outcome = "lost";
+        failed(`job ${jobId}`, err);
+      } else {
+        // runJob records handler failures itself; this is its own bookkeeping failing otherwise
+        console.error(`job ${jobId}: ${message(err)}`);
+        outcome = "released";
+      }
+    } finally {
+      active.delete(jobId);
+      void beat();
+    }
+    // Tell pg-boss: done (our Job row holds the outcome), or failed so that it delivers it again.
+    if (outcome === "done") await retry(`job ${jobId}: complete`, () => queue.complete(name, job.id));
+    else if (outcome === "released") await retry(`job ${jobId}: release`, () => queue.fail(name, job.id, { reason: "released" }), false);
+    else await handBack(name, jobId, job.id);
+    delivered.delete(job.id);
+  };
+
+  // One poll loop per queue, one job at a time each (pg-boss's own `work` loop leaves its
+  // complete/fail calls unawaited, which would be unhandled rejections while Postgres is away).
+  for (const name of QUEUES) {
+    pollers.push((async () => {
+      while (!shutdown.signal.aborted) {
+        let job: PgBoss.Job<QueuePayload> | undefined;
+        try {
+          // pg-boss 10's fetch answers [] when its query fails, so it proves nothing about the database
+          [job] = await queue.fetch<QueuePayload>(name, { batchSize: 1 });
+        } catch (err) {
+          failed(`fetch ${name}`, err);
+        }
+        if (job) await runOne(name, job);
+        else await sleep(POLL_MS, shutdown.signal);
+      }
+    })());
+  }
+  const ort = capabilities.onnxruntime.executionProviders.join(", ") || "none";
+  const torch = capabilities.python.torch ? `torch ${capabilities.python.torch}` : "no torch";
+  console.log(
+    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${QUEUES.join(", ")}; ` +
+      `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,
+  );
   stopNow = stop;
   if (pendingSignal) await stop(pendingSignal);
 }
 
 main().catch((err) => {
-  console.error(`worker failed to start: ${(err as Error).message}`);
+  console.error(`worker failed to start: ${message(err)}`);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { describeExit } from "./restart-policy";
 
 export const EMBEDDED_DB_NAME = "voice_studio";
 
@@ -22,6 +23,8 @@ export interface EmbeddedDb {
   url: string;
   port: number;
   stop: () => Promise<void>;
+  /** resolves once the postmaster has ended, with how ("exit code 1", "killed by SIGKILL") */
+  exited: Promise<string>;
 }
 
 export function freePort(host = "127.0.0.1"): Promise<number> {
@@ -126,7 +129,7 @@ function run(cmd: string, args: string[], user: { uid: number; gid: number } | u
 async function waitReady(child: ChildProcess, port: number, password: string, recent: string[]): Promise<void> {
   const until = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null) {
       const hint = recent.filter((l) => /FATAL|could not|already in use|ERROR/i.test(l)).pop() ?? recent.pop();
       throw new Error(`Embedded Postgres exited during start on port ${port}: ${hint ?? "no output"}`);
     }
@@ -187,6 +190,10 @@ export async function startEmbeddedDb(opts: {
     ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
     { ...user, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
   );
+  const exited = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => resolve(describeExit(code, signal)));
+    child.once("error", (err) => resolve(`could not run: ${err.message}`));
+  });
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on("data", (d: Buffer) => {
       for (const line of d.toString("utf8").split("\n").filter(Boolean)) {
@@ -216,5 +223,5 @@ export async function startEmbeddedDb(opts: {
     throw err;
   }
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${EMBEDDED_DB_NAME}`;
-  return { url, port, stop };
+  return { url, port, stop, exited };
 }
