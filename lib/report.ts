@@ -6,6 +6,7 @@
  */
 import { db, type Db } from "./db";
 import { appendJobEvents, type NewJobEvent } from "./job-events";
+import { isConnectionError } from "./db-outage";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -47,6 +48,7 @@ export interface ReporterOptions {
 export class JobReporter {
   private queue: NewJobEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private saidDbDown = false;
   private writing: Promise<void> = Promise.resolve();
   private lastFlush = 0;
   private dropped = 0;
@@ -111,6 +113,12 @@ export class JobReporter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.writing = this.writing.then(() => this.write()).catch((err) => {
+      // while Postgres is away every batch fails the same way: say it once per job, not once per batch
+      if (isConnectionError(err)) {
+        if (!this.saidDbDown) console.error(`[report] job ${this.jobId}: could not write events: the database is unreachable`);
+        this.saidDbDown = true;
+        return;
+      }
       console.error(`[report] job ${this.jobId}: could not write events: ${(err as Error).message}`);
     });
     return this.writing;
