@@ -44,6 +44,8 @@ export interface Config {
   maxConversionSeconds: number;
   /** most bytes a .zip may unpack to */
   zipMaxUnpackedBytes: number;
+  /** most Python helper processes (`python -m trainer inspect` …) one process runs at once */
+  maxPythonHelpers: number;
   /** explicit ffmpeg binary; unset → `ffmpeg` on PATH, else the one @ffmpeg-installer ships */
   ffmpegPath: string | undefined;
 }
@@ -157,6 +159,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
     maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
+    maxPythonHelpers: int(env, "MAX_PYTHON_HELPERS", 2, 1, 64),
     // a bare name is looked up on PATH; anything with a slash is a path
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
   };

@@ -14,7 +14,7 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) return json(err.toBody(), err.status);
+  if (err instanceof ApiError) return json(err.toBody(), err.status, err.headers);
   if (isDatabaseDown(err)) {
     return json(
       { error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" } },
@@ -25,9 +25,37 @@ export function errorResponse(err: unknown): Response {
   return json({ error: { code: "internal", message: (err as Error)?.message ?? "Internal error" } }, 500);
 }
 
-/** Read a JSON object body; malformed JSON or a non-object is a 400 with a clear message. */
+/** Largest JSON request body, bytes: every JSON body of the API is a small object. */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+const jsonTooLarge = () =>
+  new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES });
+
+/** The body as text, refused (413) past `max` bytes: at once by Content-Length, else while reading. */
+async function readText(req: Request, max: number): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > max) throw jsonTooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) throw jsonTooLarge();
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Read a JSON object body (at most MAX_JSON_BYTES); malformed JSON or a non-object is a 400 with a clear message. */
 export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
-  const text = await req.text();
+  const text = await readText(req, MAX_JSON_BYTES);
   if (text.trim() === "") return {};
   let body: unknown;
   try {
