@@ -28,8 +28,9 @@ export function errorResponse(err: unknown): Response {
 /** Largest JSON request body, bytes: every JSON body of the API is a small object. */
 export const MAX_JSON_BYTES = 1024 * 1024;
 
+// the rest of the body is left unread, so the connection closes after the answer
 const jsonTooLarge = () =>
-  new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES });
+  new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES }, { connection: "close" });
 
 /** The body as text, refused (413) past `max` bytes: at once by Content-Length, else while reading. */
 async function readText(req: Request, max: number): Promise<string> {

@@ -83,7 +83,7 @@ export async function readMultipart(req: Request, rules: MultipartRules): Promis
   }
   const limit = bodyLimit(rules);
   const declared = declaredLength(req.headers.get("content-length"));
-  if (declared !== undefined && declared > limit) throw rules.tooLarge({ limit });
+  if (declared !== undefined && declared > limit) throw closing(rules.tooLarge({ limit }));
   if (!req.body) throw badRequest("invalid_form", "The request has no body");
 
   const dir = paths().requestStaging(`${Date.now().toString(36)}-${randomBytes(6).toString("hex")}`);
@@ -97,8 +97,16 @@ export async function readMultipart(req: Request, rules: MultipartRules): Promis
     return { dir, files, fields, cleanup };
   } catch (err) {
     await cleanup();
-    throw err;
+    throw closing(err);
   }
+}
+
+/**
+ * A refusal sent before the body was read to its end also closes the connection: the unread rest must not be
+ * taken for the next request on a kept-alive connection (and a client still sending learns to stop).
+ */
+export function closing(err: unknown): unknown {
+  return err instanceof ApiError ? new ApiError(err.status, err.code, err.message, err.details, { ...err.headers, connection: "close" }) : err;
 }
 
 /** readMultipart, then `fn` with the staged form; the staging folder is removed afterwards in every case. */
@@ -181,7 +189,7 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
       });
       const out = fs.createWriteStream(staged.path, { flags: "wx" });
       streams.push(stream, count, out);
-      closed.push(new Promise((r) => out.once("close", r)));
+      closed.push(new Promise<void>((r) => out.once("close", () => r())));
       writes.push(pipeline(stream, count, out).catch(fail));
     });
 
