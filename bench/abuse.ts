@@ -5,7 +5,10 @@
  *   200 SSE clients on a running self-test's events, 50 API calls kept in flight, 10 parallel model imports —
  * while sampling web and worker RSS (VmRSS) and timing GET /api/health every 100 ms.
  * Targets: web RSS < 500 MB, health p95 < 200 ms, no crash.
- * Usage: npx next build && node --import tsx bench/abuse.ts   (DATABASE_URL: a server to create a DB on; PYTHON with torch)
+ * Usage: npx next build && node --import tsx bench/abuse.ts [parts] [flood|burst]
+ *   parts: comma-separated subset of big,sse,api,imports (default all), to attribute memory and latency;
+ *   api mode: flood keeps 50 calls in flight all the time (default), burst sends 50 at once every second.
+ *   (DATABASE_URL: a server to create a DB on; PYTHON with torch)
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -18,6 +21,8 @@ import { freePort } from "../scripts/launcher/embedded-db";
 import { createDatabase, testServer } from "../tests/helpers/database";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+const PARTS = new Set((process.argv[2] ?? "big,sse,api,imports").split(","));
+const API_MODE = process.argv[3] === "burst" ? "burst" : "flood";
 const PY = process.env.PYTHON ?? "/usr/bin/python3";
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -119,7 +124,7 @@ async function sseClient(jobId: string, stop: AbortSignal) {
 }
 
 const API = ["/api/experiments", "/api/models", "/api/jobs", "/api/conversions", "/api/pretrained", "/api/openapi.json"];
-async function apiLoop(stop: AbortSignal, stats: { calls: number; errors: number; latency: number[] }) {
+async function apiLoop(stop: AbortSignal, stats: { calls: number; errors: number; latency: number[] }, pauseMs: number) {
   let i = Math.floor(Math.random() * API.length);
   while (!stop.aborted) {
     const t = performance.now();
@@ -132,6 +137,7 @@ async function apiLoop(stop: AbortSignal, stats: { calls: number; errors: number
     }
     stats.calls++;
     stats.latency.push(performance.now() - t);
+    if (pauseMs) await sleep(Math.max(0, pauseMs - (performance.now() - t)));
   }
 }
 
@@ -187,21 +193,24 @@ try {
 
   // a long self-test for the SSE clients to watch
   const st = (await (await fetch(`${base}/api/system/selftest`, { method: "POST", body: JSON.stringify({ seconds: 120, steps: 1200 }), headers: { "content-type": "application/json" } })).json()) as { job: { id: string } };
-  const sse = Array.from({ length: 200 }, () => sseClient(st.job.id, stop.signal));
+  const sse = PARTS.has("sse") ? Array.from({ length: 200 }, () => sseClient(st.job.id, stop.signal)) : [];
   const api = { calls: 0, errors: 0, latency: [] as number[] };
-  const apiLoops = Array.from({ length: 50 }, () => apiLoop(stop.signal, api));
+  const apiLoops = PARTS.has("api") ? Array.from({ length: 50 }, () => apiLoop(stop.signal, api, API_MODE === "burst" ? 1000 : 0)) : [];
+  const none = { status: "-", sent: 0, seconds: 0 };
 
   const t0 = Date.now();
   const [bigImport, bigConversion, imports] = await Promise.all([
-    hugePost("/api/models/import", { field: "pth", name: "huge.pth" }, { name: "huge" }, 2 * GiB, true),
-    hugePost("/api/conversions", { field: "audio", name: "huge.wav" }, { modelId: "00000000-0000-4000-8000-000000000000" }, 2 * GiB, false),
-    Promise.all(Array.from({ length: 10 }, async (_, i) => {
+    PARTS.has("big") ? hugePost("/api/models/import", { field: "pth", name: "huge.pth" }, { name: "huge" }, 2 * GiB, true) : none,
+    PARTS.has("big") ? hugePost("/api/conversions", { field: "audio", name: "huge.wav" }, { modelId: "00000000-0000-4000-8000-000000000000" }, 2 * GiB, false) : none,
+    !PARTS.has("imports") ? [] : Promise.all(Array.from({ length: 10 }, async (_, i) => {
       const fd = new FormData();
       fd.append("pth", new File([pth], `abuse-${i}.pth`));
       const res = await fetch(`${base}/api/models/import`, { method: "POST", body: fd });
       await res.arrayBuffer();
       return res.status;
     })),
+    // without the big uploads and imports, the other loads run for a fixed 60 s
+    PARTS.has("big") || PARTS.has("imports") ? null : sleep(60_000),
   ]);
   const loadSeconds = (Date.now() - t0) / 1000;
   stop.abort();
@@ -214,12 +223,12 @@ try {
   const left = fs.existsSync(path.join(dataRoot, "request-bodies")) ? fs.readdirSync(path.join(dataRoot, "request-bodies")).length : 0;
 
   const count = (xs: (number | string)[]) => Object.entries(xs.reduce<Record<string, number>>((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {})).map(([k, v]) => `${v}×${k}`).join(", ");
-  console.log(`load phase ${loadSeconds.toFixed(1)} s`);
+  console.log(`load phase ${loadSeconds.toFixed(1)} s: ${[...PARTS].join(", ")}${PARTS.has("api") ? ` (API ${API_MODE})` : ""}`);
   console.log(`  2 GB chunked import (within MAX_UPLOAD_BYTES, streamed to disk): ${bigImport.status} after ${mb(bigImport.sent)} in ${bigImport.seconds.toFixed(1)} s`);
   console.log(`  2 GB conversion with Content-Length (over MAX_CONVERSION_BYTES): ${bigConversion.status} after ${mb(bigConversion.sent)} sent`);
   console.log(`  10 parallel imports: ${count(imports)}; at most ${peak.python} trainer Python processes at once (MAX_PYTHON_HELPERS=2 in the web, plus the worker's export jobs)`);
   console.log(`  200 SSE clients: ${sseEvents.filter((n) => n > 0).length} received events (median ${pct(sseEvents, 50)} frames each)`);
-  console.log(`  50 API calls in flight: ${api.calls} calls, ${api.errors} errors (5xx or failed), p50 ${pct(api.latency, 50).toFixed(0)} ms, p95 ${pct(api.latency, 95).toFixed(0)} ms`);
+  console.log(`  50 API clients (${API_MODE === "burst" ? "each one call a second" : "each always one call in flight"}): ${api.calls} calls, ${api.errors} errors (5xx or failed), p50 ${pct(api.latency, 50).toFixed(0)} ms, p95 ${pct(api.latency, 95).toFixed(0)} ms`);
   console.log(`/api/health: idle p95 ${pct(idleHealth, 95).toFixed(0)} ms; under load p50 ${pct(health, 50).toFixed(0)} ms, p95 ${pct(health, 95).toFixed(0)} ms, max ${Math.max(...health).toFixed(0)} ms, ${healthFailures} failures of ${health.length}`);
   console.log(`web RSS: idle ${mb(idle.web)}, peak ${mb(peak.web)}, 2 s after ${mb(settled.web)}; worker RSS: idle ${mb(idle.worker)}, peak ${mb(peak.worker)}`);
   console.log(`staging left in DATA_ROOT/request-bodies: ${left}`);

@@ -4,6 +4,7 @@
  * `waitMs` for a slot, then gets 503 `busy` with Retry-After.
  */
 import { spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { config } from "./config";
 import { ApiError } from "./errors";
@@ -21,6 +22,7 @@ export interface TrainerRun {
 /** How long a caller waits for a free Python helper slot before 503 busy. */
 export const PYTHON_HELPER_WAIT_MS = 30_000;
 const RETRY_AFTER_SECONDS = 10;
+const HELPER_NICENESS = 10;
 
 const g = globalThis as unknown as { __vsPythonHelpers?: Semaphore };
 /** The process-wide limit (kept on globalThis: Next may load this module more than once). */
@@ -58,6 +60,14 @@ export async function runTrainerCommand(args: string[], timeoutMs = 120_000, wai
 function spawnTrainer(args: string[], timeoutMs: number): Promise<TrainerRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(config().python, ["-m", "trainer", ...args], { cwd: WORKER_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    // below the server's own priority: a helper loading PyTorch must not starve the web's event loop of CPU
+    if (child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, HELPER_NICENESS);
+      } catch {
+        /* not permitted here: runs at normal priority */
+      }
+    }
     let out = "";
     let err = "";
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
