@@ -97,7 +97,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (process.env.DEBUG_WEB) console.log(web?.output());
   await web?.stop();
   fs.rmSync(scratch, { recursive: true, force: true });
   await db().$disconnect();
