@@ -50,6 +50,8 @@ export interface Config {
   zipMaxUnpackedBytes: number;
   /** below this much free space on a data disk, /api/health says "degraded" */
   minFreeBytes: number;
+  /** most Python helper processes (`python -m trainer inspect` …) one process runs at once */
+  maxPythonHelpers: number;
   /** explicit ffmpeg binary; unset → `ffmpeg` on PATH, else the one @ffmpeg-installer ships */
   ffmpegPath: string | undefined;
 }
@@ -166,6 +168,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
     maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
     minFreeBytes: bytes(env, "MIN_FREE_BYTES", 1024 ** 3, 0, 64 * TiB),
+    maxPythonHelpers: int(env, "MAX_PYTHON_HELPERS", 2, 1, 64),
     // a bare name is looked up on PATH; anything with a slash is a path
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
   };

@@ -1,13 +1,10 @@
 /**
  * Conversions (api.md `/api/conversions`): accept an input (an uploaded file of an experiment, or audio sent with the
- * request), check it is audio of a sensible length, keep it under DATA_ROOT/conversions/{id}/, queue a `convert` job;
+ * request, staged on disk by lib/multipart.ts), check it is audio of a sensible length, keep it under DATA_ROOT/conversions/{id}/, queue a `convert` job;
  * list, get, stream the input and the output, delete. The work itself is worker/convert/.
  */
-import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { config } from "./config";
 import type { Conversion, Db, Job, VoiceModel } from "./db";
 import { db } from "./db";
@@ -17,6 +14,7 @@ import { CONVERSION_PARAM_NAMES, MIN_CONVERSION_SECONDS, parseConversionParams, 
 import { enqueueJob } from "./jobs";
 import type { ModelFile } from "./models";
 import { isUuid } from "./ids";
+import { moveFile, type MultipartRules, type StagedFile, type StagedForm } from "./multipart";
 import { paths } from "./paths";
 import { AudioRejected, probeAudio } from "./audio/probe";
 import { AUDIO_EXTENSIONS, extensionOf } from "./audio/formats";
@@ -70,7 +68,7 @@ export async function listConversions(limitParam: string | null, prisma: Db = db
 }
 
 /** The input of a new conversion: an uploaded file of an experiment, or a file sent with the request. */
-export type ConversionInput = { fileId: string } | { file: File };
+export type ConversionInput = { fileId: string } | { staged: StagedFile };
 
 const KNOWN_JSON_FIELDS = new Set(["modelId", "fileId", ...CONVERSION_PARAM_NAMES]);
 
@@ -86,15 +84,29 @@ export function parseJsonRequest(body: Record<string, unknown>): { modelId: stri
   return { modelId: requireModelId(body.modelId), input: { fileId: body.fileId }, params: parseConversionParams(body) };
 }
 
-/** Parse a multipart body: audio (file), modelId, params as text fields. */
-export function parseFormRequest(form: FormData): { modelId: string; input: ConversionInput; params: ConversionParams } {
-  const fields: Record<string, unknown> = {};
-  for (const [k, v] of form.entries()) if (typeof v === "string") fields[k] = v;
-  const audio = form.get("audio");
-  if (!(audio instanceof File)) throw badRequest("missing_input", 'send the audio to convert as form field "audio"', { field: "audio" });
-  const unknown = [...new Set(form.keys())].filter((k) => k !== "audio" && !KNOWN_JSON_FIELDS.has(k));
-  if (unknown.length) throw badRequest("unknown_field", `Unknown form field(s): ${unknown.join(", ")}`, { fields: unknown });
-  return { modelId: requireModelId(fields.modelId), input: { file: audio }, params: parseConversionParams(fields) };
+/** The rules of the multipart form: the `audio` file (name checked before its content), modelId and the params. */
+export function conversionFormRules(): MultipartRules {
+  const max = config().maxConversionBytes;
+  return {
+    files: {
+      audio: { maxBytes: max, required: true, missing: 'send the audio to convert as form field "audio"', missingCode: "missing_input", checkName: checkAudioName },
+    },
+    fields: ["modelId", ...CONVERSION_PARAM_NAMES],
+    tooLarge: ({ limit }) => new ApiError(413, "too_large", `The audio is larger than the limit of ${max} bytes (MAX_CONVERSION_BYTES)`, { limit }),
+  };
+}
+
+function checkAudioName(fileName: string): void {
+  if (!(AUDIO_EXTENSIONS as readonly string[]).includes(extensionOf(safeInputName(fileName)))) {
+    throw new ApiError(415, "unsupported_type", `"${fileName}" is not a supported audio file; use one of ${AUDIO_EXTENSIONS.map((e) => "." + e).join(", ")}`, { name: fileName });
+  }
+}
+
+/** Parse a multipart body read by readMultipart under conversionFormRules: audio (staged file), modelId, params. */
+export function parseFormRequest(form: StagedForm): { modelId: string; input: ConversionInput; params: ConversionParams } {
+  const audio = form.files.audio;
+  if (!audio) throw badRequest("missing_input", 'send the audio to convert as form field "audio"', { field: "audio" });
+  return { modelId: requireModelId(form.fields.modelId), input: { staged: audio }, params: parseConversionParams(form.fields) };
 }
 
 function requireModelId(v: unknown): string {
@@ -133,18 +145,15 @@ async function storeInput(input: ConversionInput, dir: string, prisma: Db): Prom
     });
     return { file, name: f.originalName };
   }
-  const { file: upload } = input;
+  const { staged } = input;
   const max = config().maxConversionBytes;
-  if (upload.size > max) {
-    throw new ApiError(413, "too_large", `The audio is ${upload.size} bytes; the limit is ${max} (MAX_CONVERSION_BYTES)`, { bytes: upload.size, limit: max });
+  if (staged.bytes > max) {
+    throw new ApiError(413, "too_large", `The audio is ${staged.bytes} bytes; the limit is ${max} (MAX_CONVERSION_BYTES)`, { bytes: staged.bytes, limit: max });
   }
-  const name = safeInputName(upload.name);
-  const ext = extensionOf(name);
-  if (!(AUDIO_EXTENSIONS as readonly string[]).includes(ext)) {
-    throw new ApiError(415, "unsupported_type", `"${upload.name}" is not a supported audio file; use one of ${AUDIO_EXTENSIONS.map((e) => "." + e).join(", ")}`, { name: upload.name });
-  }
-  const file = path.join(dir, `input.${ext}`);
-  await pipeline(Readable.fromWeb(upload.stream() as import("node:stream/web").ReadableStream), fs.createWriteStream(file));
+  checkAudioName(staged.name);
+  const name = safeInputName(staged.name);
+  const file = path.join(dir, `input.${extensionOf(name)}`);
+  await moveFile(staged.path, file);
   return { file, name };
 }
 

@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
+    /** extra response headers, e.g. Retry-After */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "ApiError";

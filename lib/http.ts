@@ -20,7 +20,7 @@ export function json(data: unknown, status = 200, headers: Record<string, string
  * details go to the log under that id, never to the client).
  */
 export async function errorResponse(err: unknown): Promise<Response> {
-  if (err instanceof ApiError) return json(err.toBody(), err.status);
+  if (err instanceof ApiError) return json(err.toBody(), err.status, err.headers);
   const full = await asDiskFull(err, ["UPLOADS_DIR", "EXPERIMENTS_DIR", "MODELS_ROOT", "DATA_ROOT"]).catch(() => undefined);
   if (full) {
     console.error(`[api] disk full: ${full.message}`, err);
@@ -31,9 +31,38 @@ export async function errorResponse(err: unknown): Promise<Response> {
   return json(e.body, e.status, { "x-request-id": e.requestId });
 }
 
-/** Read a JSON object body; malformed JSON or a non-object is a 400 with a clear message. */
+/** Largest JSON request body, bytes: every JSON body of the API is a small object. */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+// the rest of the body is left unread, so the connection closes after the answer
+const jsonTooLarge = () =>
+  new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES }, { connection: "close" });
+
+/** The body as text, refused (413) past `max` bytes: at once by Content-Length, else while reading. */
+async function readText(req: Request, max: number): Promise<string> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > max) throw jsonTooLarge();
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > max) throw jsonTooLarge();
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** Read a JSON object body (at most MAX_JSON_BYTES); malformed JSON or a non-object is a 400 with a clear message. */
 export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
-  const text = await req.text();
+  const text = await readText(req, MAX_JSON_BYTES);
   if (text.trim() === "") return {};
   let body: unknown;
   try {

@@ -1,7 +1,8 @@
 /**
  * Import an existing RVC model (`.pth` small model + optional `.index`): quick checks of the files, then the
  * trainer's `inspect` proves the .pth really is an RVC small model before anything is accepted; the files go to
- * MODELS_ROOT/{name}/ and an `export` job adds the ONNX file. A refused import leaves nothing behind.
+ * MODELS_ROOT/{name}/ and an `export` job adds the ONNX file. A refused import leaves nothing behind. The files arrive
+ * staged on disk by lib/multipart.ts and are moved, never read whole into memory.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
@@ -14,6 +15,7 @@ import { enqueueJob } from "./jobs";
 import { toApiModel, type ModelFile } from "./models";
 import { paths } from "./paths";
 import { looksLikeTorchCheckpoint } from "./pretrained";
+import { moveFile, type MultipartRules, type StagedFile } from "./multipart";
 import { runTrainerCommand } from "./trainer-cli";
 
 /** FAISS writes a four-character code first; every index type's code starts with "I" (IVF-Flat: "IwFl"). */
@@ -29,30 +31,46 @@ function fail(status: number, code: string, message: string, field: string): Api
   return new ApiError(status, code, message, { field });
 }
 
-export async function importModel(input: { pth: File; index?: File | null; name?: string | null }, prisma: Db = db()) {
+/** The rules of the import form: `pth` (required) and `index` files, a `name`; names checked before any content. */
+export function importFormRules(): MultipartRules {
+  const max = config().maxUploadBytes;
+  return {
+    files: {
+      pth: { maxBytes: max, required: true, missing: 'send the model as form field "pth"', checkName: (n) => checkExtension(n, /\.pth$/i, "a .pth file", "pth") },
+      index: { maxBytes: max, required: false, missing: "", checkName: (n) => checkExtension(n, /\.index$/i, "an .index file", "index") },
+    },
+    fields: ["name"],
+    tooLarge: ({ field, limit }) => fail(413, "upload_too_large", `${field ? `"${field}" is` : "the request is"} larger than MAX_UPLOAD_BYTES (${limit} bytes)`, field ?? "pth"),
+  };
+}
+
+function checkExtension(fileName: string, pattern: RegExp, what: string, field: string): void {
+  if (!pattern.test(fileName)) throw fail(415, "unsupported_type", `"${fileName}" is not ${what}`, field);
+}
+
+/** Import from staged files (lib/multipart.ts): checks, `trainer inspect`, then the model folder, row and export job. */
+export async function importModel(input: { pth: StagedFile; index?: StagedFile | null; name?: string | null }, prisma: Db = db()) {
   const name = input.name?.trim() || modelNameFrom(input.pth.name);
   if (!EXPERIMENT_NAME_PATTERN.test(name)) throw badRequest("invalid_name", `Invalid model name ${JSON.stringify(name)}: use ${EXPERIMENT_NAME_RULE}`, { field: "name" });
   if (await prisma.voiceModel.findUnique({ where: { name } })) throw conflict("model_exists", `A model named "${name}" already exists; choose another name`, { name });
   const max = config().maxUploadBytes;
-  if (!/\.pth$/i.test(input.pth.name)) throw fail(415, "unsupported_type", `"${input.pth.name}" is not a .pth file`, "pth");
-  if (input.pth.size === 0) throw fail(422, "empty_file", `"${input.pth.name}" is empty`, "pth");
-  if (input.pth.size > max || (input.index?.size ?? 0) > max) throw fail(413, "upload_too_large", "a file is larger than MAX_UPLOAD_BYTES", "pth");
-  const pth = new Uint8Array(await input.pth.arrayBuffer());
-  if (!looksLikeTorchCheckpoint(pth.subarray(0, 8))) {
+  checkExtension(input.pth.name, /\.pth$/i, "a .pth file", "pth");
+  if (input.pth.bytes === 0) throw fail(422, "empty_file", `"${input.pth.name}" is empty`, "pth");
+  if (input.pth.bytes > max || (input.index?.bytes ?? 0) > max) throw fail(413, "upload_too_large", "a file is larger than MAX_UPLOAD_BYTES", "pth");
+  if (!looksLikeTorchCheckpoint(input.pth.head.subarray(0, 8))) {
     throw fail(422, "not_an_rvc_model", `"${input.pth.name}" is not a PyTorch file, so not an RVC model`, "pth");
   }
-  let index: Uint8Array | null = null;
-  if (input.index) {
-    if (!/\.index$/i.test(input.index.name)) throw fail(415, "unsupported_type", `"${input.index.name}" is not an .index file`, "index");
-    index = new Uint8Array(await input.index.arrayBuffer());
-    if (!looksLikeFaissIndex(index.subarray(0, 4))) throw fail(422, "not_a_faiss_index", `"${input.index.name}" is not a FAISS index`, "index");
+  const index = input.index ?? null;
+  if (index) {
+    checkExtension(index.name, /\.index$/i, "an .index file", "index");
+    if (!looksLikeFaissIndex(index.head.subarray(0, 4))) throw fail(422, "not_a_faiss_index", `"${index.name}" is not a FAISS index`, "index");
   }
 
   const staging = paths().importDir(randomBytes(6).toString("hex"));
   await fs.mkdir(staging, { recursive: true });
   try {
     const pthPath = path.join(staging, `${name}.pth`);
-    await fs.writeFile(pthPath, pth);
+    await moveFile(input.pth.path, pthPath);
     const run = await runTrainerCommand(["inspect", "--small-model", pthPath]);
     const model = run.events.find((e) => e.type === "model") as { sr: number | null; f0: boolean; version: string; info: string } | undefined;
     if (run.code !== 0 || !model) {
@@ -60,11 +78,11 @@ export async function importModel(input: { pth: File; index?: File | null; name?
       throw fail(422, "not_an_rvc_model", `"${input.pth.name}" is not an RVC model: ${why.replace(pthPath, input.pth.name)}`, "pth");
     }
     if (![32000, 40000, 48000].includes(model.sr ?? 0)) throw fail(422, "not_an_rvc_model", `"${input.pth.name}" has an unsupported sample rate (${model.sr})`, "pth");
-    const files: ModelFile[] = [{ kind: "pth", name: `${name}.pth`, bytes: pth.length }];
+    const files: ModelFile[] = [{ kind: "pth", name: `${name}.pth`, bytes: input.pth.bytes }];
     if (index) {
-      const indexName = input.index!.name.replace(/[^A-Za-z0-9._-]+/g, "_");
-      await fs.writeFile(path.join(staging, indexName), index);
-      files.push({ kind: "index", name: indexName, bytes: index.length });
+      const indexName = index.name.replace(/[^A-Za-z0-9._-]+/g, "_");
+      await moveFile(index.path, path.join(staging, indexName));
+      files.push({ kind: "index", name: indexName, bytes: index.bytes });
     }
     const epochs = /(\d+)\s*epoch/i.exec(model.info)?.[1];
     const card = { name, source: "imported", sampleRate: model.sr, version: model.version, f0: model.f0, epochs: epochs ? Number(epochs) : null, info: model.info, files, importedAt: new Date().toISOString() };

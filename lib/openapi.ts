@@ -90,6 +90,8 @@ const dbDown = { $ref: "#/components/responses/DatabaseUnavailable" };
 const queueDown = error("The database or the job queue is not reachable", ["database_unavailable", "queue_unavailable"]);
 
 const BODY_CODES = ["invalid_json", "invalid_body"] as const;
+/** lib/multipart.ts: refusals of a multipart body while it streams in (a 413 uses the route's own code) */
+const FORM_CODES = ["unknown_field", "duplicate_field", "invalid_field", "too_many_parts", "invalid_content_length"] as const;
 const EXPERIMENT_FIELD_CODES = ["invalid_name", "invalid_sampleRate", "invalid_f0Method", "invalid_version", "unknown_field"] as const;
 const TRAIN_INT_FIELDS = ["epochs", "batchSize", "saveEvery", "moreEpochs"] as const;
 const TRAIN_CODES = [
@@ -1073,13 +1075,13 @@ const paths: Record<string, Obj> = {
       },
       responses: {
         "201": ok("Imported", ref("ModelImportResult")),
-        "400": error("Not a form, no pth file, or a bad name", ["invalid_form", "missing_file", "invalid_name"]),
+        "400": error("A malformed form, no pth file, an unknown or repeated field, or a bad name", ["invalid_form", "missing_file", "invalid_name", ...FORM_CODES]),
         "409": error("A model with that name exists", ["model_exists"]),
-        "413": error("Larger than MAX_UPLOAD_BYTES", ["upload_too_large"]),
-        "415": error("Not a .pth / .index file", ["unsupported_type"]),
+        "413": error("A file (or the declared body) larger than MAX_UPLOAD_BYTES; refused while streaming", ["upload_too_large"]),
+        "415": error("Not multipart/form-data, or not a .pth / .index file name", ["invalid_form", "unsupported_type"]),
         "422": error("Empty, not an RVC model (checked by the trainer), or not a FAISS index", ["empty_file", "not_an_rvc_model", "not_a_faiss_index"]),
         "500": internal,
-        "503": queueDown,
+        "503": error("MAX_PYTHON_HELPERS model checks are already running (Retry-After), or the database or queue is down", ["busy", "database_unavailable", "queue_unavailable"]),
       },
     },
   },
@@ -1111,9 +1113,9 @@ const paths: Record<string, Obj> = {
       },
       responses: {
         "201": ok("Stored; pass these names as `pretrained: {g, d}`", obj({ pretrained: obj({ g: PRETRAINED_FILE, d: PRETRAINED_FILE }) })),
-        "400": error("Not a form, or a file is missing", ["invalid_form", "missing_file"]),
-        "413": error("Larger than MAX_UPLOAD_BYTES", ["upload_too_large"]),
-        "415": error("Not a .pth file", ["unsupported_type"]),
+        "400": error("A malformed form, a file missing, or an unknown or repeated field", ["invalid_form", "missing_file", ...FORM_CODES]),
+        "413": error("A file (or the declared body) larger than MAX_UPLOAD_BYTES; refused while streaming", ["upload_too_large"]),
+        "415": error("Not multipart/form-data, or not a .pth file name", ["invalid_form", "unsupported_type"]),
         "422": error("Empty or not a PyTorch checkpoint", ["empty_file", "not_a_checkpoint"]),
         "500": internal,
       },
@@ -1138,6 +1140,7 @@ const paths: Record<string, Obj> = {
       responses: {
         "202": jobAccepted,
         "400": error("Bad input", [...BODY_CODES, "invalid_seconds", "invalid_steps"]),
+        "429": error("Three self-tests are already queued or running (Retry-After)", ["too_many_selftests"]),
         "500": internal,
         "503": queueDown,
       },
@@ -1173,14 +1176,14 @@ const paths: Record<string, Obj> = {
         "400": error("Bad input: a setting out of range, an unknown field, no model or no input", [
           ...BODY_CODES,
           "invalid_form",
-          "unknown_field",
+          ...FORM_CODES,
           "missing_model",
           "missing_input",
           ...CONVERSION_PARAM_NAMES.map((n) => `invalid_${n}`),
         ]),
         "404": error("No such model, or no such ready uploaded file (or its stored copy is missing)", ["model_not_found", "file_not_found"]),
         "409": error("The model has no ONNX file yet (its export job has not finished)", ["model_not_ready"]),
-        "413": error("The recording is larger than MAX_CONVERSION_BYTES", ["too_large"]),
+        "413": error("The recording is larger than MAX_CONVERSION_BYTES (refused while streaming), or a JSON body over 1 MiB", ["too_large", "body_too_large"]),
         "415": error("Not an accepted audio file name, or the content is not decodable audio", ["unsupported_type", "not_audio"]),
         "422": error("Shorter than 0.5 s or longer than MAX_CONVERSION_SECONDS", ["too_short", "too_long"]),
         "500": internal,
@@ -1271,7 +1274,7 @@ const paths: Record<string, Obj> = {
 
 const DESCRIPTION = `Self-hosted RVC voice-model training and conversion. JSON in and out unless noted; times are ISO 8601.
 
-Every error is \`{"error": {"code", "message", "details"?}}\` with the matching status (400 bad input, 404 unknown, 409 conflict or state, 413 too large, 415 unsupported media, 422 semantically invalid, 503 a dependency is down; 500 for the unexpected, code \`internal\`). Each error response below lists the codes it can carry where they are fixed.
+Every error is \`{"error": {"code", "message", "details"?}}\` with the matching status (400 bad input, 404 unknown, 409 conflict or state, 413 too large, 415 unsupported media, 422 semantically invalid, 429 too many at once, 503 a dependency is down or busy; 500 for the unexpected, code \`internal\`). Each error response below lists the codes it can carry where they are fixed. Any JSON body over 1 MiB is refused with 413 \`body_too_large\`.
 
 Uploads use tus 1.0.0 at ${TUS_PATH}. Live progress is server-sent events (text/event-stream).
 

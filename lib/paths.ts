@@ -80,6 +80,8 @@ export function createPaths(cfg: Config) {
     muteDir: () => within(cfg.dataRoot, "mute"),
     /** staging area of model imports (one folder per import) */
     importDir: (id: string) => within(cfg.dataRoot, "imports", assertSafeSegment(id, "import id")),
+    /** files of a multipart request body while it streams in (one folder per request, removed on failure) */
+    requestStaging: (id: string) => within(cfg.dataRoot, "request-bodies", assertSafeSegment(id, "request id")),
     /** one conversion's input and output (history), by conversion id */
     conversionDir: (id: string) => within(cfg.dataRoot, "conversions", assertSafeSegment(id, "conversion id")),
     /** user-supplied pretrained G/D files for `pretrained: {g, d}` */

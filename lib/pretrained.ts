@@ -8,6 +8,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { config } from "./config";
 import { badRequest, ApiError } from "./errors";
+import { moveFile, type MultipartRules, type StagedFile, type StagedForm } from "./multipart";
 import { paths } from "./paths";
 
 const NAME = /^[A-Za-z0-9._-]{1,120}$/;
@@ -25,28 +26,47 @@ export function storedPretrainedName(original: string, role: "g" | "d"): string 
   return `${base}-${randomBytes(3).toString("hex")}.pth`;
 }
 
-async function checked(file: File, role: "g" | "d"): Promise<Uint8Array> {
-  const R = role.toUpperCase();
-  if (!/\.pth$/i.test(file.name)) throw new ApiError(415, "unsupported_type", `${R}: "${file.name}" is not a .pth file`, { field: role });
-  if (file.size === 0) throw new ApiError(422, "empty_file", `${R}: "${file.name}" is empty`, { field: role });
-  if (file.size > config().maxUploadBytes) throw new ApiError(413, "upload_too_large", `${R}: "${file.name}" is larger than MAX_UPLOAD_BYTES`, { field: role });
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (!looksLikeTorchCheckpoint(bytes.subarray(0, 8))) {
-    throw new ApiError(422, "not_a_checkpoint", `${R}: "${file.name}" is not a PyTorch checkpoint (neither a torch zip archive nor a pickle)`, { field: role });
-  }
-  return bytes;
+function checkName(fileName: string, role: "g" | "d"): void {
+  if (!/\.pth$/i.test(fileName)) throw new ApiError(415, "unsupported_type", `${role.toUpperCase()}: "${fileName}" is not a .pth file`, { field: role });
 }
 
-/** Check both files first, then store both: a bad pair stores nothing. */
-export async function saveCustomPretrained(files: { g: File; d: File }): Promise<{ g: string; d: string }> {
-  const data = { g: await checked(files.g, "g"), d: await checked(files.d, "d") };
+function checked(file: StagedFile, role: "g" | "d"): void {
+  const R = role.toUpperCase();
+  checkName(file.name, role);
+  if (file.bytes === 0) throw new ApiError(422, "empty_file", `${R}: "${file.name}" is empty`, { field: role });
+  if (file.bytes > config().maxUploadBytes) throw new ApiError(413, "upload_too_large", `${R}: "${file.name}" is larger than MAX_UPLOAD_BYTES`, { field: role });
+  if (!looksLikeTorchCheckpoint(file.head.subarray(0, 8))) {
+    throw new ApiError(422, "not_a_checkpoint", `${R}: "${file.name}" is not a PyTorch checkpoint (neither a torch zip archive nor a pickle)`, { field: role });
+  }
+}
+
+/** The rules of the upload form: files `g` and `d`, nothing else; names checked before any content is read. */
+export function pretrainedFormRules(): MultipartRules {
+  const max = config().maxUploadBytes;
+  const rule = (role: "g" | "d") => ({
+    maxBytes: max,
+    required: true,
+    missing: `send the ${role === "g" ? "generator" : "discriminator"} weights as form field "${role}"`,
+    checkName: (n: string) => checkName(n, role),
+  });
+  return {
+    files: { g: rule("g"), d: rule("d") },
+    fields: [],
+    tooLarge: ({ field, limit }) => new ApiError(413, "upload_too_large", `${field ? `${field.toUpperCase()} is` : "The request is"} larger than MAX_UPLOAD_BYTES (${limit} bytes)`, { field: field ?? null, limit }),
+  };
+}
+
+/** Check both staged files first, then move both into place: a bad pair stores nothing. */
+export async function saveCustomPretrained(files: { g: StagedFile; d: StagedFile }): Promise<{ g: string; d: string }> {
+  checked(files.g, "g");
+  checked(files.d, "d");
   const out = { g: storedPretrainedName(files.g.name, "g"), d: storedPretrainedName(files.d.name, "d") };
   const written: string[] = [];
   try {
     for (const role of ["g", "d"] as const) {
       const dest = paths().customPretrained(out[role]);
       await fs.mkdir(path.dirname(dest), { recursive: true });
-      await fs.writeFile(`${dest}.part`, data[role]);
+      await moveFile(files[role].path, `${dest}.part`);
       await fs.rename(`${dest}.part`, dest);
       written.push(dest);
     }
@@ -68,8 +88,9 @@ export async function listCustomPretrained(): Promise<{ name: string; bytes: num
   );
 }
 
-export function requireFormFile(form: FormData, field: "g" | "d"): File {
-  const v = form.get(field);
-  if (!(v instanceof File)) throw badRequest("missing_file", `send the ${field === "g" ? "generator" : "discriminator"} weights as form field "${field}"`, { field });
-  return v;
+/** A staged file the rules made required (readMultipart has refused its absence already). */
+export function requireStagedFile(form: StagedForm, field: "g" | "d"): StagedFile {
+  const f = form.files[field];
+  if (!f) throw badRequest("missing_file", `send the ${field === "g" ? "generator" : "discriminator"} weights as form field "${field}"`, { field });
+  return f;
 }

@@ -1,21 +1,15 @@
-import { badRequest } from "@/lib/errors";
 import { json, route } from "@/lib/http";
-import { listCustomPretrained, requireFormFile, saveCustomPretrained } from "@/lib/pretrained";
+import { withMultipart } from "@/lib/multipart";
+import { listCustomPretrained, pretrainedFormRules, requireStagedFile, saveCustomPretrained } from "@/lib/pretrained";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = route(async () => json({ files: await listCustomPretrained() }));
 
-/** multipart/form-data with `g` and `d` (.pth): stores both, answers the names to use as `pretrained: {g, d}`. */
-export const POST = route(async (req) => {
-  let form: FormData;
-  try {
-    form = await req.formData();
-  } catch {
-    throw badRequest("invalid_form", "send multipart/form-data with the fields g and d (.pth files)");
-  }
-  const g = requireFormFile(form, "g");
-  const d = requireFormFile(form, "d");
-  return json({ pretrained: await saveCustomPretrained({ g, d }) }, 201);
-});
+/** multipart/form-data with `g` and `d` (.pth), streamed to disk: stores both, answers the names to use as `pretrained: {g, d}`. */
+export const POST = route(async (req) =>
+  withMultipart(req, pretrainedFormRules(), async (form) =>
+    json({ pretrained: await saveCustomPretrained({ g: requireStagedFile(form, "g"), d: requireStagedFile(form, "d") }) }, 201),
+  ),
+);

@@ -1,22 +1,13 @@
-import { badRequest } from "@/lib/errors";
 import { json, route } from "@/lib/http";
-import { importModel } from "@/lib/model-import";
+import { importFormRules, importModel } from "@/lib/model-import";
+import { withMultipart } from "@/lib/multipart";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** multipart/form-data: `pth` (RVC small model), optional `index` (FAISS) and `name`. 201 {model, job}. */
-export const POST = route(async (req) => {
-  let form: FormData;
-  try {
-    form = await req.formData();
-  } catch {
-    throw badRequest("invalid_form", "send multipart/form-data with a pth file (and optionally index and name)");
-  }
-  const pth = form.get("pth");
-  if (!(pth instanceof File)) throw badRequest("missing_file", 'send the model as form field "pth"', { field: "pth" });
-  const index = form.get("index");
-  const name = form.get("name");
-  const out = await importModel({ pth, index: index instanceof File ? index : null, name: typeof name === "string" ? name : null });
-  return json(out, 201);
-});
+/** multipart/form-data, streamed to disk: `pth` (RVC small model), optional `index` (FAISS) and `name`. 201 {model, job}. */
+export const POST = route(async (req) =>
+  withMultipart(req, importFormRules(), async (form) =>
+    json(await importModel({ pth: form.files.pth!, index: form.files.index ?? null, name: form.fields.name ?? null }), 201),
+  ),
+);
