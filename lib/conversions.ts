@@ -169,7 +169,11 @@ export async function createConversion(request: { modelId: string; input: Conver
     try {
       seconds = (await probeAudio(input.file)).durationSec;
     } catch (err) {
-      if (err instanceof AudioRejected) throw new ApiError(415, "not_audio", `"${input.name}" cannot be used: ${err.message}`, { problem: err.problem });
+      if (err instanceof AudioRejected) {
+        // not audio at all → 415 as before; audio whose header breaks the limits (rate, channels, lying length) → 422 as for uploads
+        const notAudio = ["not_audio", "no_audio_stream"].includes(err.problem);
+        throw new ApiError(notAudio ? 415 : 422, notAudio ? "not_audio" : "invalid_audio", `"${input.name}" cannot be used: ${err.message}`, { problem: err.problem });
+      }
       throw err;
     }
     const max = config().maxConversionSeconds;

@@ -16,7 +16,7 @@ import { toApiModel, type ModelFile } from "./models";
 import { paths } from "./paths";
 import { looksLikeTorchCheckpoint } from "./pretrained";
 import { moveFile, type MultipartRules, type StagedFile } from "./multipart";
-import { runTrainerCommand } from "./trainer-cli";
+import { runTrainerCommand, trainerFailure } from "./trainer-cli";
 
 /** FAISS writes a four-character code first; every index type's code starts with "I" (IVF-Flat: "IwFl"). */
 export function looksLikeFaissIndex(head: Uint8Array): boolean {
@@ -74,7 +74,7 @@ export async function importModel(input: { pth: StagedFile; index?: StagedFile |
     const run = await runTrainerCommand(["inspect", "--small-model", pthPath]);
     const model = run.events.find((e) => e.type === "model") as { sr: number | null; f0: boolean; version: string; info: string } | undefined;
     if (run.code !== 0 || !model) {
-      const why = (run.events.find((e) => e.type === "error")?.message as string | undefined) ?? run.stderr.trim().split("\n").pop() ?? `exit ${run.code}`;
+      const why = trainerFailure(run);
       throw fail(422, "not_an_rvc_model", `"${input.pth.name}" is not an RVC model: ${why.replace(pthPath, input.pth.name)}`, "pth");
     }
     if (![32000, 40000, 48000].includes(model.sr ?? 0)) throw fail(422, "not_an_rvc_model", `"${input.pth.name}" has an unsupported sample rate (${model.sr})`, "pth");

@@ -1129,7 +1129,7 @@ const paths: Record<string, Obj> = {
       requestBody: jsonBody(
         {
           type: "object",
-          description: "other fields are ignored",
+          additionalProperties: false,
           properties: {
             seconds: { type: "number", exclusiveMinimum: 0, maximum: 3600, default: 10 },
             steps: { type: "integer", minimum: 1, maximum: 100_000, default: 100 },
@@ -1139,7 +1139,7 @@ const paths: Record<string, Obj> = {
       ),
       responses: {
         "202": jobAccepted,
-        "400": error("Bad input", [...BODY_CODES, "invalid_seconds", "invalid_steps"]),
+        "400": error("Bad input", [...BODY_CODES, "invalid_seconds", "invalid_steps", "unknown_field"]),
         "429": error("Three self-tests are already queued or running (Retry-After)", ["too_many_selftests"]),
         "500": internal,
         "503": queueDown,
@@ -1185,7 +1185,7 @@ const paths: Record<string, Obj> = {
         "409": error("The model has no ONNX file yet (its export job has not finished)", ["model_not_ready"]),
         "413": error("The recording is larger than MAX_CONVERSION_BYTES (refused while streaming), or a JSON body over 1 MiB", ["too_large", "body_too_large"]),
         "415": error("Not an accepted audio file name, or the content is not decodable audio", ["unsupported_type", "not_audio"]),
-        "422": error("Shorter than 0.5 s or longer than MAX_CONVERSION_SECONDS", ["too_short", "too_long"]),
+        "422": error("Shorter than 0.5 s or longer than MAX_CONVERSION_SECONDS, or audio whose header breaks the limits (details.problem)", ["too_short", "too_long", "invalid_audio"]),
         "500": internal,
         "503": queueDown,
       },

@@ -1,6 +1,7 @@
 /**
  * User-supplied pretrained G/D weights for `pretrained: {g, d}` in train requests, kept in
- * DATA_ROOT/pretrained/. A file must look like a PyTorch checkpoint (zip or legacy pickle); whether its
+ * DATA_ROOT/pretrained/. A file must be a PyTorch checkpoint that the trainer reads (restricted unpickler) with G or
+ * D weights in the right field; whether its
  * tensors fit the model is checked strictly by the trainer, which names the first mismatch.
  */
 import { randomBytes } from "node:crypto";
@@ -10,6 +11,7 @@ import { config } from "./config";
 import { badRequest, ApiError } from "./errors";
 import { moveFile, type MultipartRules, type StagedFile, type StagedForm } from "./multipart";
 import { paths } from "./paths";
+import { runTrainerCommand, trainerFailure } from "./trainer-cli";
 
 const NAME = /^[A-Za-z0-9._-]{1,120}$/;
 
@@ -56,10 +58,31 @@ export function pretrainedFormRules(): MultipartRules {
   };
 }
 
+const ROLE_NAME = { g: "generator", d: "discriminator" } as const;
+
+/**
+ * The trainer's `inspect --checkpoint` reads the file through its restricted unpickler (a file naming any Python
+ * global a checkpoint never needs is refused, nothing run) and says whether it holds G or D weights.
+ */
+async function inspected(file: StagedFile, role: "g" | "d"): Promise<void> {
+  const R = role.toUpperCase();
+  const run = await runTrainerCommand(["inspect", "--checkpoint", file.path]);
+  const info = run.events.find((e) => e.type === "checkpoint") as { role: "g" | "d" | null } | undefined;
+  if (run.code !== 0 || !info) {
+    const why = trainerFailure(run).replaceAll(file.path, file.name);
+    throw new ApiError(422, "not_a_checkpoint", `${R}: "${file.name}" is not usable ${ROLE_NAME[role]} weights: ${why}`, { field: role });
+  }
+  if (info.role && info.role !== role) {
+    throw new ApiError(422, "wrong_role", `${R}: "${file.name}" holds ${ROLE_NAME[info.role]} weights; send it as "${info.role}"`, { field: role });
+  }
+}
+
 /** Check both staged files first, then move both into place: a bad pair stores nothing. */
 export async function saveCustomPretrained(files: { g: StagedFile; d: StagedFile }): Promise<{ g: string; d: string }> {
   checked(files.g, "g");
   checked(files.d, "d");
+  await inspected(files.g, "g");
+  await inspected(files.d, "d");
   const out = { g: storedPretrainedName(files.g.name, "g"), d: storedPretrainedName(files.d.name, "d") };
   const written: string[] = [];
   try {

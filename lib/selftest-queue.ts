@@ -1,6 +1,6 @@
 /** Queueing worker self-tests (`POST /api/system/selftest`), at most MAX_ACTIVE_SELFTESTS queued or running at once. */
 import { db, type Db } from "./db";
-import { ApiError, badRequest } from "./errors";
+import { ApiError, badRequest, refuseUnknownFields } from "./errors";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
 import { enqueueJob } from "./jobs";
 
@@ -9,6 +9,7 @@ export const MAX_ACTIVE_SELFTESTS = 3;
 
 /** Validate {seconds?, steps?}. Pure. */
 export function parseSelftestBody(body: Record<string, unknown>): { seconds: number; steps: number } {
+  refuseUnknownFields(body, ["seconds", "steps"]);
   const seconds = body.seconds ?? 10;
   const steps = body.steps ?? 100;
   if (typeof seconds !== "number" || !(seconds > 0 && seconds <= 3600)) {

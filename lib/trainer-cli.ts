@@ -41,6 +41,11 @@ export function busyError(limit: number): ApiError {
   );
 }
 
+/** Why a trainer command failed, in one line: its `error` event, else the last line of stderr, else the exit code. */
+export function trainerFailure(run: TrainerRun): string {
+  return (run.events.find((e) => e.type === "error")?.message as string | undefined) ?? run.stderr.trim().split("\n").pop() ?? `exit ${run.code}`;
+}
+
 export async function runTrainerCommand(args: string[], timeoutMs = 120_000, waitMs = PYTHON_HELPER_WAIT_MS): Promise<TrainerRun> {
   const slots = pythonHelpers();
   let release: () => void;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as route from "../../app/api/pretrained/route";
 import { paths } from "../../lib/paths";
+import { PY, trainerAvailable } from "../helpers/pipeline";
 
 function form(files: Record<string, { name: string; bytes: Uint8Array }>): Request {
   const fd = new FormData();
@@ -15,16 +16,23 @@ const dir = () => path.dirname(paths().customPretrained("x.pth"));
 const stored = () => (fs.existsSync(dir()) ? fs.readdirSync(dir()) : []);
 const ZIP = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]);
 
-describe("custom pretrained weights", () => {
+const ready = trainerAvailable();
+
+/** torch.save(obj) for a Python expression (torch, os, OrderedDict in scope). */
+function saved(expr: string): Uint8Array {
+  const tmp = fs.mkdtempSync("/tmp/vs-pre-");
+  try {
+    const file = path.join(tmp, "x.pth");
+    execFileSync(PY, ["-c", `import torch, os, sys\nfrom collections import OrderedDict\nclass P:\n    def __init__(self, f, *a): self.f, self.a = f, a\n    def __reduce__(self): return self.f, self.a\ntorch.save(${expr}, sys.argv[1])`, file]);
+    return fs.readFileSync(file);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!ready)(`custom pretrained weights${ready ? "" : " (skipped: /usr/bin/python3 lacks torch)"}`, () => {
   it("stores a G/D pair of real torch checkpoints under safe names and lists them", async () => {
-    const tmp = fs.mkdtempSync("/tmp/vs-pre-");
-    let real: Uint8Array;
-    try {
-      execFileSync("/usr/bin/python3", ["-c", "import torch, sys; torch.save({'model': {'w': torch.zeros(2)}}, sys.argv[1])", path.join(tmp, "G.pth")]);
-      real = fs.readFileSync(path.join(tmp, "G.pth"));
-    } catch {
-      real = ZIP; // no torch here: the zip signature torch.save writes
-    }
+    const real = saved("{'model': {'w': torch.zeros(2)}}");
     const res = await (route.POST as (r: Request) => Promise<Response>)(form({ g: { name: "../../my G 40k.pth", bytes: real }, d: { name: "D40k.pth", bytes: real } }));
     expect(res.status).toBe(201);
     const { pretrained } = (await res.json()) as { pretrained: { g: string; d: string } };
@@ -47,5 +55,26 @@ describe("custom pretrained weights", () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
     }
     expect(stored()).toEqual(before);
+  });
+
+  it("refuses weights that name a Python global (nothing runs) and G/D sent the wrong way round", async () => {
+    const before = stored();
+    const marker = path.join(fs.mkdtempSync("/tmp/vs-pre-"), "ran");
+    const g = saved("{'model': OrderedDict([('dec.conv_pre.weight', torch.ones(2))])}");
+    const d = saved("{'model': OrderedDict([('discriminators.0.conv_post.weight', torch.ones(2))])}");
+    const evil = saved(`{'model': {'dec.w': torch.ones(1)}, 'iteration': P(os.system, 'touch ${marker}')}`);
+    const post = async (files: object) => {
+      const res = await (route.POST as (r: Request) => Promise<Response>)(form(files as never));
+      return { status: res.status, body: (await res.json()) as { error: { code: string; message: string } } };
+    };
+    const hostile = await post({ g: { name: "G.pth", bytes: evil }, d: { name: "D.pth", bytes: d } });
+    expect(hostile.status).toBe(422);
+    expect(hostile.body.error.message).toMatch(/G: "G.pth" is not usable generator weights: .*posix\.system/);
+    expect(fs.existsSync(marker)).toBe(false);
+    const swapped = await post({ g: { name: "D.pth", bytes: d }, d: { name: "G.pth", bytes: g } });
+    expect(swapped.status).toBe(422);
+    expect(swapped.body.error).toMatchObject({ code: "wrong_role", message: 'G: "D.pth" holds discriminator weights; send it as "d"' });
+    expect(stored()).toEqual(before);
+    expect((await post({ g: { name: "G.pth", bytes: g }, d: { name: "D.pth", bytes: d } })).status).toBe(201);
   });
 });
