@@ -177,3 +177,82 @@ export function downmix(channels: readonly Float32Array[]): Float32Array {
   }
   return out;
 }
+
+/** Where a WAV file's samples are and how to read them, for decoding block by block. */
+export interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  formatTag: 1 | 3;
+  bitsPerSample: number;
+  /** byte offset of the first sample */
+  dataOffset: number;
+  /** whole frames in the data chunk (clamped to the file, as decodeWav) */
+  frames: number;
+  frameBytes: number;
+}
+
+/**
+ * The layout of a RIFF/WAVE file of `size` bytes, found by reading only chunk headers through `read(position,
+ * length)` (positional reads), with the same rules as decodeWav; throws WavError where decodeWav would.
+ */
+export async function readWavLayout(read: (position: number, length: number) => Promise<Uint8Array>, size: number): Promise<WavLayout> {
+  const head = await read(0, Math.min(12, size));
+  const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (head.byteLength < 12 || ascii(hv, 0) !== "RIFF" || ascii(hv, 8) !== "WAVE") throw new WavError("not a RIFF/WAVE file");
+  let fmt: Fmt | undefined;
+  let dataAt = -1;
+  let dataSize = 0;
+  for (let at = 12; at + 8 <= size; ) {
+    const h = await read(at, 8);
+    const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
+    const id = ascii(v, 0);
+    const chunkSize = v.getUint32(4, true);
+    const body = at + 8;
+    if (id === "fmt ") {
+      const n = Math.min(chunkSize, size - body, 64); // readFmt looks at the first 40 bytes at most
+      const b = await read(body, n);
+      fmt = readFmt(new DataView(b.buffer, b.byteOffset, b.byteLength), 0, Math.min(chunkSize, size - body));
+    }
+    if (id === "data") {
+      dataAt = body;
+      dataSize = Math.min(chunkSize, size - body);
+      break;
+    }
+    at = body + chunkSize + (chunkSize % 2);
+  }
+  if (!fmt) throw new WavError("no fmt chunk before the data");
+  if (dataAt < 0) throw new WavError("no data chunk");
+  if (fmt.channels < 1) throw new WavError("WAV declares 0 channels");
+  if (fmt.sampleRate < 1) throw new WavError("WAV declares sample rate 0");
+  sampleReader(fmt); // throws for formats we do not read
+  const frameBytes = fmt.channels * (fmt.bits / 8);
+  if (fmt.blockAlign !== 0 && fmt.blockAlign !== frameBytes) {
+    throw new WavError(`block align ${fmt.blockAlign} does not match ${fmt.channels}×${fmt.bits}-bit samples`);
+  }
+  return {
+    sampleRate: fmt.sampleRate,
+    channels: fmt.channels,
+    formatTag: fmt.tag as 1 | 3,
+    bitsPerSample: fmt.bits,
+    dataOffset: dataAt,
+    frames: Math.floor(dataSize / frameBytes),
+    frameBytes,
+  };
+}
+
+/** Decode whole frames of sample bytes (a block of the data chunk) into one Float32Array per channel, as decodeWav. */
+export function decodeWavFrames(layout: WavLayout, bytes: Uint8Array): Float32Array[] {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = sampleReader({ tag: layout.formatTag, channels: layout.channels, sampleRate: layout.sampleRate, blockAlign: layout.frameBytes, bits: layout.bitsPerSample });
+  const width = layout.bitsPerSample / 8;
+  const frames = Math.floor(bytes.byteLength / layout.frameBytes);
+  const channels = Array.from({ length: layout.channels }, () => new Float32Array(frames));
+  let at = 0;
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < layout.channels; c++) {
+      channels[c]![i] = read(v, at);
+      at += width;
+    }
+  }
+  return channels;
+}
