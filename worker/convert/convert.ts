@@ -11,7 +11,7 @@
  */
 import { MIN_CONVERSION_SECONDS, type ConversionParams } from "../../lib/conversion-params";
 import { f0ToCoarse, yinF0 } from "../dsp/f0";
-import { rvcHighpassZeroPhase } from "../dsp/highpass";
+import { rvcHighpassZeroPhaseInto } from "../dsp/highpass";
 import { contentFeatures } from "../extract/content";
 import { throwIfAborted } from "../extract/errors";
 import { rmvpeF0 } from "../extract/rmvpe";
@@ -20,9 +20,9 @@ import { searchIndex, type FeatureIndex } from "./faiss-index";
 import {
   applyProtect,
   BlockEnergy,
-  limitPeak,
   medianFilter3,
-  reflectPad,
+  peakGuardScale,
+  reflectPadInPlace,
   retrievalWeights,
   segmentBounds,
   shiftPitch,
@@ -103,7 +103,11 @@ export function blendWithIndex(feats: Float32Array, frames: number, dim: number,
   }
 }
 
-/** Convert `input` (16 kHz mono) and append the result at options.sampleRate to `out`. Returns segments used. */
+/**
+ * Convert `input` (16 kHz mono) and append the result at options.sampleRate to `out`. Returns segments used.
+ * Holds the padded, high-passed copy of the input (plus a float64 work buffer while filtering) and one segment's
+ * tensors at a time.
+ */
 export async function convertVoice(input: Float32Array, models: ConversionModels, options: ConvertOptions, out: ConvertSink): Promise<{ segments: number; outputSamples: number; inputRms: Float64Array }> {
   const { params, sampleRate } = options;
   const timing = options.timing ?? TIMING;
@@ -115,21 +119,25 @@ export async function convertVoice(input: Float32Array, models: ConversionModels
   }
   const shape = synthShape(models.synth);
   const progress = options.onProgress ?? (() => {});
-  const audio = rvcHighpassZeroPhase(limitPeak(input), SR16K);
+  // peak guard → zero-phase high-pass → reflect padding, in one buffer: the high-passed input is its middle
+  // (the same samples as reflectPad(rvcHighpassZeroPhase(limitPeak(input))), without their copies)
+  const tPad = SR16K * timing.xPad;
+  const tPadTgt = sampleRate * timing.xPad;
+  const padded = new Float32Array(input.length + 2 * tPad);
+  rvcHighpassZeroPhaseInto(input, SR16K, padded, tPad, peakGuardScale(input));
+  reflectPadInPlace(padded, tPad, input.length);
+  const audio = padded.subarray(tPad, tPad + input.length);
   // the RMS mix follows the high-passed input (upstream's change_rms gets the filtered signal): frame 16000, hop 8000
   const inputEnergy = new BlockEnergy(SR16K / 2);
   inputEnergy.push(audio);
   const bounds = segmentBounds(audio, timing);
-  const tPad = SR16K * timing.xPad;
-  const tPadTgt = sampleRate * timing.xPad;
-  const padded = reflectPad(audio, tPad);
   const pLen = Math.floor(padded.length / WINDOW);
   const ratio = sampleRate / SR16K;
 
   progress("pitch", 0, 1);
   const pitch = shape.usesPitch ? await pitchTrack(padded, pLen, models, options) : null;
   throwIfAborted(options.signal);
-  const totalSeconds = input.length / SR16K;
+  const totalSeconds = audio.length / SR16K; // `input` is not used past the first await, so a caller may let it go
   let written = 0;
   for (let i = 0; i + 1 < bounds.length; i++) {
     throwIfAborted(options.signal);
