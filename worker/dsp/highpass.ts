@@ -254,3 +254,8 @@ export function rvcHighpass(x: ArrayLike<number>, sampleRate: number): Float32Ar
 export function rvcHighpassZeroPhase(x: ArrayLike<number>, sampleRate: number): Float32Array {
   return Float32Array.from(filtfilt(rvcHighpassCoefficients(sampleRate), x));
 }
+
+/** rvcHighpassZeroPhase(x·scale) written into out[offset …] (see filtfiltInto): no float64 copies of the signal but one. */
+export function rvcHighpassZeroPhaseInto(x: Float32Array, sampleRate: number, out: Float32Array, offset = 0, scale = 1): void {
+  filtfiltInto(rvcHighpassCoefficients(sampleRate), x, out, offset, scale);
+}
