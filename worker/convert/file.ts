@@ -1,14 +1,14 @@
 /**
  * One conversion from input file to output WAV, without the database (the job and bench/memory.ts call it).
  * Memory: the input is decoded block by block straight to 16 kHz mono (each channel resampled as a stream; the
- * native-rate audio is never held whole), so what stays is 4 bytes per 16 kHz sample (115 MB for 30 minutes),
- * plus one float64 work buffer of that length while the high-pass runs; the output goes to a scratch file segment
- * by segment. Nothing outlives the call: on success, failure or cancel the scratch file is removed and every
- * buffer is local.
+ * native-rate audio is never held whole). While segments convert, what stays of the input is its padded,
+ * high-passed copy: 4 bytes per 16 kHz sample, 115 MB for 30 minutes (before that, briefly, the decoded input and
+ * a float64 work buffer of the high-pass). The output goes to a scratch file segment by segment. Nothing outlives
+ * the call: on success, failure or cancel the scratch file is removed and every buffer is local.
  */
 import path from "node:path";
 import { decodeMono } from "../../lib/audio/decode";
-import { convertVoice, type ConversionModels, type ConvertOptions } from "./convert";
+import { convertPrepared, prepareInput, type ConversionModels, type ConvertOptions } from "./convert";
 import { ConvertedAudio } from "./output";
 import { SR16K } from "./plan";
 
@@ -31,11 +31,10 @@ export async function convertFile(
   const output = new ConvertedAudio(options.sampleRate, path.join(path.dirname(outFile), ".output.f32"));
   try {
     options.onDecoding?.();
-    let input: Float32Array | null = await decodeMono(inputPath, SR16K, { signal: options.signal });
-    const inputSamples = input.length;
-    const run = convertVoice(input, models, options, output);
-    input = null; // convertVoice holds it as long as it needs it
-    const result = await run;
+    // only the padded, high-passed copy outlives this line: the decoded input is dropped once it is made
+    const prepared = prepareInput(await decodeMono(inputPath, SR16K, { signal: options.signal }), options);
+    const inputSamples = prepared.length;
+    const result = await convertPrepared(prepared, models, options, output);
     const written = await output.finish(outFile, result.inputRms, options.params.rmsMixRate);
     return { segments: result.segments, inputSamples, outputSamples: written.samples, peak: written.peak };
   } finally {
