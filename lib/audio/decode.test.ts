@@ -54,6 +54,17 @@ describe("block-wise decoding = whole-file decoding", () => {
     }
   });
 
+  it("a WAV with wide frames is read in blocks of at most 4 MiB (64 float channels: 16384 frames)", async () => {
+    const wide = path.join(dir, "wide.wav");
+    const ch = Array.from({ length: 64 }, (_, c) => new Float32Array(40000).map((_, i) => Math.sin(i * 0.01 * (c + 1)) * 0.1));
+    fs.writeFileSync(wide, encodeWavFloat32(ch, 16000));
+    const sizes: number[] = [];
+    await decodeAudioBlocks(wide, { format: () => {}, block: (c) => sizes.push(c[0]!.length) });
+    expect(sizes).toEqual([16384, 16384, 40000 - 2 * 16384]);
+    const got = await decodeAudio(wide);
+    expect(got.channels.every((c, i) => same(c, ch[i]!))).toBe(true);
+  });
+
   it("stops when aborted", async () => {
     const ac = new AbortController();
     ac.abort(new Error("cancelled"));

@@ -15,8 +15,9 @@ export interface DecodedAudio {
   channels: Float32Array[];
 }
 
-/** Frames per block handed to a consumer. */
+/** Frames per block handed to a consumer (fewer for WAVs with wide frames: a block reads at most 4 MiB). */
 export const DECODE_BLOCK_FRAMES = 1 << 16;
+const DECODE_BLOCK_BYTES = 4 << 20;
 
 export interface AudioBlockSink {
   /** called once, before the first block */
@@ -54,9 +55,10 @@ export async function decodeAudioBlocks(file: string, sink: AudioBlockSink, opti
     }
     if (layout) {
       sink.format(layout.sampleRate, layout.channels);
-      for (let f = 0; f < layout.frames; f += DECODE_BLOCK_FRAMES) {
+      const blockFrames = Math.max(1, Math.min(DECODE_BLOCK_FRAMES, Math.floor(DECODE_BLOCK_BYTES / layout.frameBytes)));
+      for (let f = 0; f < layout.frames; f += blockFrames) {
         abortIfAsked(options.signal);
-        const n = Math.min(DECODE_BLOCK_FRAMES, layout.frames - f);
+        const n = Math.min(blockFrames, layout.frames - f);
         const bytes = await read(layout.dataOffset + f * layout.frameBytes, n * layout.frameBytes);
         sink.block(decodeWavFrames(layout, bytes));
       }
