@@ -7,7 +7,15 @@
  * Audio: espeak-ng speech, made 48 kHz stereo 16-bit by sox and repeated by sox concatenation to 5 and 30 minutes
  * (WAV for preprocess, our own decoder; FLAC for conversion, through ffmpeg). Conversion uses the tiny stand-in
  * models (scripts/make-tiny-models.py, scripts/make-random-model.py --tiny) with yin pitch: the model work per
- * segment is small, so the figures show what the job holds per file.
+ * segment is small, so the growth from the short to the long file shows what the job holds per file. Most of a
+ * conversion's RSS here is onnxruntime's CPU memory arena: sized by one segment (≤ 43 s), not by the file, and kept
+ * after the run (measured: with `enableCpuMemArena: false` the 30-minute peak was 1.5 GB instead of 2.6 GB and the
+ * RSS after the run 0.57 GB instead of 2.4 GB).
+ *
+ * Measured on 2 cores (peak RSS, MB; before = commit 0ea9a03, whole-file decoding):
+ *   preprocess  5 min: 393 → 126     30 min: 1769 → 123
+ *   convert     5 min: 2048 → 1975   30 min: 2666 → 2365   (growth 5→30 min: 618 → 390, of which the 16 kHz
+ *                                                           input and its padded copy are 230)
  *
  * Usage: node --import tsx bench/memory.ts [SHORT_MIN=5] [LONG_MIN=30]   (needs espeak-ng, sox, /usr/bin/python3 + torch, onnx)
  */
