@@ -2,5 +2,5 @@
 export * from "./formats";
 export { ffmpegBinary, FfmpegMissingError } from "./ffmpeg";
 export { AudioRejected, probeAudio, looksTruncated, type AudioProbe, type AudioProblem } from "./probe";
-export { decodeAudio, type DecodedAudio } from "./decode";
+export { decodeAudio, decodeAudioBlocks, decodeMono, decodeMonoBlocks, type DecodedAudio } from "./decode";
 export { StatsAccumulator, type AudioStats } from "./stats";

@@ -11,7 +11,7 @@
  */
 import { MIN_CONVERSION_SECONDS, type ConversionParams } from "../../lib/conversion-params";
 import { f0ToCoarse, yinF0 } from "../dsp/f0";
-import { rvcHighpassZeroPhase } from "../dsp/highpass";
+import { rvcHighpassZeroPhaseInto } from "../dsp/highpass";
 import { contentFeatures } from "../extract/content";
 import { throwIfAborted } from "../extract/errors";
 import { rmvpeF0 } from "../extract/rmvpe";
@@ -20,9 +20,9 @@ import { searchIndex, type FeatureIndex } from "./faiss-index";
 import {
   applyProtect,
   BlockEnergy,
-  limitPeak,
   medianFilter3,
-  reflectPad,
+  peakGuardScale,
+  reflectPadInPlace,
   retrievalWeights,
   segmentBounds,
   shiftPitch,
@@ -103,9 +103,20 @@ export function blendWithIndex(feats: Float32Array, frames: number, dim: number,
   }
 }
 
-/** Convert `input` (16 kHz mono) and append the result at options.sampleRate to `out`. Returns segments used. */
-export async function convertVoice(input: Float32Array, models: ConversionModels, options: ConvertOptions, out: ConvertSink): Promise<{ segments: number; outputSamples: number; inputRms: Float64Array }> {
-  const { params, sampleRate } = options;
+/** The input as convertVoice works on it: checked, peak-guarded, high-passed and reflect-padded. */
+export interface PreparedInput {
+  /** the high-passed input with timing.xPad seconds of reflection on each side */
+  padded: Float32Array;
+  /** input samples (the middle of `padded`) */
+  length: number;
+}
+
+/**
+ * Check `input` (16 kHz mono) and build the one buffer convertVoice needs: peak guard → zero-phase high-pass →
+ * reflect padding (the same samples as reflectPad(rvcHighpassZeroPhase(limitPeak(input))), without their copies;
+ * a float64 work buffer lives while filtering). The caller may drop `input` afterwards.
+ */
+export function prepareInput(input: Float32Array, options: Pick<ConvertOptions, "timing"> = {}): PreparedInput {
   const timing = options.timing ?? TIMING;
   if (input.length < MIN_CONVERSION_SECONDS * SR16K) {
     throw new ConversionInputError(`the input is ${(input.length / SR16K).toFixed(2)} s long; at least ${MIN_CONVERSION_SECONDS} s is needed`);
@@ -113,23 +124,49 @@ export async function convertVoice(input: Float32Array, models: ConversionModels
   for (let i = 0; i < input.length; i++) {
     if (!Number.isFinite(input[i]!)) throw new ConversionInputError(`input sample ${i} is not a finite number`);
   }
+  const tPad = SR16K * timing.xPad;
+  const padded = new Float32Array(input.length + 2 * tPad);
+  rvcHighpassZeroPhaseInto(input, SR16K, padded, tPad, peakGuardScale(input));
+  reflectPadInPlace(padded, tPad, input.length);
+  return { padded, length: input.length };
+}
+
+/** Convert `input` (16 kHz mono) and append the result at options.sampleRate to `out`. Returns segments used. */
+export async function convertVoice(input: Float32Array, models: ConversionModels, options: ConvertOptions, out: ConvertSink): Promise<ConvertResult> {
+  return convertPrepared(prepareInput(input, options), models, options, out);
+}
+
+export interface ConvertResult {
+  segments: number;
+  outputSamples: number;
+  inputRms: Float64Array;
+}
+
+/**
+ * convertVoice after prepareInput: holds the padded input and one segment's tensors at a time (memory per step is
+ * bounded by one segment, ≤ 43 s).
+ */
+export async function convertPrepared(prepared: PreparedInput, models: ConversionModels, options: ConvertOptions, out: ConvertSink): Promise<ConvertResult> {
+  const { params, sampleRate } = options;
+  const timing = options.timing ?? TIMING;
   const shape = synthShape(models.synth);
   const progress = options.onProgress ?? (() => {});
-  const audio = rvcHighpassZeroPhase(limitPeak(input), SR16K);
+  const { padded } = prepared;
+  const tPad = SR16K * timing.xPad;
+  const tPadTgt = sampleRate * timing.xPad;
+  if (padded.length !== prepared.length + 2 * tPad) throw new Error("convertPrepared: prepared with another timing");
+  const audio = padded.subarray(tPad, tPad + prepared.length);
   // the RMS mix follows the high-passed input (upstream's change_rms gets the filtered signal): frame 16000, hop 8000
   const inputEnergy = new BlockEnergy(SR16K / 2);
   inputEnergy.push(audio);
   const bounds = segmentBounds(audio, timing);
-  const tPad = SR16K * timing.xPad;
-  const tPadTgt = sampleRate * timing.xPad;
-  const padded = reflectPad(audio, tPad);
   const pLen = Math.floor(padded.length / WINDOW);
   const ratio = sampleRate / SR16K;
 
   progress("pitch", 0, 1);
   const pitch = shape.usesPitch ? await pitchTrack(padded, pLen, models, options) : null;
   throwIfAborted(options.signal);
-  const totalSeconds = input.length / SR16K;
+  const totalSeconds = audio.length / SR16K;
   let written = 0;
   for (let i = 0; i + 1 < bounds.length; i++) {
     throwIfAborted(options.signal);

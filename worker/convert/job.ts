@@ -11,15 +11,13 @@ import { db } from "../../lib/db";
 import type { ModelFile } from "../../lib/models";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
-import { decodeAudio } from "../../lib/audio/decode";
-import { downmix } from "../dsp/wav";
 import { contentSession } from "../extract/content";
 import { rmvpeSession } from "../extract/rmvpe";
 import { getSession, ModelFileError } from "../onnx/session";
 import { PermanentJobError, type JobHandler } from "../runner";
-import { ConversionInputError, convertVoice } from "./convert";
+import { ConversionInputError } from "./convert";
 import { IndexFormatError, readFaissIndex, type FeatureIndex } from "./faiss-index";
-import { ConvertedAudio } from "./output";
+import { convertFile } from "./file";
 import { SR16K } from "./plan";
 import { SynthError } from "./synth";
 
@@ -58,7 +56,6 @@ export const convert: JobHandler = async ({ job, signal, report }) => {
 
   // preflight: a float32 scratch copy and the 16-bit output at the model's rate, with 10% spare
   if (conversion.inputSeconds) await requireFreeSpace(dir, conversion.inputSeconds * model.sampleRate * (4 + 2) * 1.1, "this conversion");
-  const output = new ConvertedAudio(model.sampleRate, path.join(dir, ".output.f32"));
   try {
     report.progress(0, 1, "loading models");
     await requireFile(cfg.hubertPath, "the content model (HUBERT_PATH); run `npm run assets` or set HUBERT_PATH");
@@ -79,40 +76,33 @@ export const convert: JobHandler = async ({ job, signal, report }) => {
     }
     report.log("info", `synthesizer on ${synth.provider}, content model on ${content.provider}, pitch ${params.f0Method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript)"}`);
 
-    report.progress(0, 1, "decoding input");
-    const decoded = await decodeAudio(conversion.inputPath, { sampleRate: SR16K, signal });
-    const input = downmix(decoded.channels);
     const started = Date.now();
-    const result = await convertVoice(
-      input,
-      { synth, content, rmvpe, index },
-      {
-        params,
-        sampleRate: model.sampleRate,
-        signal,
-        onProgress: (stage, done, total) => report.progress(stage === "convert" ? done : 0, stage === "convert" ? total : 1, stage, stage === "convert" ? "audio s" : undefined),
-      },
-      output,
-    );
-    report.progress(1, 1, "writing output");
     const outFile = path.join(dir, "output.wav");
-    const written = await output.finish(outFile, result.inputRms, params.rmsMixRate);
+    const result = await convertFile(conversion.inputPath, outFile, { synth, content, rmvpe, index }, {
+      params,
+      sampleRate: model.sampleRate,
+      signal,
+      onDecoding: () => report.progress(0, 1, "decoding input"),
+      onProgress: (stage, done, total) => {
+        if (stage === "convert" && done >= total) report.progress(1, 1, "writing output");
+        else report.progress(stage === "convert" ? done : 0, stage === "convert" ? total : 1, stage, stage === "convert" ? "audio s" : undefined);
+      },
+    });
     const seconds = (Date.now() - started) / 1000;
-    const outputSeconds = written.samples / model.sampleRate;
+    const outputSeconds = result.outputSamples / model.sampleRate;
     await db().conversion.update({
       where: { id: conversion.id },
       data: { outputPath: outFile, outputSeconds, sampleRate: model.sampleRate, finishedAt: new Date() },
     });
-    const rtf = seconds / (input.length / SR16K);
-    report.log("info", `converted ${(input.length / SR16K).toFixed(2)} s in ${seconds.toFixed(2)} s (real-time factor ${rtf.toFixed(3)}), ${result.segments} segment(s)`);
-    return { outputSeconds, sampleRate: model.sampleRate, segments: result.segments, realTimeFactor: Math.round(rtf * 1000) / 1000, peak: written.peak };
+    const inputSeconds = result.inputSamples / SR16K;
+    const rtf = seconds / inputSeconds;
+    report.log("info", `converted ${inputSeconds.toFixed(2)} s in ${seconds.toFixed(2)} s (real-time factor ${rtf.toFixed(3)}), ${result.segments} segment(s)`);
+    return { outputSeconds, sampleRate: model.sampleRate, segments: result.segments, realTimeFactor: Math.round(rtf * 1000) / 1000, peak: result.peak };
   } catch (err) {
     if (signal.aborted) throw signal.reason;
     if (err instanceof ConversionInputError || err instanceof SynthError || err instanceof IndexFormatError || err instanceof ModelFileError) {
       throw new PermanentJobError(err.message);
     }
     throw err;
-  } finally {
-    await output.dispose();
   }
 };

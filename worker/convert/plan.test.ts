@@ -12,14 +12,18 @@ import {
   linearAt,
   medianFilter3,
   NOISE_SCALE,
+  peakGuardScale,
   priorNoise,
   reflectPad,
+  reflectPadInPlace,
   retrievalWeights,
   rmsMixGain,
   segmentBounds,
   shiftPitch,
+  SR16K,
   upsample2,
 } from "./plan";
+import { rvcHighpassZeroPhase, rvcHighpassZeroPhaseInto } from "../dsp/highpass";
 
 const hasNumpy = pythonHas("numpy", "scipy");
 const hasTorch = pythonHas("torch");
@@ -169,5 +173,21 @@ describe("ConvertedAudio", () => {
     expect(r.peak).toBe(2);
     const b = fs.readFileSync(path.join(d, "b.wav"));
     expect([b.readInt16LE(44), b.readInt16LE(46)]).toEqual([Math.trunc(0.99 * 32768), Math.trunc(-0.495 * 32768)]);
+  });
+});
+
+describe("peak guard, high-pass and padding in one buffer (convertVoice) = the three steps with copies", () => {
+  it("gives reflectPad(rvcHighpassZeroPhase(limitPeak(x))) sample for sample, also for inputs shorter than the pad", () => {
+    for (const [n, amp] of [[40000, 0.5], [40000, 1.7], [8000, 1.2]] as const) {
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = amp * Math.sin(i * 0.05) * Math.sin(i * 0.0011) + 0.01 * Math.sin(i * 0.9);
+      const pad = 16000;
+      const ref = reflectPad(rvcHighpassZeroPhase(limitPeak(x), SR16K), pad);
+      const buf = new Float32Array(n + 2 * pad);
+      rvcHighpassZeroPhaseInto(x, SR16K, buf, pad, peakGuardScale(x));
+      reflectPadInPlace(buf, pad, n);
+      expect(buf.length).toBe(ref.length);
+      expect(buf.every((v, i) => v === ref[i])).toBe(true);
+    }
   });
 });

@@ -23,13 +23,28 @@ export function reflectPad(x: Float32Array, left: number, right = left): Float32
   return out;
 }
 
-/** If the peak exceeds 0.95, scale so it is 0.95 (upstream's input guard). Returns a new array only when scaled. */
-export function limitPeak(x: Float32Array, peak = 0.95): Float32Array {
+/**
+ * In place: given buf whose [left, left + n) holds a signal, fill [0, left) and [left + n, left + n + right) as
+ * reflectPad would (no second copy of the signal).
+ */
+export function reflectPadInPlace(buf: Float32Array, left: number, n: number, right = left): void {
+  if (n === 0) throw new Error("cannot pad an empty signal");
+  if (left + n + right > buf.length) throw new RangeError("reflectPadInPlace: buffer too short");
+  for (let i = 0; i < left; i++) buf[i] = buf[left + reflectIndex(i - left, n)]!;
+  for (let i = 0; i < right; i++) buf[left + n + i] = buf[left + reflectIndex(n + i, n)]!;
+}
+
+/** The gain of upstream's input guard: scale so the peak is 0.95 when it exceeds that, else 1. */
+export function peakGuardScale(x: Float32Array, peak = 0.95): number {
   let max = 0;
   for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i]!));
-  if (max / peak <= 1) return x;
-  const k = peak / max;
-  return x.map((v) => v * k);
+  return max / peak <= 1 ? 1 : peak / max;
+}
+
+/** If the peak exceeds 0.95, scale so it is 0.95 (upstream's input guard). Returns a new array only when scaled. */
+export function limitPeak(x: Float32Array, peak = 0.95): Float32Array {
+  const k = peakGuardScale(x, peak);
+  return k === 1 ? x : x.map((v) => v * k);
 }
 
 /**

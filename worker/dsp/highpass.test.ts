@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   butterworthHighpass,
   filtfilt,
+  filtfiltInto,
+  HighpassStream,
   lfilter,
   lfilterZi,
   rvcHighpass,
@@ -152,5 +154,44 @@ describe("measured response", () => {
     let err = 0;
     for (let n = 4000; n < 12000; n++) err = Math.max(err, Math.abs(y[n]! - x200[n]!));
     expect(err).toBeLessThan(1e-3);
+  });
+});
+
+describe("block-wise and in-place forms = whole-file filters", () => {
+  const signal = (n: number) => {
+    const x = new Float32Array(n);
+    let s = 7;
+    for (let i = 0; i < n; i++) {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      x[i] = 0.6 * Math.sin(i * 0.002) + 0.3 * Math.sin(i * 0.11) + (s / 2147483648 - 0.5) * 0.2;
+    }
+    return x;
+  };
+
+  it("HighpassStream over blocks equals rvcHighpass over the whole signal, sample for sample", () => {
+    const x = signal(40000 * 2 + 17);
+    const whole = rvcHighpass(x, 40000);
+    for (const size of [1, 333, 4096, x.length]) {
+      const hp = new HighpassStream(40000);
+      const parts: number[] = [];
+      for (let at = 0; at < x.length; at += size) parts.push(...hp.push(x.subarray(at, at + size)));
+      expect(parts.length).toBe(whole.length);
+      expect(parts.every((v, i) => v === whole[i])).toBe(true);
+    }
+  });
+
+  it("filtfiltInto equals filtfilt (as float32), also with a float32 scale folded in", () => {
+    const x = signal(16000 + 5);
+    const c = rvcHighpassCoefficients(16000);
+    const out = new Float32Array(x.length + 10).fill(9);
+    filtfiltInto(c, x, out, 4);
+    const ref = Float32Array.from(filtfilt(c, x));
+    expect(out.subarray(4, 4 + x.length).every((v, i) => v === ref[i])).toBe(true);
+    expect([out[3], out[4 + x.length]]).toEqual([9, 9]);
+    const k = 0.95 / 0.9;
+    filtfiltInto(c, x, out, 0, k);
+    const scaledRef = Float32Array.from(filtfilt(c, x.map((v) => v * k)));
+    expect(out.subarray(0, x.length).every((v, i) => v === scaledRef[i])).toBe(true);
+    expect(rvcHighpassZeroPhase(x, 16000).every((v, i) => v === ref[i])).toBe(true);
   });
 });

@@ -110,6 +110,25 @@ export function lfilter(
   return { y, zf: z.slice(0, n - 1) };
 }
 
+/** lfilter over a float64 buffer in place (the same operations as lfilter: y[t] replaces x[t] once read). */
+function lfilterInPlace({ b, a }: IirCoefficients, x: Float64Array, zi: ArrayLike<number>): void {
+  const n = Math.max(a.length, b.length);
+  const a0 = a[0] ?? 1;
+  const bn = new Float64Array(n);
+  const an = new Float64Array(n);
+  for (let i = 0; i < b.length; i++) bn[i] = b[i]! / a0;
+  for (let i = 0; i < a.length; i++) an[i] = a[i]! / a0;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n - 1; i++) z[i] = zi[i]!;
+  const b0 = bn[0]!;
+  for (let t = 0; t < x.length; t++) {
+    const xt = x[t]!;
+    const yt = b0 * xt + z[0]!;
+    for (let k = 1; k < n; k++) z[k - 1] = bn[k]! * xt - an[k]! * yt + z[k]!;
+    x[t] = yt;
+  }
+}
+
 /** Solve A·x = r for a small dense system (Gaussian elimination with partial pivoting). */
 function solveDense(A: Float64Array[], r: Float64Array): Float64Array {
   const n = r.length;
@@ -182,6 +201,50 @@ export function filtfilt(coeffs: IirCoefficients, x: ArrayLike<number>): Float64
   return bwd.slice(pad, pad + n);
 }
 
+/**
+ * filtfilt(coeffs, x) written as float32 into out[offset …], with one float64 work buffer where filtfilt uses four
+ * (the same values: see the tests). `scale` ≠ 1 first multiplies each sample, rounded to float32 (what a scaled
+ * Float32Array copy of x would hold), so a caller need not copy its input.
+ */
+export function filtfiltInto(coeffs: IirCoefficients, x: Float32Array, out: Float32Array, offset = 0, scale = 1): void {
+  const pad = 3 * Math.max(coeffs.a.length, coeffs.b.length);
+  const n = x.length;
+  if (n <= pad) throw new RangeError(`filtfilt needs more than ${pad} samples, got ${n}`);
+  if (offset < 0 || offset + n > out.length) throw new RangeError("filtfiltInto: output too short");
+  const v = scale === 1 ? (i: number) => x[i]! : (i: number) => Math.fround(x[i]! * scale);
+  const w = new Float64Array(n + 2 * pad);
+  const first = v(0);
+  const last = v(n - 1);
+  for (let i = 0; i < pad; i++) {
+    w[i] = 2 * first - v(pad - i);
+    w[pad + n + i] = 2 * last - v(n - 2 - i);
+  }
+  for (let i = 0; i < n; i++) w[pad + i] = v(i);
+  const zi = lfilterZi(coeffs);
+  lfilterInPlace(coeffs, w, zi.map((z) => z * w[0]!));
+  w.reverse();
+  lfilterInPlace(coeffs, w, zi.map((z) => z * w[0]!));
+  // reversed: out[offset + i] = w[n + 2·pad − 1 − (pad + i)]
+  for (let i = 0; i < n; i++) out[offset + i] = w[n + pad - 1 - i]!;
+}
+
+/** Causal RVC high-pass over consecutive blocks: the filter state carries over, so the output equals rvcHighpass of the whole. */
+export class HighpassStream {
+  private readonly coeffs: IirCoefficients;
+  private z: Float64Array;
+
+  constructor(sampleRate: number) {
+    this.coeffs = rvcHighpassCoefficients(sampleRate);
+    this.z = new Float64Array(Math.max(this.coeffs.a.length, this.coeffs.b.length) - 1);
+  }
+
+  push(x: Float32Array): Float32Array {
+    const { y, zf } = lfilter(this.coeffs, x, this.z);
+    this.z = zf;
+    return Float32Array.from(y);
+  }
+}
+
 /** Preprocess high-pass (causal, like upstream's lfilter), returned as float32. */
 export function rvcHighpass(x: ArrayLike<number>, sampleRate: number): Float32Array {
   return Float32Array.from(lfilter(rvcHighpassCoefficients(sampleRate), x).y);
@@ -190,4 +253,9 @@ export function rvcHighpass(x: ArrayLike<number>, sampleRate: number): Float32Ar
 /** Conversion high-pass (zero-phase, like upstream's filtfilt at 16 kHz), returned as float32. */
 export function rvcHighpassZeroPhase(x: ArrayLike<number>, sampleRate: number): Float32Array {
   return Float32Array.from(filtfilt(rvcHighpassCoefficients(sampleRate), x));
+}
+
+/** rvcHighpassZeroPhase(x·scale) written into out[offset …] (see filtfiltInto): no float64 copies of the signal but one. */
+export function rvcHighpassZeroPhaseInto(x: Float32Array, sampleRate: number, out: Float32Array, offset = 0, scale = 1): void {
+  filtfiltInto(rvcHighpassCoefficients(sampleRate), x, out, offset, scale);
 }

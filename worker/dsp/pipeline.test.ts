@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chunkRanges } from "./chunks";
 import { rvcHighpass } from "./highpass";
-import { preprocessChunks, preprocessSignal } from "./pipeline";
+import { chunksOfClips, FilteredStream, preprocessChunks, preprocessSignal } from "./pipeline";
 import { resampledLength } from "./resample";
 import { sliceRanges } from "./slicer";
 import { fitTone, tone } from "./test-signals";
@@ -66,5 +66,33 @@ describe("preprocessSignal", () => {
     const first = it.next();
     expect(first.done).toBe(false);
     expect(first.value).toMatchObject({ kind: "chunk", index: 0 });
+  });
+});
+
+describe("streamed preprocess (FilteredStream + chunksOfClips) = preprocessChunks over the whole signal", () => {
+  it("the same chunks, skips, starts and indices for any block size", () => {
+    // clips with silences between, a too-loud stretch (skipped chunk) and a tail
+    const x = concat(tone(220, SR, 3, 0.5), new Float32Array(SR), tone(330, SR, 9, 0.3), new Float32Array(SR / 2),
+      tone(150, SR, 4, 3), new Float32Array(SR), tone(500, SR, 5.3, 0.2), new Float32Array(1.5 * SR));
+    const whole = [...preprocessChunks(x, SR)];
+    expect(whole.some((c) => c.kind === "skipped")).toBe(true);
+    for (const size of [1000, 65536, x.length]) {
+      const stream = new FilteredStream(SR);
+      const filtered = new Float32Array(x.length);
+      for (let at = 0; at < x.length; at += size) filtered.set(stream.push(x.subarray(at, at + size)), at);
+      expect(stream.length).toBe(x.length);
+      const streamed = [...chunksOfClips(stream.clips(), (s, e) => filtered.slice(s, e), SR)];
+      expect(streamed.length).toBe(whole.length);
+      streamed.forEach((c, i) => {
+        const w = whole[i]!;
+        expect(c.kind).toBe(w.kind);
+        expect(c.start).toBe(w.start);
+        if (c.kind === "chunk" && w.kind === "chunk") {
+          expect(c.index).toBe(w.index);
+          expect(c.gt.every((v, j) => v === w.gt[j]) && c.gt.length === w.gt.length).toBe(true);
+          expect(c.at16k.every((v, j) => v === w.at16k[j]) && c.at16k.length === w.at16k.length).toBe(true);
+        }
+      });
+    }
   });
 });

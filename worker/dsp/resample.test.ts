@@ -100,3 +100,60 @@ describe("resample lengths", () => {
     expect(() => resample(new Float32Array(4), 44100.5, 16000)).toThrow(RangeError);
   });
 });
+
+/** Deterministic noise plus a tone, so every tap matters. */
+function testSignal(n: number, seed = 1): Float32Array {
+  const x = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    x[i] = 0.5 * Math.sin(i * 0.013) + (s / 2147483648 - 0.5) * 0.4;
+  }
+  return x;
+}
+
+/** Feed `x` to a stream in blocks of the given sizes (cycled), collecting the output. */
+function streamed(stream: { push(x: Float32Array): Float32Array; end(): Float32Array }, x: Float32Array, sizes: number[]): Float32Array {
+  const parts: Float32Array[] = [];
+  for (let at = 0, k = 0; at < x.length; k++) {
+    const size = sizes[k % sizes.length]!;
+    parts.push(stream.push(x.subarray(at, at + size)));
+    at += size;
+  }
+  parts.push(stream.end());
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+describe("resample stream (block-wise) = whole-file resampling", () => {
+  const cases: [number, number][] = [...PAIRS, [40000, 40000]];
+  for (const [from, to] of cases) {
+    for (const engine of ["wasm", "js"] as const) {
+      it(`${from}→${to} (${engine}): the same samples for any block sizes`, () => {
+        const r = getResampler(from, to);
+        const x = testSignal(Math.round(from * 0.7) + 13);
+        const whole = r.processWith(x, engine);
+        expect(whole.length).toBe(resampledLength(x.length, from, to));
+        for (const sizes of [[x.length], [4096], [1, 7, 0, 333, 10000], [r.taps * 3 + 1]]) {
+          const y = streamed(r.stream(engine), x, sizes);
+          expect(y.length).toBe(whole.length);
+          let diff = 0;
+          for (let i = 0; i < y.length; i++) diff = Math.max(diff, Math.abs(y[i]! - whole[i]!));
+          expect(diff).toBe(0);
+        }
+      });
+    }
+  }
+
+  it("a short input (fewer samples than the filter) and an empty one", () => {
+    const r = getResampler(48000, 16000);
+    const x = testSignal(50);
+    expect(Array.from(streamed(r.stream(), x, [3]))).toEqual(Array.from(r.process(x)));
+    expect(r.stream().end().length).toBe(0);
+  });
+});

@@ -65,6 +65,18 @@ export interface Resampler {
   process(x: Float32Array): Float32Array;
   /** the same with a chosen engine ("wasm" falls back to "js" where it cannot run) */
   processWith(x: Float32Array, engine: ResampleEngine): Float32Array;
+  /**
+   * Block-wise resampling with the same outputs as `process` over the whole input (the filter state is the
+   * input history of one filter length): memory does not grow with the length of the input.
+   */
+  stream(engine?: ResampleEngine): ResampleStream;
+}
+
+export interface ResampleStream {
+  /** Feed the next input samples; returns the outputs that are complete now (often fewer than fed, maybe none). */
+  push(x: Float32Array): Float32Array;
+  /** The input has ended: returns the remaining outputs. All outputs together: resampledLength(total input). */
+  end(): Float32Array;
 }
 
 interface Kernel {
@@ -120,7 +132,8 @@ function createResampler(fromRate: number, toRate: number): Resampler {
   const down = fromRate / g; // M
   if (up === down) {
     const copy = (x: Float32Array) => x.slice();
-    return { fromRate, toRate, taps: 1, engine: "js", process: copy, processWith: copy };
+    const stream = (): ResampleStream => ({ push: copy, end: () => new Float32Array(0) });
+    return { fromRate, toRate, taps: 1, engine: "js", process: copy, processWith: copy, stream };
   }
   const { passbandEdge, stopbandEdge, attenuationDb } = RESAMPLER_DESIGN;
   const rho = (passbandEdge + stopbandEdge) / 2; // cutoff, as a fraction of the low Nyquist
@@ -244,5 +257,124 @@ function createResampler(fromRate: number, toRate: number): Resampler {
     return k ? processWasm(x, k) : processJs(x);
   };
   const engine: ResampleEngine = exact && loadKernel() ? "wasm" : "js";
-  return { fromRate, toRate, taps, engine, process: (x) => processWith(x, engine), processWith };
+
+  /** outputs t with floor(t·M/L) ≤ last, i.e. how many outputs need no input past index `last` */
+  const outputsUpTo = (last: number) => (last < 0 ? 0 : Math.floor(((last + 1) * up + down - 1) / down));
+  const inputIndex = (t: number) => Math.floor((t * down) / up);
+
+  const stream = (chosen: ResampleEngine = engine): ResampleStream => {
+    const k = chosen === "wasm" && exact ? loadKernel() : null;
+    // buf holds the input from index bufFrom on: the history the next output needs and what came after
+    let buf = new Float32Array(0);
+    let bufFrom = 0;
+    let nIn = 0;
+    let tNext = 0;
+    let ended = false;
+
+    // The same sums, in the same order, as processJs/processWasm over the whole input (see the tests).
+    const computeJs = (tFrom: number, tTo: number): Float32Array => {
+      const y = new Float32Array(tTo - tFrom);
+      let i = inputIndex(tFrom);
+      let frac = (tFrom * down) % up;
+      for (let t = tFrom; t < tTo; t++) {
+        const base = i - K + 1;
+        let row0: number;
+        let w = 0;
+        if (exact) row0 = frac * taps;
+        else {
+          const pos = (frac * phases) / up;
+          const r = Math.floor(pos);
+          w = pos - r;
+          row0 = r * taps;
+        }
+        // before the end, outputs are only computed when all their taps are in (nIn − base ≥ taps)
+        const off = base - bufFrom;
+        const jFrom = Math.max(0, -base);
+        const jTo = Math.min(taps, nIn - base);
+        let acc = 0;
+        if (w === 0) {
+          for (let j = jFrom; j < jTo; j++) acc += buf[off + j]! * table[row0 + j]!;
+        } else {
+          let acc1 = 0;
+          const row1 = row0 + taps;
+          for (let j = jFrom; j < jTo; j++) {
+            const v = buf[off + j]!;
+            acc += v * table[row0 + j]!;
+            acc1 += v * table[row1 + j]!;
+          }
+          acc = acc * (1 - w) + acc1 * w;
+        }
+        y[t - tFrom] = acc;
+        frac += down;
+        while (frac >= up) {
+          frac -= up;
+          i++;
+        }
+      }
+      return y;
+    };
+
+    const computeWasm = (tFrom: number, tTo: number, kern: Kernel): Float32Array => {
+      const y = new Float32Array(tTo - tFrom);
+      for (let t0 = tFrom; t0 < tTo; t0 += block) {
+        const count = Math.min(block, tTo - t0);
+        const i0 = (t0 / up) * down; // t0 is a multiple of up
+        const iLast = Math.floor(((t0 + count - 1) * down) / up);
+        const xp = table32!.byteLength;
+        const xpLen = iLast - i0 + 1 + tapsPadded + 8;
+        const yp = xp + xpLen * 4;
+        const need = yp + count * 4;
+        if (need > kern.memory.buffer.byteLength) kern.memory.grow(Math.ceil((need - kern.memory.buffer.byteLength) / PAGE));
+        const heap = new Float32Array(kern.memory.buffer);
+        if (kern.tableOwner !== owner) {
+          heap.set(table32!, 0);
+          kern.tableOwner = owner;
+        }
+        const from = i0 - K;
+        // zeros outside the input, as in processWasm; before the end, samples not yet seen meet only the
+        // zero weights of the padding taps
+        const lo = Math.max(bufFrom, from), hi = Math.min(bufFrom + buf.length, from + xpLen);
+        heap.fill(0, xp / 4, xp / 4 + xpLen);
+        if (hi > lo) heap.set(buf.subarray(lo - bufFrom, hi - bufFrom), xp / 4 + (lo - from));
+        kern.fir(xp, yp, count, 0, tapsPadded, up, down);
+        y.set(heap.subarray(yp / 4, yp / 4 + count), t0 - tFrom);
+      }
+      return y;
+    };
+
+    const produce = (tTo: number): Float32Array => {
+      if (tTo <= tNext) return new Float32Array(0);
+      const y = k ? computeWasm(tNext, tTo, k) : computeJs(tNext, tTo);
+      tNext = tTo;
+      // keep the history the next output needs
+      const keepFrom = inputIndex(tNext) - K;
+      if (keepFrom > bufFrom) {
+        buf = buf.slice(Math.min(buf.length, keepFrom - bufFrom));
+        bufFrom = keepFrom;
+      }
+      return y;
+    };
+
+    return {
+      push(x: Float32Array): Float32Array {
+        if (ended) throw new Error("resample stream: push after end");
+        if (x.length === 0) return new Float32Array(0);
+        const next = new Float32Array(buf.length + x.length);
+        next.set(buf);
+        next.set(x, buf.length);
+        buf = next;
+        nIn += x.length;
+        // outputs whose taps lie within the input so far; the kernel works in whole phase cycles
+        let tTo = outputsUpTo(nIn - 1 - K);
+        if (k) tTo = tNext + Math.floor((tTo - tNext) / up) * up;
+        return produce(tTo);
+      },
+      end(): Float32Array {
+        if (ended) throw new Error("resample stream: end twice");
+        ended = true;
+        return produce(resampledLength(nIn, fromRate, toRate));
+      },
+    };
+  };
+  return { fromRate, toRate, taps, engine, process: (x) => processWith(x, engine), processWith, stream };
 }

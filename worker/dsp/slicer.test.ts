@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { frameRms, sliceAudio, sliceRanges, slicerFrames } from "./slicer";
+import { frameRms, SlicerIndex, sliceAudio, sliceRanges, slicerFrames } from "./slicer";
 import { noise, tone } from "./test-signals";
 import { roundHalfEven } from "./round";
 
@@ -143,5 +143,39 @@ describe("slice boundaries on tone + silence patterns", () => {
   it("yields no clip for an all-silent input (its silence counts as trailing, cut at frame 0)", () => {
     // silence from frame 0 to the end is a trailing silence: tag (0, total+1) → no clip at all
     expect(sliceRanges(new Float32Array(SR * 2), SR)).toEqual([]);
+  });
+});
+
+describe("SlicerIndex (the slicer over a stream)", () => {
+  const signals: [string, Float32Array][] = [
+    ["tones and silences", build(0.3, [2.2], 0.5, [1.7], 3, [4], 0.05, [2], 1.2)],
+    ["leading and trailing silence", build(2, [3], 0.02, [3], 2.5)],
+    ["no silence", build([5])],
+    ["noise", noise(SR * 3, 0.05, 3)],
+    ["shorter than one frame", build([0.01])],
+  ];
+  for (const [name, x] of signals) {
+    it(`${name}: the same RMS frames and clips as the whole-signal slicer, for any block sizes`, () => {
+      const whole = sliceRanges(x, SR);
+      const rms = frameRms(x, slicerFrames(SR).win, slicerFrames(SR).hop);
+      for (const size of [1, 599, 2400, 4097, x.length]) {
+        const index = new SlicerIndex(SR);
+        for (let at = 0; at < x.length; at += size) index.push(x.subarray(at, at + size));
+        expect(index.length).toBe(x.length);
+        expect(index.ranges()).toEqual(whole);
+        const r = index.rms();
+        expect(r.length).toBe(rms.length);
+        expect(r.every((v, i) => v === rms[i])).toBe(true);
+      }
+    });
+  }
+
+  it("at 44.1 kHz (hop 662) and 48 kHz too", () => {
+    for (const rate of [44100, 48000, 32000]) {
+      const x = Float32Array.from(build(0.3, [2.2], 0.5, [1.7], 3, [4], 1.2).subarray(0, rate * 12));
+      const index = new SlicerIndex(rate);
+      for (let at = 0; at < x.length; at += 1000) index.push(x.subarray(at, at + 1000));
+      expect(index.ranges()).toEqual(sliceRanges(x, rate));
+    }
   });
 });

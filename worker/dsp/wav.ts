@@ -148,6 +148,22 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
     }
     at = body + size + (size % 2); // chunks are word-aligned
   }
+  const { format, read, frameBytes } = checkedFormat(fmt, dataAt);
+  const width = format.bits / 8;
+  const frames = Math.floor(dataSize / frameBytes);
+  const channels = Array.from({ length: format.channels }, () => new Float32Array(frames));
+  let at = dataAt;
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < format.channels; c++) {
+      channels[c]![i] = read(v, at);
+      at += width;
+    }
+  }
+  return { sampleRate: format.sampleRate, channels, formatTag: format.tag as 1 | 3, bitsPerSample: format.bits };
+}
+
+/** The rules every WAV header must pass (whole-file and block-wise decoding alike): the limits of lib/audio/limits. */
+function checkedFormat(fmt: Fmt | undefined, dataAt: number): { format: Fmt; read: SampleReader; frameBytes: number } {
   if (!fmt) throw new WavError("no fmt chunk before the data");
   if (dataAt < 0) throw new WavError("no data chunk");
   if (fmt.channels < 1) throw new WavError("WAV declares 0 channels");
@@ -155,21 +171,11 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
   const issue = wavFmtIssue(fmt);
   if (issue) throw new WavError(`refused: ${issue.message}`);
   const read = sampleReader(fmt);
-  const width = fmt.bits / 8;
-  const frameBytes = fmt.channels * width;
+  const frameBytes = fmt.channels * (fmt.bits / 8);
   if (fmt.blockAlign !== 0 && fmt.blockAlign !== frameBytes) {
     throw new WavError(`block align ${fmt.blockAlign} does not match ${fmt.channels}×${fmt.bits}-bit samples`);
   }
-  const frames = Math.floor(dataSize / frameBytes);
-  const channels = Array.from({ length: fmt.channels }, () => new Float32Array(frames));
-  let at = dataAt;
-  for (let i = 0; i < frames; i++) {
-    for (let c = 0; c < fmt.channels; c++) {
-      channels[c]![i] = read(v, at);
-      at += width;
-    }
-  }
-  return { sampleRate: fmt.sampleRate, channels, formatTag: fmt.tag as 1 | 3, bitsPerSample: fmt.bits };
+  return { format: fmt, read, frameBytes };
 }
 
 /** Average of the channels (the plain stereo→mono downmix). */
@@ -184,4 +190,75 @@ export function downmix(channels: readonly Float32Array[]): Float32Array {
     out[i] = s / channels.length;
   }
   return out;
+}
+
+/** Where a WAV file's samples are and how to read them, for decoding block by block. */
+export interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  formatTag: 1 | 3;
+  bitsPerSample: number;
+  /** byte offset of the first sample */
+  dataOffset: number;
+  /** whole frames in the data chunk (clamped to the file, as decodeWav) */
+  frames: number;
+  frameBytes: number;
+}
+
+/**
+ * The layout of a RIFF/WAVE file of `size` bytes, found by reading only chunk headers through `read(position,
+ * length)` (positional reads), with the same rules as decodeWav; throws WavError where decodeWav would.
+ */
+export async function readWavLayout(read: (position: number, length: number) => Promise<Uint8Array>, size: number): Promise<WavLayout> {
+  const head = await read(0, Math.min(12, size));
+  const hv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  if (head.byteLength < 12 || ascii(hv, 0) !== "RIFF" || ascii(hv, 8) !== "WAVE") throw new WavError("not a RIFF/WAVE file");
+  let fmt: Fmt | undefined;
+  let dataAt = -1;
+  let dataSize = 0;
+  for (let at = 12; at + 8 <= size; ) {
+    const h = await read(at, 8);
+    const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
+    const id = ascii(v, 0);
+    const chunkSize = v.getUint32(4, true);
+    const body = at + 8;
+    if (id === "fmt ") {
+      const n = Math.min(chunkSize, size - body, 64); // readFmt looks at the first 40 bytes at most
+      const b = await read(body, n);
+      fmt = readFmt(new DataView(b.buffer, b.byteOffset, b.byteLength), 0, Math.min(chunkSize, size - body));
+    }
+    if (id === "data") {
+      dataAt = body;
+      dataSize = Math.min(chunkSize, size - body);
+      break;
+    }
+    at = body + chunkSize + (chunkSize % 2);
+  }
+  const { format, frameBytes } = checkedFormat(fmt, dataAt);
+  return {
+    sampleRate: format.sampleRate,
+    channels: format.channels,
+    formatTag: format.tag as 1 | 3,
+    bitsPerSample: format.bits,
+    dataOffset: dataAt,
+    frames: Math.floor(dataSize / frameBytes),
+    frameBytes,
+  };
+}
+
+/** Decode whole frames of sample bytes (a block of the data chunk) into one Float32Array per channel, as decodeWav. */
+export function decodeWavFrames(layout: WavLayout, bytes: Uint8Array): Float32Array[] {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = sampleReader({ tag: layout.formatTag, channels: layout.channels, sampleRate: layout.sampleRate, byteRate: layout.sampleRate * layout.frameBytes, blockAlign: layout.frameBytes, bits: layout.bitsPerSample });
+  const width = layout.bitsPerSample / 8;
+  const frames = Math.floor(bytes.byteLength / layout.frameBytes);
+  const channels = Array.from({ length: layout.channels }, () => new Float32Array(frames));
+  let at = 0;
+  for (let i = 0; i < frames; i++) {
+    for (let c = 0; c < layout.channels; c++) {
+      channels[c]![i] = read(v, at);
+      at += width;
+    }
+  }
+  return channels;
 }

@@ -2,13 +2,19 @@
  * One upload through RVC's preprocessing chain, writing its chunks as `{idx0}_{idx1}.wav` (target rate and
  * 16 kHz). Runs in a worker thread (worker/thread-pool.ts) or inline. A failure is returned, not thrown, so
  * one bad file fails alone; its partial outputs are removed.
+ *
+ * Memory stays flat in the length of the file: the first pass decodes, resamples, down-mixes and high-passes
+ * block by block into a float32 scratch file next to the chunks (4 bytes per sample at the target rate, removed
+ * afterwards) while the slicer's RMS index grows by 16 bytes per 15 ms hop; the second pass reads each chunk back.
+ * The chunks are the same as the whole-file chain's (worker/dsp tests).
  */
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { decodeAudio } from "../../lib/audio";
+import { decodeMonoBlocks } from "../../lib/audio";
 import { writeFileAtomic } from "../../lib/fs-atomic";
-import { preprocessChunks, RVC_16K } from "../dsp/pipeline";
-import { downmix, encodeWavFloat32 } from "../dsp/wav";
+import { chunksOfClips, FilteredStream, RVC_16K } from "../dsp/pipeline";
+import { encodeWavFloat32 } from "../dsp/wav";
 
 export interface FileTask {
   file: string;
@@ -39,14 +45,29 @@ export async function removeOutputs(dirs: string[], idx0: number): Promise<void>
 export async function run(task: FileTask): Promise<FileResult> {
   const result: FileResult = { chunks: 0, seconds: 0, skipped: [] };
   await removeOutputs([task.gtDir, task.wavDir], task.idx0);
+  const scratch = path.join(task.gtDir, `.${task.idx0}.filtered.tmp`);
+  let fd: number | null = null;
   try {
-    const decoded = await decodeAudio(task.file, { sampleRate: task.sampleRate });
-    const mono = downmix(decoded.channels);
-    result.seconds = mono.length / task.sampleRate;
+    fd = fsSync.openSync(scratch, "w+");
+    const scratchFd = fd;
+    const filtered = new FilteredStream(task.sampleRate);
+    let written = 0;
+    await decodeMonoBlocks(task.file, task.sampleRate, (block) => {
+      const y = filtered.push(block);
+      fsSync.writeSync(scratchFd, new Uint8Array(y.buffer, y.byteOffset, y.byteLength), 0, y.byteLength, written * 4);
+      written += y.length;
+    });
+    result.seconds = filtered.length / task.sampleRate;
     if (result.seconds < task.minSeconds) {
       throw new Error(`too short (${result.seconds.toFixed(2)} s); each recording needs at least ${task.minSeconds} s`);
     }
-    for (const item of preprocessChunks(mono, task.sampleRate)) {
+    const read = (start: number, end: number) => {
+      const x = new Float32Array(end - start);
+      const got = fsSync.readSync(scratchFd, new Uint8Array(x.buffer), 0, x.byteLength, start * 4);
+      if (got !== x.byteLength) throw new Error(`scratch file: read ${got} of ${x.byteLength} bytes`);
+      return x;
+    };
+    for (const item of chunksOfClips(filtered.clips(), read, task.sampleRate)) {
       if (item.kind === "skipped") {
         result.skipped.push({ start: item.start / task.sampleRate, length: item.length / task.sampleRate, reason: item.reason });
         continue;
@@ -61,6 +82,9 @@ export async function run(task: FileTask): Promise<FileResult> {
     await removeOutputs([task.gtDir, task.wavDir], task.idx0);
     const code = (err as NodeJS.ErrnoException).code;
     return { ...result, chunks: 0, error: (err as Error).message, ...(typeof code === "string" && /^E[A-Z0-9]+$/.test(code) ? { code } : {}) };
+  } finally {
+    if (fd !== null) fsSync.closeSync(fd);
+    await fs.rm(scratch, { force: true });
   }
   return result;
 }
