@@ -13,7 +13,7 @@ import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
 import { contentSession } from "../extract/content";
 import { rmvpeSession } from "../extract/rmvpe";
-import { getSession, ModelFileError } from "../onnx/session";
+import { getSession, ModelFileError, releaseSessionsUnder } from "../onnx/session";
 import { PermanentJobError, type JobHandler } from "../runner";
 import { ConversionInputError } from "./convert";
 import { IndexFormatError, readFaissIndex, type FeatureIndex } from "./faiss-index";
@@ -62,6 +62,7 @@ export const convert: JobHandler = async ({ job, signal, report }) => {
     if (params.f0Method === "rmvpe") await requireFile(cfg.rmvpePath, "the RMVPE model (RMVPE_PATH); run `npm run assets`, set RMVPE_PATH or choose the yin pitch method");
     const synthPath = p.modelFile(model.name, onnx.name);
     await requireFile(synthPath, `the ONNX file of model "${model.name}"`);
+    await releaseSessionsUnder(cfg.modelsRoot, synthPath);
     const [synth, content, rmvpe] = await Promise.all([
       getSession(synthPath, { log }),
       contentSession(cfg.hubertPath, { log }),

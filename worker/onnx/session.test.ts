@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { skipNote, tinyModels } from "../../tests/helpers/tiny-models";
-import { cudaProviderAvailable, disposeSessions, getSession, ModelFileError, openSessions } from "./session";
+import { cudaProviderAvailable, disposeSessions, getSession, ModelFileError, openSessions, releaseSessionsUnder } from "./session";
 
 const tiny = tinyModels();
 
@@ -73,5 +73,25 @@ describe.skipIf(!tiny.ok)(`getSession with the tiny models${skipNote(tiny)}`, ()
     const lengths = [400, 720, 16000, 1040];
     const outs = await Promise.all(lengths.map((n) => s.run([s.float32(new Float32Array(n).fill(0.1), [1, 1, n])])));
     expect(outs.map(([o]) => o!.dims[1])).toEqual(lengths.map((n) => Math.floor((n - 400) / 320) + 1));
+  });
+
+  it("releaseSessionsUnder keeps one model's session under a folder and releases the others there", async () => {
+    const dir = path.dirname(t.content768);
+    const others = fs.mkdtempSync(path.join(os.tmpdir(), "vs-sessions-"));
+    try {
+      const copy = path.join(others, "voice.onnx");
+      fs.copyFileSync(t.content256, copy);
+      await getSession(t.content768);
+      await getSession(copy);
+      await releaseSessionsUnder(others, path.join(others, "another.onnx"));
+      const open = (await openSessions()).map((s) => s.path);
+      expect(open).toContain(t.content768); // outside the folder: kept
+      expect(open).not.toContain(copy);
+      await getSession(copy);
+      await releaseSessionsUnder(dir, t.content768);
+      expect((await openSessions()).map((s) => s.path)).toEqual(expect.arrayContaining([t.content768, copy]));
+    } finally {
+      fs.rmSync(others, { recursive: true, force: true });
+    }
   });
 });
