@@ -207,7 +207,8 @@ describe.skipIf(!isRoot)(`a full disk (tmpfs as DATA_ROOT)${isRoot ? "" : " (ski
     const failed = Object.fromEntries(f.error.details.failed!.map((x) => [x.file, x.error]));
     expect(failed["one.wav"]).toMatch(/ENOSPC/);
     expect(failed["two.wav"]).toMatch(/ENOSPC/);
-    expect(failed["silence.wav"]).toMatch(/silent/);
+    // preprocess writes its scratch file next to the chunks before it can tell silence, so the silent file may hit ENOSPC first
+    expect(failed["silence.wav"]).toMatch(/silent|ENOSPC/);
     expect((await db().experiment.findUniqueOrThrow({ where: { id: exp.id } })).status).not.toBe("preprocessed");
     // training would refuse this half-done set, naming what is missing
     const v = await validateExperiment(exp.name, "v2");

@@ -106,13 +106,14 @@ describe("hostile request bodies", () => {
   for (const r of ROUTES) {
     for (const chunked of [false, true]) {
       it(`POST ${r.route}: 2 GB ${chunked ? "chunked" : "with Content-Length"} → 413, RSS +<100 MB, nothing kept`, async () => {
+        const before = stagingLeft(); // other test files' conversions may be there already
         const res = await hostilePost(r.route, r.file, r.fields, 2 * GiB, chunked);
         expect(res.status, JSON.stringify(res.body)).toBe(413);
         expect(res.body.error.code).toBe(r.code);
         // with Content-Length nothing of the file is needed to decide; chunked stops at the file's limit
         expect(res.sent).toBeLessThan(chunked ? r.limit + 64 * MiB : 64 * MiB);
         expect(res.growth).toBeLessThan(100 * MiB);
-        expect(stagingLeft()).toEqual([]);
+        expect(stagingLeft()).toEqual(before);
         console.log(`${r.route} ${chunked ? "chunked" : "Content-Length"}: sent ${(res.sent / MiB).toFixed(0)} MB, web RSS +${(res.growth / MiB).toFixed(1)} MB`);
       }, 120_000);
     }
@@ -148,11 +149,16 @@ describe("self-test queue limit", () => {
     expect(body.error.code).toBe("too_many_selftests");
     expect(refused[0]!.headers.get("retry-after")).toMatch(/^\d+$/);
     const ids = await Promise.all(accepted.map(async (r) => ((await r.json()) as any).job.id as string));
-    for (const id of ids) {
+    const cancel = async (id: string) => {
       const res = await (cancelRoute.POST as H)(new Request(`http://t/api/jobs/${id}/cancel`, { method: "POST" }), { params: Promise.resolve({ id }) });
       expect(res.status).toBeLessThan(300);
+    };
+    for (const id of ids) await cancel(id);
+    if (ids.length) {
+      const again = await post();
+      expect(again.status).toBe(202);
+      await cancel(((await again.json()) as any).job.id); // leave no queued self-test for later files
     }
-    if (ids.length) expect((await post()).status).toBe(202);
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as cancelRoute from "../../app/api/jobs/[id]/cancel/route";
 import * as jobRoute from "../../app/api/jobs/[id]/route";
 import * as selftestRoute from "../../app/api/system/selftest/route";
@@ -19,6 +19,11 @@ const worker = workers.start;
 const jobRow = (id: string) => db().job.findUniqueOrThrow({ where: { id } });
 
 const stopAll = workers.stopAll;
+
+// self-tests are capped at 3 active: queued ones left by earlier files (run without a worker) are cancelled first
+beforeAll(async () => {
+  for (const j of await db().job.findMany({ where: { kind: "selftest", status: "queued" } })) await cancelJob(j.id);
+});
 
 describe("job control", () => {
   it("cancels a queued job at once, and refuses to cancel a finished one", async () => {
