@@ -159,7 +159,7 @@ describe("every model and field of schema.prisma through Prisma Client", () => {
         created.set(model.name, row);
       }
       expect([...created.keys()].sort()).toEqual(
-        ["AudioFile", "Conversion", "Experiment", "Job", "JobEvent", "VoiceModel", "Worker"].sort(),
+        ["Activity", "ApiToken", "AudioFile", "Conversion", "Experiment", "Job", "JobEvent", "Session", "User", "VoiceModel", "Worker"].sort(),
       );
     } finally {
       await prisma.$disconnect();
