@@ -4,6 +4,7 @@
  * list, get, stream the input and the output, delete. The work itself is worker/convert/.
  */
 import fs from "node:fs";
+import { currentUserId } from "./auth/context";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -171,7 +172,7 @@ export async function createConversion(request: { modelId: string; input: Conver
       throw new ApiError(422, "too_long", `"${input.name}" is ${Math.round(seconds)} s long; the limit is ${max} s (MAX_CONVERSION_SECONDS)`, { seconds, limit: max });
     }
     await prisma.conversion.create({
-      data: { id, modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
+      data: { id, createdById: currentUserId(), modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
     });
     let job: Job;
     try {

@@ -4,6 +4,7 @@
  * MODELS_ROOT/{name}/ and an `export` job adds the ONNX file. A refused import leaves nothing behind.
  */
 import { randomBytes } from "node:crypto";
+import { currentUserId } from "./auth/context";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { config } from "./config";
@@ -78,7 +79,7 @@ export async function importModel(input: { pth: File; index?: File | null; name?
     let row;
     try {
       row = await prisma.voiceModel.create({
-        data: { name, sampleRate: model.sr!, version: model.version, f0: model.f0, epochs: card.epochs, files: files as unknown as object, sizeBytes: BigInt(files.reduce((s, f) => s + f.bytes, 0)), source: "imported" },
+        data: { name, createdById: currentUserId(), sampleRate: model.sr!, version: model.version, f0: model.f0, epochs: card.epochs, files: files as unknown as object, sizeBytes: BigInt(files.reduce((s, f) => s + f.bytes, 0)), source: "imported" },
       });
     } catch (err) {
       await fs.rm(dir, { recursive: true, force: true });

@@ -93,6 +93,8 @@ function create(): TusState {
     datastore: store,
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
+    // no CORS for any origin (@tus/server answers `Access-Control-Allow-Origin: *` by default): only our own pages upload
+    allowedOrigins: () => false,
     async onUploadCreate(_req, upload) {
       try {
         const ok = await acceptUpload({ experiment: metaOf(upload, "experiment"), filename: metaOf(upload, "filename"), size: upload.size });

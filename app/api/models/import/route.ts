@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** multipart/form-data: `pth` (RVC small model), optional `index` (FAISS) and `name`. 201 {model, job}. */
-export const POST = route(async (req) => {
+export const POST = route("member", async (req) => {
   let form: FormData;
   try {
     form = await req.formData();

@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Queue a worker self-test: a short job with live progress, logs and metrics, and no model. */
-export const POST = route(async (req) => {
+export const POST = route("admin", async (req) => {
   const body = await readJsonObject(req);
   const seconds = body.seconds ?? 10;
   const steps = body.steps ?? 100;
