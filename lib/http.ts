@@ -93,6 +93,10 @@ export function route<A extends Access, C = unknown>(access: A, handler: GatedHa
       if (access === "public") caller = await resolveCaller(req).catch(() => null);
       else caller = await resolveCaller(req);
       requireAccess(caller, access);
+      // a read-only token never writes, whatever the route's role (it could otherwise mint a write token)
+      if (access !== "public" && caller?.scope === "read" && !SAFE_METHODS.has(req.method)) {
+        throw new ApiError(403, "forbidden", "This API token is read-only", { required: "write token", role: caller.role });
+      }
       let note: ActivityNote | false | undefined;
       const res = await runAs(caller?.user.id ?? null, () =>
         handler(req, ctx, caller as Auth<A>, (a) => {
