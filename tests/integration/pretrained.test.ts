@@ -4,11 +4,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as route from "../../app/api/pretrained/route";
 import { paths } from "../../lib/paths";
+import { authed } from "../helpers/auth";
 
 function form(files: Record<string, { name: string; bytes: Uint8Array }>): Request {
   const fd = new FormData();
   for (const [k, v] of Object.entries(files)) fd.append(k, new File([Uint8Array.from(v.bytes)], v.name));
-  return new Request("http://t/api/pretrained", { method: "POST", body: fd });
+  return authed("http://t/api/pretrained", { method: "POST", body: fd });
 }
 
 const dir = () => path.dirname(paths().customPretrained("x.pth"));
