@@ -73,7 +73,13 @@ type GatedHandler<C, A extends Access> = (req: Request, ctx: C, auth: Auth<A>, n
 
 /** Pure: the generic activity of a write, from its method and path (`DELETE /api/models/ab12` → models ab12). */
 export function genericActivity(method: string, pathname: string): ActivityNote {
-  const parts = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
   const [type = "api", id] = parts;
   return { action: `${method} ${pathname}`.slice(0, 200), target: { type, ...(id ? { name: id } : {}) } };
 }
