@@ -13,7 +13,7 @@ test("first visit: create the admin account and land logged in", async ({ page }
   await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
   await page.getByLabel("Password again").fill("something else");
   await page.getByRole("button", { name: "Create and log in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("The two passwords differ");
+  await expect(page.locator("form").getByRole("alert")).toHaveText("The two passwords differ");
   await page.getByLabel("Password again").fill(ADMIN.password);
   await page.getByRole("button", { name: "Create and log in" }).click();
   await expect(page.getByRole("heading", { name: "Experiments" })).toBeVisible();

@@ -13,7 +13,7 @@ async function loginPage(browser: Browser, who: { name: string; password: string
   await page.getByLabel("Name").fill(who.name);
   await page.getByLabel("Password").fill("wrong-password");
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("The name or password is not right");
+  await expect(page.locator("form").getByRole("alert")).toHaveText("The name or password is not right");
   await page.getByLabel("Password").fill(who.password);
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).toHaveURL(/\/models$/);
