@@ -1,9 +1,11 @@
 /**
- * Next's request proxy (Next 16's successor of middleware.ts), in front of every page and API route:
+ * Next's request proxy (Next 16's successor of middleware.ts), in front of every page (not the API):
  * - Host allowlist (ALLOWED_HOSTS): another Host is refused with 421 JSON, so DNS rebinding reaches nothing;
  * - pages without a session cookie go to /login (the pages themselves verify the session: lib/auth/page.ts);
- * - security headers on every response (CSP with frame-ancestors 'none', nosniff, Referrer-Policy, X-Frame-Options).
- * API routes are guarded by lib/http.ts#route, not here.
+ * - security headers (CSP with frame-ancestors 'none', nosniff, Referrer-Policy, X-Frame-Options).
+ * API routes are left out on purpose: Next buffers the body of every request the proxy sees in memory and cuts it
+ * at 10 MB (`proxyClientMaxBodySize`), which would truncate uploads and stall resumable ones. The API's own gate
+ * (lib/http.ts#route) checks the Host and credentials; next.config.mjs sets the API's headers.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { config as appConfig } from "./lib/config";
@@ -22,8 +24,7 @@ export function proxy(request: NextRequest) {
     return withHeaders(res);
   }
   const { pathname, search } = request.nextUrl;
-  const isApi = pathname === "/api" || pathname.startsWith("/api/");
-  if (!isApi && !PUBLIC_PAGES.has(pathname) && !request.cookies.has("vs_session")) {
+  if (!PUBLIC_PAGES.has(pathname) && !request.cookies.has("vs_session")) {
     const to = new URL("/login", request.url);
     if (pathname !== "/") to.searchParams.set("next", pathname + search);
     return withHeaders(NextResponse.redirect(to, 303));
@@ -37,6 +38,6 @@ function withHeaders(res: NextResponse): NextResponse {
 }
 
 export const config = {
-  // everything except Next's own static files (they get the headers from next.config.mjs)
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // pages only: not the API (see above) nor Next's static files (both get their headers from next.config.mjs)
+  matcher: ["/((?!api/|api$|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -3,6 +3,8 @@ import { ApiError, badRequest, isDatabaseDown } from "./errors";
 import { recordActivity } from "./auth/activity";
 import { runAs } from "./auth/context";
 import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
+import { hostAllowed } from "./auth/headers";
+import { config } from "./config";
 import type { Access } from "./auth/roles";
 
 export type { Caller } from "./auth/gate";
@@ -86,7 +88,7 @@ export function genericActivity(method: string, pathname: string): ActivityNote 
 
 /**
  * The one gate every API route goes through. `access` is mandatory: "public", or the least role the route needs
- * ("viewer" < "member" < "admin"). It resolves the caller (bearer token or session cookie: 401 without, 403 for a
+ * ("viewer" < "member" < "admin"). It refuses a Host outside ALLOWED_HOSTS (421), resolves the caller (bearer token or session cookie: 401 without, 403 for a
  * lower role), refuses cross-site writes that are not bearer-authenticated (403 `cross_site`), runs the handler as
  * that user (lib/auth/context.ts), records an Activity row for every successful write, and turns every thrown
  * error into the API's error shape.
@@ -94,6 +96,11 @@ export function genericActivity(method: string, pathname: string): ActivityNote 
 export function route<A extends Access, C = unknown>(access: A, handler: GatedHandler<C, A>): Handler<C> {
   return async (req, ctx) => {
     try {
+      // DNS rebinding: the API answers only the allowed Host names (a request without Host is no browser's)
+      const host = req.headers.get("host");
+      if (host !== null && !hostAllowed(host, config().allowedHosts)) {
+        throw new ApiError(421, "host_not_allowed", `This server does not answer for host ${JSON.stringify(host.slice(0, 100))}; add it to ALLOWED_HOSTS`);
+      }
       checkSameOrigin(req);
       let caller: Caller | null;
       if (access === "public") caller = await resolveCaller(req).catch(() => null);

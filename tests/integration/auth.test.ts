@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-const ORIGIN = "http://studio.test";
+const ORIGIN = "http://localhost:3000";
 
 interface Opts {
   body?: unknown;
@@ -40,11 +40,12 @@ interface Opts {
   ip?: string;
   params?: Record<string, string>;
   url?: string;
+  host?: string;
 }
 
 /** A request as a browser on our own page would send it (Origin = the app's), unless told otherwise. */
 async function call(handler: unknown, method: string, o: Opts = {}) {
-  const headers: Record<string, string> = { host: "studio.test" };
+  const headers: Record<string, string> = { host: o.host ?? "localhost:3000" };
   if (o.origin !== null && method !== "GET") headers.origin = o.origin ?? ORIGIN;
   if (o.site) headers["sec-fetch-site"] = o.site;
   if (o.cookie) headers.cookie = o.cookie;
@@ -89,7 +90,7 @@ describe("first run, log in, log out", () => {
     expect(JSON.stringify(r.json)).not.toContain("passwordHash");
     const set = r.headers.get("set-cookie")!;
     expect(set).toMatch(/^vs_session=vss_[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=2592000$/);
-    const https = await call(login.POST, "POST", { body: { name: "carol", password: "carol-password" }, ip: "10.1.0.1", url: "https://studio.test/api/auth/login", origin: "https://studio.test" });
+    const https = await call(login.POST, "POST", { body: { name: "carol", password: "carol-password" }, ip: "10.1.0.1", url: "https://localhost:3000/api/auth/login", origin: "https://localhost:3000" });
     expect(https.headers.get("set-cookie")).toMatch(/; Secure$/);
     const cookie = cookieOf(r);
     // only the hash is stored
@@ -251,7 +252,7 @@ describe("cross-site requests", () => {
     const tries: Opts[] = [
       { origin: "http://evil.test" },
       { origin: "null" },
-      { origin: "http://studio.test:8080" },
+      { origin: "http://localhost:8080" },
       { origin: null, site: "cross-site" },
       { origin: null, site: "same-site" },
       { origin: null },
@@ -280,6 +281,16 @@ describe("cross-site requests", () => {
     expect(same.status).toBe(201);
     const fetchMeta = await call(experiments.POST, "POST", { cookie, origin: null, site: "same-origin", body: { name: "same-site-ok2" } });
     expect(fetchMeta.status).toBe(201);
+  });
+
+  it("a foreign Host (DNS rebinding) is 421 on every API route, credentials or not, and creates nothing", async () => {
+    const cookie = await loginAs("carol", "carol-password");
+    for (const o of [{ cookie }, { bearer: testToken() }, {}] as Opts[]) {
+      const r = await call(experiments.POST, "POST", { ...o, host: "attacker.example:3000", origin: "http://attacker.example:3000", body: { name: "rebound" } });
+      expect([r.status, r.json.error.code]).toEqual([421, "host_not_allowed"]);
+    }
+    expect((await call(health.GET, "GET", { host: "attacker.example" })).status).toBe(421);
+    expect(await db().experiment.count({ where: { name: "rebound" } })).toBe(0);
   });
 
   it("JSON routes refuse other content types with 415, even with a token", async () => {

@@ -31,7 +31,7 @@ describe("custom pretrained weights", () => {
     const { pretrained } = (await res.json()) as { pretrained: { g: string; d: string } };
     expect(pretrained.g).toMatch(/^my_G_40k-[0-9a-f]{6}\.pth$/);
     expect(fs.readFileSync(paths().customPretrained(pretrained.g))).toEqual(Buffer.from(real));
-    const list = (await (await (route.GET as () => Promise<Response>)()).json()) as { files: { name: string }[] };
+    const list = (await (await (route.GET as (r: Request) => Promise<Response>)(authed("http://t/api/pretrained"))).json()) as { files: { name: string }[] };
     expect(list.files.map((f) => f.name)).toEqual(expect.arrayContaining([pretrained.g, pretrained.d]));
   });
 

@@ -3,7 +3,7 @@
  * Each bad input must get its status and message and leave nothing behind (no incoming upload, no stored file,
  * no row).
  */
-import { authFetch } from "../helpers/auth";
+import { authFetch, testToken } from "../helpers/auth";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -148,6 +148,7 @@ describe("resumable upload", () => {
               endpoint: `${web.url}/api/uploads`,
               metadata: { experiment: "parallel", filename: `take ${i}.wav` },
               chunkSize: 256 * 1024,
+              headers: { authorization: `Bearer ${testToken()}` },
               retryDelays: [0, 500, 1000],
               onSuccess: () => resolve(),
               onError: reject,
