@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UserMenu } from "@/components/UserMenu";
+import { currentPageUser } from "@/lib/auth/page";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,7 +9,8 @@ export const metadata: Metadata = {
   description: "Train RVC voice models from your own recordings",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const me = await currentPageUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
@@ -28,9 +31,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/jobs" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
               Jobs
             </Link>
-            <Link href="/system" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
-              System
-            </Link>
+            {me?.role === "admin" && (
+              <Link href="/system" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
+                System
+              </Link>
+            )}
+            {me && <UserMenu name={me.name} role={me.role} />}
           </nav>
         </header>
         <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>

@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { CreateExperimentForm } from "@/components/CreateExperimentForm";
 import { listExperiments } from "@/lib/experiments";
@@ -6,11 +7,12 @@ import { formatDuration, formatRate } from "@/lib/format";
 export const dynamic = "force-dynamic";
 
 export default async function ExperimentsPage() {
+  const me = await pageUser();
   const experiments = await listExperiments();
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Experiments</h1>
-      <CreateExperimentForm />
+      {me.role !== "viewer" && <CreateExperimentForm />}
       {experiments.length === 0 ? (
         <p className="text-sm text-zinc-500">No experiments yet. Create one, then upload recordings of the voice.</p>
       ) : (

@@ -20,6 +20,11 @@ const database = await createDatabase(server.adminUrl, "vs_bench");
 await migrate(database.url);
 await setupQueues(database.url);
 const prisma = createPrisma(database.url);
+// the API needs credentials: an admin and a token, made as the CLI would
+const { createUser } = await import("../lib/auth/users");
+const { createToken } = await import("../lib/auth/api-tokens");
+const benchUser = await createUser({ name: "bench", password: "bench-password", role: "admin" }, prisma);
+const auth = { authorization: `Bearer ${(await createToken(benchUser.id, { name: "bench", scope: "write" }, prisma)).secret}` };
 const port = await freePort();
 const web = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
   cwd: ROOT,
@@ -43,7 +48,7 @@ async function waitUp() {
 async function subscribe(jobId: string, keyOf: (ev: any) => number | null) {
   const arrived = new Map<number, number>();
   const ctrl = new AbortController();
-  const res = await fetch(`http://127.0.0.1:${port}/api/jobs/${jobId}/events`, { signal: ctrl.signal });
+  const res = await fetch(`http://127.0.0.1:${port}/api/jobs/${jobId}/events`, { signal: ctrl.signal, headers: auth });
   const reader = res.body!.getReader();
   const dec = new TextDecoder();
   let buf = "";

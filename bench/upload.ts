@@ -13,6 +13,9 @@ import { migrate } from "../lib/migrate";
 import { setupQueues } from "../lib/queue";
 import { pcmWavOfSize } from "../tests/helpers/audio-fixtures";
 import { createDatabase, testServer } from "../tests/helpers/database";
+import { createPrisma } from "../lib/db";
+import { createUser } from "../lib/auth/users";
+import { createToken } from "../lib/auth/api-tokens";
 import { create, patch } from "../tests/helpers/tus";
 import { startWeb } from "../tests/helpers/web";
 
@@ -26,8 +29,13 @@ let web: Awaited<ReturnType<typeof startWeb>> | undefined;
 try {
   await migrate(database.url);
   await setupQueues(database.url);
+  // the tus helpers send TEST_TOKEN; make one in the bench database
+  const prisma = createPrisma(database.url, 1);
+  const u = await createUser({ name: "bench", password: "bench-password", role: "admin" }, prisma);
+  process.env.TEST_TOKEN = (await createToken(u.id, { name: "bench", scope: "write" }, prisma)).secret;
+  await prisma.$disconnect();
   web = await startWeb({ DATABASE_URL: database.url, DATA_ROOT: dataRoot, MAX_UPLOAD_BYTES: "2G", EXPERIMENT_QUOTA_BYTES: "10G" });
-  const res = await fetch(`${web.url}/api/experiments`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
+  const res = await fetch(`${web.url}/api/experiments`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${process.env.TEST_TOKEN}` }, body: JSON.stringify({ name: "bench" }) });
   if (res.status !== 201) throw new Error(`create experiment: ${res.status}`);
 
   const src = path.join(dataRoot, "source.wav");
@@ -54,7 +62,7 @@ try {
     if (r.status !== 204) throw new Error(`PATCH ${r.status} ${r.text}`);
     console.log(`transfer ${i + 1}: ${mbps(performance.now() - t).toFixed(0)} MB/s`);
     transferMs = Math.min(transferMs, performance.now() - t);
-    await fetch(c.location!, { method: "DELETE", headers: { "Tus-Resumable": "1.0.0" } });
+    await fetch(c.location!, { method: "DELETE", headers: { "Tus-Resumable": "1.0.0", authorization: `Bearer ${process.env.TEST_TOKEN}` } });
   }
 
   // full: 8 MiB chunks like the browser, then the finish step

@@ -5,6 +5,8 @@ export async function callApi<T = unknown>(url: string, init: RequestInit = {}):
     headers: { "content-type": "application/json", ...(init.headers ?? {}) },
   });
   if (res.status === 204) return undefined as T;
+  // the session ended (expired, logged out elsewhere, user disabled): back to the login page
+  if (res.status === 401 && typeof window !== "undefined") window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
   const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
   if (!res.ok) throw new Error(body?.error?.message ?? `Request failed with HTTP ${res.status}`);
   return body as T;

@@ -54,6 +54,14 @@ export interface Config {
   maxPythonHelpers: number;
   /** explicit ffmpeg binary; unset → `ffmpeg` on PATH, else the one @ffmpeg-installer ships */
   ffmpegPath: string | undefined;
+  /** Host header values (lower case, without port) the web server answers; anything else is refused (DNS rebinding) */
+  allowedHosts: string[];
+  /** trust X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, client address for the login limit) */
+  trustProxy: boolean;
+  /** a session ends this long after login, whatever happens */
+  sessionMaxDays: number;
+  /** a session unused for this long ends */
+  sessionIdleHours: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -119,20 +127,45 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** The default Host allowlist: loopback names, plus HOST when it names one address or host (not 0.0.0.0 / ::). Pure. */
+export function defaultAllowedHosts(host: string): string[] {
+  const hosts = ["localhost", "127.0.0.1", "[::1]"];
+  const h = host.toLowerCase();
+  if (h !== "0.0.0.0" && h !== "::" && h !== "[::]") {
+    const entry = h.includes(":") && !h.startsWith("[") ? `[${h}]` : h;
+    if (!hosts.includes(entry)) hosts.push(entry);
+  }
+  return hosts;
+}
+
+function allowedHosts(env: Env, host: string): string[] {
+  const v = nonEmpty(env, "ALLOWED_HOSTS");
+  if (v === undefined) return defaultAllowedHosts(host);
+  const list = v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const h of list) {
+    if (!/^([a-z0-9.-]+|\[[0-9a-f:.]+\])$/.test(h)) {
+      throw new ConfigError("ALLOWED_HOSTS", "a comma-separated list of host names or addresses without ports (IPv6 in [ ])", v);
+    }
+  }
+  if (list.length === 0) throw new ConfigError("ALLOWED_HOSTS", "a comma-separated list of host names", v);
+  return list;
+}
+
+function bool(env: Env, name: string): boolean {
+  const v = nonEmpty(env, name)?.toLowerCase();
+  if (v === undefined || v === "0" || v === "false" || v === "no") return false;
+  if (v === "1" || v === "true" || v === "yes") return true;
+  throw new ConfigError(name, "1/true/yes or 0/false/no", v);
+}
+
 /** Parse and validate a whole environment. Pure: no I/O, so tests can feed it anything. */
 export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataRoot = dir(env, "DATA_ROOT", "./data", cwd);
   const assetsRoot = dir(env, "ASSETS_ROOT", "./assets", cwd);
   const host = nonEmpty(env, "HOST") ?? "127.0.0.1";
   if (!/^[A-Za-z0-9.:_-]+$/.test(host)) throw new ConfigError("HOST", "a host name or IP address", host);
+  // STUDIO_PASSWORD only seeds the first admin (see README); beyond loopback without it, the first visitor creates the admin
   const studioPassword = nonEmpty(env, "STUDIO_PASSWORD");
-  if (studioPassword === undefined && !isLoopback(host)) {
-    throw new ConfigError(
-      "STUDIO_PASSWORD",
-      `set when HOST is not a loopback address (HOST=${host}); set a password or use HOST=127.0.0.1`,
-      undefined,
-    );
-  }
   if (studioPassword !== undefined && studioPassword.length < 8) {
     throw new ConfigError("STUDIO_PASSWORD", "at least 8 characters long", "<hidden>");
   }
@@ -171,6 +204,10 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     maxPythonHelpers: int(env, "MAX_PYTHON_HELPERS", 2, 1, 64),
     // a bare name is looked up on PATH; anything with a slash is a path
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
+    allowedHosts: allowedHosts(env, host),
+    trustProxy: bool(env, "TRUST_PROXY"),
+    sessionMaxDays: int(env, "SESSION_MAX_DAYS", 30, 1, 3650),
+    sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 72, 1, 24 * 3650),
   };
 }
 

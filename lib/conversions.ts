@@ -3,6 +3,7 @@
  * request, staged on disk by lib/multipart.ts), check it is audio of a sensible length, keep it under DATA_ROOT/conversions/{id}/, queue a `convert` job;
  * list, get, stream the input and the output, delete. The work itself is worker/convert/.
  */
+import { currentUserId } from "./auth/context";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { config } from "./config";
@@ -184,7 +185,7 @@ export async function createConversion(request: { modelId: string; input: Conver
       throw new ApiError(422, "too_long", `"${input.name}" is ${Math.round(seconds)} s long; the limit is ${max} s (MAX_CONVERSION_SECONDS)`, { seconds, limit: max });
     }
     await prisma.conversion.create({
-      data: { id, modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
+      data: { id, createdById: currentUserId(), modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
     });
     let job: Job;
     try {

@@ -4,6 +4,7 @@ import { db, Prisma, type Db } from "./db";
 import { conflict, notFound } from "./errors";
 import { paths } from "./paths";
 import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
+import { currentUserId } from "./auth/context";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -17,7 +18,7 @@ const missing = (name: string) => notFound("experiment_not_found", `No experimen
 
 export async function createExperiment(input: { name: string } & ExperimentSettings, prisma: Db = db()) {
   try {
-    return await prisma.experiment.create({ data: input });
+    return await prisma.experiment.create({ data: { ...input, createdById: currentUserId() } });
   } catch (err) {
     if (isUniqueViolation(err)) throw exists(input.name);
     throw err;

@@ -57,7 +57,7 @@ describe("errorResponse", () => {
 
   it("is what route() answers when a handler throws", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const handler = route(async () => {
+    const handler = route("public", async () => {
       throw new TypeError("Cannot read properties of undefined (reading 'id')");
     });
     const res = await handler(new Request("http://x/api/thing"), {});

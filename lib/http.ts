@@ -1,6 +1,14 @@
 /** Helpers for route handlers: JSON bodies, JSON responses (BigInt-safe), one error shape. */
 import { asDiskFull } from "./disk";
 import { ApiError, badRequest, databaseUnavailableBody, internalError, isDatabaseDown } from "./errors";
+import { recordActivity } from "./auth/activity";
+import { runAs } from "./auth/context";
+import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
+import { hostAllowed } from "./auth/headers";
+import { config } from "./config";
+import type { Access } from "./auth/roles";
+
+export type { Caller } from "./auth/gate";
 
 function replacer(_key: string, value: unknown) {
   if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
@@ -62,8 +70,12 @@ async function readText(req: Request, max: number): Promise<string> {
 
 /** Read a JSON object body (at most MAX_JSON_BYTES); malformed JSON or a non-object is a 400 with a clear message. */
 export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  // only JSON: a cross-site form or no-cors fetch can send text/plain or form types, never application/json
+  const type = req.headers.get("content-type");
+  if (type !== null && req.body !== null && !isJsonType(type)) throw unsupportedType(type);
   const text = await readText(req, MAX_JSON_BYTES);
   if (text.trim() === "") return {};
+  if (type === null) throw unsupportedType(null);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -76,13 +88,74 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
   return body as Record<string, unknown>;
 }
 
-type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
+function isJsonType(type: string): boolean {
+  return /^application\/json\s*(;|$)/i.test(type.trim());
+}
 
-/** Wrap a route handler so every thrown error becomes the API's error shape. */
-export function route<C>(handler: Handler<C>): Handler<C> {
+const unsupportedType = (type: string | null) =>
+  new ApiError(415, "unsupported_media_type", `Send the body as application/json (got ${type === null ? "no content type" : JSON.stringify(type.slice(0, 80))})`);
+
+/** The activity a successful write records instead of the generic one (or `false`: none, e.g. tus chunks). */
+export interface ActivityNote {
+  action: string;
+  target: { type: string; id?: string | null; name?: string | null };
+  details?: Record<string, unknown>;
+}
+
+/** What a handler learns about its caller; `null` only on public routes. */
+export type Auth<A extends Access> = (A extends "public" ? Caller | null : Caller) & {};
+
+type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
+type GatedHandler<C, A extends Access> = (req: Request, ctx: C, auth: Auth<A>, note: (activity: ActivityNote | false) => void) => Promise<Response>;
+
+/** Pure: the generic activity of a write, from its method and path (`DELETE /api/models/ab12` → models ab12). */
+export function genericActivity(method: string, pathname: string): ActivityNote {
+  const parts = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  const [type = "api", id] = parts;
+  return { action: `${method} ${pathname}`.slice(0, 200), target: { type, ...(id ? { name: id } : {}) } };
+}
+
+/**
+ * The one gate every API route goes through. `access` is mandatory: "public", or the least role the route needs
+ * ("viewer" < "member" < "admin"). It refuses a Host outside ALLOWED_HOSTS (421), resolves the caller (bearer token or session cookie: 401 without, 403 for a
+ * lower role), refuses cross-site writes that are not bearer-authenticated (403 `cross_site`), runs the handler as
+ * that user (lib/auth/context.ts), records an Activity row for every successful write, and turns every thrown
+ * error into the API's error shape.
+ */
+export function route<A extends Access, C = unknown>(access: A, handler: GatedHandler<C, A>): Handler<C> {
   return async (req, ctx) => {
     try {
-      return await handler(req, ctx);
+      // DNS rebinding: the API answers only the allowed Host names (a request without Host is no browser's)
+      const host = req.headers.get("host");
+      if (host !== null && !hostAllowed(host, config().allowedHosts)) {
+        throw new ApiError(421, "host_not_allowed", `This server does not answer for host ${JSON.stringify(host.slice(0, 100))}; add it to ALLOWED_HOSTS`);
+      }
+      checkSameOrigin(req);
+      let caller: Caller | null;
+      if (access === "public") caller = await resolveCaller(req).catch(() => null);
+      else caller = await resolveCaller(req);
+      requireAccess(caller, access);
+      // a read-only token never writes, whatever the route's role (it could otherwise mint a write token)
+      if (access !== "public" && caller?.scope === "read" && !SAFE_METHODS.has(req.method)) {
+        throw new ApiError(403, "forbidden", "This API token is read-only", { required: "write token", role: caller.role });
+      }
+      let note: ActivityNote | false | undefined;
+      const res = await runAs(caller?.user.id ?? null, () =>
+        handler(req, ctx, caller as Auth<A>, (a) => {
+          note = a;
+        }),
+      );
+      if (!SAFE_METHODS.has(req.method) && res.status < 400 && note !== false && (caller || note)) {
+        const a = note ?? genericActivity(req.method, new URL(req.url).pathname);
+        await recordActivity(caller?.user.id ?? null, a.action, a.target, a.details).catch((err) => console.error("[api] activity not recorded:", err));
+      }
+      return res;
     } catch (err) {
       return errorResponse(err);
     }

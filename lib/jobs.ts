@@ -9,6 +9,7 @@ import { appendJobEvent, JOB_CANCEL_CHANNEL } from "./job-events";
 import { checkName } from "./experiment-rules";
 import { isUuid } from "./ids";
 import { modelNameConflict } from "./models";
+import { currentUserId, runAs } from "./auth/context";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -41,7 +42,7 @@ export async function enqueueJob(
       const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;
       if (clash) throw conflict("model_name_taken", clash, { name: experimentName });
     }
-    const created = await tx.job.create({ data: { kind, experimentId, params: params as object } });
+    const created = await tx.job.create({ data: { kind, experimentId, params: params as object, createdById: currentUserId() } });
     return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });
   });
   try {
@@ -81,7 +82,10 @@ export async function continuePipeline(job: Job, prisma: Db = db()): Promise<Job
   const experiment = await prisma.experiment.findUnique({ where: { id: job.experimentId } });
   if (!experiment) return null;
   const [next, ...rest] = then;
-  return enqueueExperimentJob(experiment.name, next!.kind, { ...next!.params, ...(rest.length ? { then: rest } : {}) }, prisma);
+  // the next stage is queued for the user who started the pipeline
+  return runAs(job.createdById, () =>
+    enqueueExperimentJob(experiment.name, next!.kind, { ...next!.params, ...(rest.length ? { then: rest } : {}) }, prisma),
+  );
 }
 
 /**

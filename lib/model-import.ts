@@ -5,6 +5,7 @@
  * staged on disk by lib/multipart.ts and are moved, never read whole into memory.
  */
 import { randomBytes } from "node:crypto";
+import { currentUserId } from "./auth/context";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { config } from "./config";
@@ -96,7 +97,7 @@ export async function importModel(input: { pth: StagedFile; index?: StagedFile |
     let row;
     try {
       row = await prisma.voiceModel.create({
-        data: { name, sampleRate: model.sr!, version: model.version, f0: model.f0, epochs: card.epochs, files: files as unknown as object, sizeBytes: BigInt(files.reduce((s, f) => s + f.bytes, 0)), source: "imported" },
+        data: { name, createdById: currentUserId(), sampleRate: model.sr!, version: model.version, f0: model.f0, epochs: card.epochs, files: files as unknown as object, sizeBytes: BigInt(files.reduce((s, f) => s + f.bytes, 0)), source: "imported" },
       });
     } catch (err) {
       await fs.rm(dir, { recursive: true, force: true });

@@ -23,6 +23,9 @@ import { DOWNLOADS } from "./models";
 import { QUEUES } from "./queue";
 import { PRECISIONS, TRAIN_DEFAULTS } from "./train-options";
 import { TUS_PATH } from "./uploads/tus";
+import { ROLES, TOKEN_SCOPES, type Access } from "./auth/roles";
+import { USER_NAME_PATTERN } from "./auth/users";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./auth/password";
 
 export type JsonSchema = Record<string, unknown>;
 type Obj = Record<string, unknown>;
@@ -125,6 +128,9 @@ const jobAccepted = ok("Queued", obj({ job: ref("Job") }));
 
 // ───────────────────────────── schemas ─────────────────────────────
 
+/** the row's creator (rows made before accounts, by the worker, or whose user was deleted: null) */
+const creator = { createdById: nullable(uuid("the user who created it (null: before accounts, or the user was deleted)")) };
+
 const experimentProps = {
   id: uuid(),
   name: ref("ExperimentName"),
@@ -219,7 +225,42 @@ const PRETRAINED_FILE = { type: "string", pattern: "^[A-Za-z0-9._-]{1,128}\\.pth
 
 const assetFile = obj({ path: str(), present: bool(), bytes: int() }, ["bytes"]);
 
+const userName = { type: "string", pattern: USER_NAME_PATTERN, description: "1-64 of letters, digits, '.', '_', '-'" };
+const newPassword = { type: "string", minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX };
+
 const schemas: Record<string, JsonSchema> = {
+  Role: { type: "string", enum: [...ROLES], description: "viewer < member < admin" },
+  User: obj({ id: uuid(), name: str(), role: ref("Role"), disabled: bool(), createdAt: time(), passwordChangedAt: time() }),
+  Me: obj({
+    user: nullable(obj({ id: uuid(), name: str(), role: ref("Role"), actsAs: { ...ref("Role"), description: "the role this request acts with (a read-only token: viewer)" } })),
+    via: nullable({ type: "string", enum: ["session", "token"] }),
+    setupRequired: bool("no account exists yet: POST /api/auth/setup creates the admin"),
+  }),
+  ApiToken: obj(
+    {
+      id: uuid(),
+      userId: uuid(),
+      userName: str("the owner (in lists)"),
+      name: str(),
+      prefix: str("the first characters of the secret, to recognise it"),
+      scope: { type: "string", enum: [...TOKEN_SCOPES] },
+      createdAt: time(),
+      lastUsedAt: nullable(time()),
+      revokedAt: nullable(time()),
+    },
+    ["userName"],
+  ),
+  Activity: obj({
+    id: str("increasing; pass as ?before= for the next page"),
+    at: time(),
+    userId: nullable(uuid()),
+    userName: nullable(str()),
+    action: str("e.g. `login`, `user.create`, `token.revoke`, or `POST /api/experiments` for other writes"),
+    targetType: str(),
+    targetId: nullable(str()),
+    targetName: nullable(str()),
+    details: anyJson("what else the action recorded, or null"),
+  }),
   Error: {
     type: "object",
     description: "Every error: a machine code, a message that says what went wrong and how to fix it, and optional details",
@@ -244,14 +285,15 @@ const schemas: Record<string, JsonSchema> = {
   JobKind: { type: "string", enum: Object.values(JobKind) },
   JobStatus: { type: "string", enum: Object.values(JobStatus) },
 
-  Experiment: obj(experimentProps, [], "An experiment (its database row)"),
+  Experiment: obj({ ...experimentProps, ...creator }, [], "An experiment (its database row)"),
   ExperimentListItem: obj(
-    { ...experimentProps, fileCount: int("uploaded files, ready or rejected"), totalSeconds: num("summed duration of its ready files") },
+    { ...experimentProps, ...creator, fileCount: int("uploaded files, ready or rejected"), totalSeconds: num("summed duration of its ready files") },
     [],
   ),
   ExperimentDetail: obj(
     {
       ...experimentProps,
+      ...creator,
       files: arr(ref("AudioFileRow"), "oldest first"),
       jobs: arr(ref("JobRow"), "newest first, at most 50"),
       models: arr(ref("VoiceModelRow"), "newest first"),
@@ -281,7 +323,7 @@ const schemas: Record<string, JsonSchema> = {
   AudioStats: audioStats,
   AudioFile: obj({ ...audioFileCommon, name: str("the uploaded file's (cleaned) original name") }, [], "An uploaded file"),
   AudioFileRow: obj(
-    { ...audioFileCommon, experimentId: uuid(), originalName: str() },
+    { ...audioFileCommon, ...creator, experimentId: uuid(), originalName: str() },
     [],
     "An uploaded file as its database row (in the experiment detail)",
   ),
@@ -336,6 +378,7 @@ const schemas: Record<string, JsonSchema> = {
   JobRow: obj(
     {
       ...jobProps,
+      ...creator,
       bossId: nullable(str("id of the pg-boss job that carries it")),
       cancelRequestedAt: nullable(time()),
       createdAt: time(),
@@ -386,7 +429,7 @@ const schemas: Record<string, JsonSchema> = {
 
   ModelFile: obj({ kind: { type: "string", enum: ["pth", "onnx", "index", "card"] }, name: str(), bytes: int() }),
   Model: obj({ ...modelCommon, experiment: nullable(ref("ExperimentName")) }, [], "A finished voice model"),
-  VoiceModelRow: obj({ ...modelCommon, experimentId: nullable(uuid()) }, [], "A model as its database row (in the experiment detail)"),
+  VoiceModelRow: obj({ ...modelCommon, ...creator, experimentId: nullable(uuid()) }, [], "A model as its database row (in the experiment detail)"),
   JobRef: obj({ id: uuid(), kind: ref("JobKind"), status: ref("JobStatus") }, [], "A short reference to a job (GET /api/jobs/{id} has all of it)"),
   ModelImportResult: obj({
     model: ref("Model"),
@@ -408,6 +451,7 @@ const schemas: Record<string, JsonSchema> = {
       description: "what the worker probed at start: node, platform, cpus, memoryBytes, onnxruntime {version, executionProviders, available}, cuda {visible, gpus}, python {executable, version, torch, torchCuda}",
     },
   }),
+  HealthStatus: obj({ status: { type: "string", enum: ["ok", "degraded", "down"] } }, [], "what anyone may see: up, short of disk space, or down"),
   Health: obj(
     {
       ok: bool("database and queue are both up"),
@@ -738,13 +782,191 @@ const paths: Record<string, Obj> = {
     get: {
       operationId: "getHealth",
       tags: ["system"],
-      summary: "Database, queue, live workers, assets, disk",
-      description: "Never needs authentication.",
-      security: [],
+      summary: "Up or not; for admins also database, queue, live workers, assets, disk",
+      description: "Never needs authentication: anyone gets `{status}`; an admin gets the whole report.",
+      "x-required-role": "public",
       responses: {
-        "200": ok("Healthy enough to answer (see `ok`)", ref("Health")),
-        "503": ok("The database is down (same shape, `db.ok` false)", ref("Health")),
+        "200": ok("Healthy enough to answer (see `ok`)", { anyOf: [ref("HealthStatus"), ref("Health")] }),
+        "503": ok("The database is down (same shape, `db.ok` false)", { anyOf: [ref("HealthStatus"), ref("Health")] }),
         "500": internal,
+      },
+    },
+  },
+  "/api/auth/me": {
+    get: {
+      operationId: "getMe",
+      tags: ["auth"],
+      summary: "Who is calling, and whether the first admin must still be created",
+      "x-required-role": "public",
+      responses: { "200": ok("The caller (null without valid credentials)", ref("Me")), "500": internal, "503": dbDown },
+    },
+  },
+  "/api/auth/setup": {
+    post: {
+      operationId: "setup",
+      tags: ["auth"],
+      summary: "First run only: create the admin account and log in (sets the session cookie)",
+      "x-required-role": "public",
+      requestBody: jsonBody(obj({ name: userName, password: newPassword })),
+      responses: {
+        "201": ok("Created and logged in (Set-Cookie: vs_session)", obj({ user: ref("User") })),
+        "400": error("Bad input", [...BODY_CODES, "invalid_name", "weak_password", "invalid_password", "unknown_field"]),
+        "409": error("An account exists already", ["setup_done"]),
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/auth/login": {
+    post: {
+      operationId: "login",
+      tags: ["auth"],
+      summary: "Log in: sets the HttpOnly session cookie `vs_session`",
+      description: "5 failed attempts for one account or from one address lock it for 30 s, doubling with each further lockout (at most an hour).",
+      "x-required-role": "public",
+      requestBody: jsonBody(obj({ name: str(), password: str() })),
+      responses: {
+        "200": ok("Logged in (Set-Cookie: vs_session)", obj({ user: ref("User") })),
+        "400": error("Bad input", [...BODY_CODES, "unknown_field"]),
+        "401": error("Wrong name or password", ["invalid_credentials"]),
+        "403": error("The account is disabled, or a cross-site request", ["account_disabled", "cross_site"]),
+        "429": {
+          ...error("Too many failed attempts: `details.retryAfterSeconds` (and Retry-After) say when to try again", ["rate_limited"]),
+          headers: { "Retry-After": h("seconds", { type: "string" }) },
+        },
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/auth/logout": {
+    post: {
+      operationId: "logout",
+      tags: ["auth"],
+      summary: "End this browser's session and clear the cookie",
+      "x-required-role": "public",
+      responses: { "204": noContent("Logged out"), "403": error("A cross-site request", ["cross_site"]), "500": internal, "503": dbDown },
+    },
+  },
+  "/api/auth/logout-all": {
+    post: {
+      operationId: "logoutAll",
+      tags: ["auth"],
+      summary: "End every session of the caller (API tokens stay)",
+      "x-required-role": "viewer",
+      responses: { "200": ok("How many sessions ended", obj({ ended: int() })), "500": internal, "503": dbDown },
+    },
+  },
+  "/api/auth/password": {
+    post: {
+      operationId: "changePassword",
+      tags: ["auth"],
+      summary: "Change your own password; your other sessions end (a browser caller gets a new session cookie)",
+      "x-required-role": "viewer",
+      requestBody: jsonBody(obj({ current: str(), password: newPassword })),
+      responses: {
+        "204": noContent("Changed"),
+        "400": error("Bad input or wrong current password", [...BODY_CODES, "invalid_current", "wrong_password", "weak_password", "invalid_password", "unknown_field"]),
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/tokens": {
+    get: {
+      operationId: "listTokens",
+      tags: ["auth"],
+      summary: "Your API tokens (never their secrets); an admin may pass ?all=1 for everyone's",
+      "x-required-role": "viewer",
+      parameters: [{ name: "all", in: "query", required: false, description: "`1` (admins): every user's tokens", schema: { type: "string", enum: ["1"] } }],
+      responses: { "200": ok("The tokens, newest first", obj({ tokens: arr(ref("ApiToken")) })), "500": internal, "503": dbDown },
+    },
+    post: {
+      operationId: "createToken",
+      tags: ["auth"],
+      summary: "Create a personal API token; the secret is in this answer only",
+      description: "Send it as `Authorization: Bearer vs_…`. A `read` token acts as at most a viewer and never writes; a `write` token acts with your role.",
+      "x-required-role": "viewer",
+      requestBody: jsonBody(obj({ name: { type: "string", minLength: 1, maxLength: 100 }, scope: { type: "string", enum: [...TOKEN_SCOPES], default: "read" } }, ["scope"])),
+      responses: {
+        "201": ok("Created", obj({ token: ref("ApiToken"), secret: { type: "string", pattern: "^vs_[A-Za-z0-9_-]{43}$" } })),
+        "400": error("Bad input", [...BODY_CODES, "invalid_name", "invalid_scope", "unknown_field"]),
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/tokens/{id}": {
+    parameters: [{ name: "id", in: "path", required: true, description: "token id", schema: uuid() }],
+    delete: {
+      operationId: "revokeToken",
+      tags: ["auth"],
+      summary: "Revoke a token (yours; admins: anyone's); refused from the next request on, open event streams end",
+      "x-required-role": "viewer",
+      responses: {
+        "200": ok("Revoked", obj({ token: ref("ApiToken") })),
+        "404": error("No such token of yours", ["token_not_found"]),
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/users": {
+    get: {
+      operationId: "listUsers",
+      tags: ["auth"],
+      summary: "Every account",
+      "x-required-role": "admin",
+      responses: { "200": ok("The users, oldest first", obj({ users: arr(ref("User")) })), "500": internal, "503": dbDown },
+    },
+    post: {
+      operationId: "createUser",
+      tags: ["auth"],
+      summary: "Create an account",
+      "x-required-role": "admin",
+      requestBody: jsonBody(obj({ name: userName, password: newPassword, role: ref("Role") })),
+      responses: {
+        "201": ok("Created", obj({ user: ref("User") })),
+        "400": error("Bad input", [...BODY_CODES, "invalid_name", "weak_password", "invalid_password", "invalid_role", "unknown_field"]),
+        "409": error("The name is taken", ["user_exists"]),
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/users/{id}": {
+    parameters: [{ name: "id", in: "path", required: true, description: "user id", schema: uuid() }],
+    patch: {
+      operationId: "updateUser",
+      tags: ["auth"],
+      summary: "Change a role, disable or enable, or reset the password (the user's sessions end)",
+      "x-required-role": "admin",
+      requestBody: jsonBody(obj({ role: ref("Role"), disabled: bool(), password: newPassword }, ["role", "disabled", "password"])),
+      responses: {
+        "200": ok("Changed", obj({ user: ref("User") })),
+        "400": error("Bad input", [...BODY_CODES, "invalid_role", "invalid_disabled", "weak_password", "invalid_password", "unknown_field"]),
+        "404": error("No such user", ["user_not_found"]),
+        "409": error("It would leave no active admin", ["last_admin"]),
+        "500": internal,
+        "503": dbDown,
+      },
+    },
+  },
+  "/api/activity": {
+    get: {
+      operationId: "listActivity",
+      tags: ["auth"],
+      summary: "Who did what: every successful write (and logins), newest first",
+      "x-required-role": "admin",
+      parameters: [
+        { name: "limit", in: "query", required: false, description: "1..500 (100)", schema: { type: "string", pattern: "^\\d{1,3}$" } },
+        { name: "before", in: "query", required: false, description: "an activity id: older entries only", schema: { type: "string", pattern: "^\\d{1,18}$" } },
+      ],
+      responses: {
+        "200": ok("Entries", obj({ activity: arr(ref("Activity")) })),
+        "400": error("Bad query", ["invalid_limit", "invalid_before"]),
+        "500": internal,
+        "503": dbDown,
       },
     },
   },
@@ -1278,7 +1500,45 @@ Every error is \`{"error": {"code", "message", "details"?}}\` with the matching 
 
 Uploads use tus 1.0.0 at ${TUS_PATH}. Live progress is server-sent events (text/event-stream).
 
-Authentication: the configuration requires STUDIO_PASSWORD when the server listens beyond loopback (HOST), but this build does not check credentials on any route yet; the contract's scheme (a session cookie or \`Authorization: Bearer <token>\` on every route except GET /api/health once a password is set) is listed under securitySchemes and is not yet enforced, so no operation declares a security requirement.`;
+Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).`;
+
+const unauthenticatedResponse = error("No valid session or token", ["unauthenticated", "invalid_token"]);
+const forbiddenResponse = (write: boolean) =>
+  error(write ? "The role is too low, the token read-only, or a cross-site request" : "The role is too low", write ? ["forbidden", "cross_site"] : ["forbidden"]);
+const unsupportedResponse = error("The body is not application/json", ["unsupported_media_type"]);
+
+/** The least role of an operation: declared with `x-required-role`, else reads viewer, writes member; uploads member. */
+export function requiredRole(path: string, method: string, op: Obj): Access {
+  const declared = op["x-required-role"] as Access | undefined;
+  if (declared) return declared;
+  if (path === "/api/system/selftest") return "admin";
+  if (path.startsWith(TUS_PATH)) return "member";
+  return method === "get" || method === "head" ? "viewer" : "member";
+}
+
+/** Every operation gets its role, its security (none for public ones) and the gate's 401/403 (and 415 for JSON bodies). */
+function withAccess(all: Record<string, Obj>): Record<string, Obj> {
+  const out: Record<string, Obj> = {};
+  for (const [path, item] of Object.entries(all)) {
+    const next: Obj = { ...item };
+    for (const method of ["get", "head", "post", "put", "patch", "delete", "options"]) {
+      const op = item[method] as Obj | undefined;
+      if (!op) continue;
+      const role = requiredRole(path, method, op);
+      const write = !["get", "head", "options"].includes(method);
+      const responses = { ...(op.responses as Obj) };
+      if (role !== "public") {
+        responses["401"] ??= unauthenticatedResponse;
+        responses["403"] ??= forbiddenResponse(write);
+      }
+      const body = op.requestBody as { content?: Obj } | undefined;
+      if (body?.content?.[JSON_TYPE]) responses["415"] ??= unsupportedResponse;
+      next[method] = { ...op, "x-required-role": role, ...(role === "public" ? { security: [] } : {}), responses };
+    }
+    out[path] = next;
+  }
+  return out;
+}
 
 /** The whole document (a fresh object each call). */
 export function openApiDocument(): Obj {
@@ -1297,8 +1557,10 @@ export function openApiDocument(): Obj {
       { name: "models", description: "Finished and imported voice models, custom pretrained weights" },
       { name: "conversions", description: "Voice conversion with a model" },
       { name: "system", description: "Health, self-test, this document" },
+      { name: "auth", description: "Accounts, sessions, API tokens, activity" },
     ],
-    paths,
+    paths: withAccess(paths),
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     components: {
       schemas,
       parameters,
@@ -1308,12 +1570,9 @@ export function openApiDocument(): Obj {
         DatabaseUnavailable: error("The database is not reachable", ["database_unavailable"]),
       },
       securitySchemes: {
-        bearerAuth: {
-          type: "http",
-          scheme: "bearer",
-          description:
-            "Contract (api.md): with STUDIO_PASSWORD set, every route except GET /api/health needs a session cookie or this bearer token. Not enforced by this build yet.",
-        },
+        bearerAuth: { type: "http", scheme: "bearer", description: "A personal API token `vs_…` (POST /api/tokens)" },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "vs_session", description: "Set by POST /api/auth/login or /api/auth/setup" },
+
       },
     },
   });

@@ -29,14 +29,22 @@ export function formatEvent(row: JobEventRow): string {
   return `id: ${row.id}\nevent: ${row.kind}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function sseResponse(req: Request, scope: EventScope): Response {
+export interface SseOptions {
+  /**
+   * Checked before each batch of events and each heartbeat: when it answers false (the token was revoked, the
+   * session ended, the user was disabled), the stream sends an `error` event and ends.
+   */
+  stillAllowed?: () => Promise<boolean>;
+}
+
+export function sseResponse(req: Request, scope: EventScope, opts: SseOptions = {}): Response {
   const after = lastEventId(req);
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let open = true;
-      const send = (text: string) => {
+      const write = (text: string) => {
         if (!open) return;
         try {
           controller.enqueue(encoder.encode(text));
@@ -44,7 +52,18 @@ export function sseResponse(req: Request, scope: EventScope): Response {
           cleanup();
         }
       };
-      send(`retry: 2000\n: connected\n\n`);
+      // writes go through one chain so that the access check never reorders events
+      let chain = Promise.resolve();
+      const send = (text: string) => {
+        if (!opts.stillAllowed) return write(text);
+        chain = chain.then(async () => {
+          if (!open) return;
+          if (await opts.stillAllowed!().catch(() => false)) return write(text);
+          write(`event: error\ndata: ${JSON.stringify({ error: { code: "unauthenticated", message: "Access to this stream has ended (log in again or use a valid token)" } })}\n\n`);
+          cleanup();
+        });
+      };
+      write(`retry: 2000\n: connected\n\n`);
       const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
       let unsubscribe = () => {};
       cleanup = () => {

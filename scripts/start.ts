@@ -10,6 +10,7 @@ import path from "node:path";
 import pg from "pg";
 import { config, ConfigError } from "../lib/config";
 import { migrate } from "../lib/migrate";
+import { seedFirstAdmin } from "../lib/auth/seed";
 import { paths } from "../lib/paths";
 import { setupQueues } from "../lib/queue";
 import { startEmbeddedDb, type EmbeddedDb } from "./launcher/embedded-db";
@@ -126,6 +127,14 @@ async function main(): Promise<number> {
     const result = await migrate(url, { log: say });
     say(`database schema up to date (${result.applied.length} migration(s) applied now)`);
     await setupQueues(url);
+    const seeded = await seedFirstAdmin(url, { host: cfg.host, studioPassword: cfg.studioPassword });
+    if (seeded === "seeded") say('created the admin account "admin" with the password from STUDIO_PASSWORD');
+    if (seeded === "setup_pending") say("no account yet: the first visit asks to create the admin account");
+    if (seeded === "refused") {
+      say(`no account exists and HOST=${cfg.host} is not loopback: set STUDIO_PASSWORD (seeds the admin "admin") or run \`npm run user -- create --admin NAME\` first`);
+      await stopAll();
+      return 2;
+    }
 
     const env = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
     await buildIfNeeded(env);

@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
 import { QUEUES } from "@/lib/queue";
@@ -9,6 +10,7 @@ export const dynamic = "force-dynamic";
 const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"];
 
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await pageUser();
   const q = await searchParams;
   const filter = {
     experiment: q.experiment || undefined,

@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { ImportModelForm } from "@/components/ImportModelForm";
 import { listModels } from "@/lib/models";
@@ -6,11 +7,12 @@ import { formatBytes, formatDuration } from "@/lib/format";
 export const dynamic = "force-dynamic";
 
 export default async function ModelsPage() {
+  const me = await pageUser();
   const models = await listModels();
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Models</h1>
-      <ImportModelForm />
+      {me.role !== "viewer" && <ImportModelForm />}
       {models.length === 0 ? (
         <p className="text-sm text-zinc-500">No models yet. Train one from an experiment.</p>
       ) : (

@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import { AutoRefresh } from "@/components/AutoRefresh";
 import { SelftestButton } from "@/components/SelftestButton";
 import { health } from "@/lib/health";
@@ -11,6 +12,8 @@ function Ok({ ok }: { ok: boolean }) {
 }
 
 export default async function SystemPage() {
+  const me = await pageUser();
+  if (me.role !== "admin") return <p className="text-sm text-zinc-500">The System page is for admins.</p>;
   const { body } = await health();
   const d = body.disk;
   return (

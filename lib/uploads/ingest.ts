@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { config } from "../config";
+import { currentUserId } from "../auth/context";
 import { db, Prisma, type AudioFile, type Db } from "../db";
 import { notFound } from "../errors";
 import { checkName } from "../experiment-rules";
@@ -151,6 +152,7 @@ export async function recordAudio(
         const row = await tx.audioFile.create({
           data: {
             id,
+            createdById: currentUserId(),
             experimentId,
             originalName,
             storedName,

@@ -178,6 +178,7 @@ function create(): TusState {
     datastore: store,
     relativeLocation: true,
     disableTerminationForFinishedUploads: true,
+    // no CORS for any origin (@tus/server answers `Access-Control-Allow-Origin: *` by default): only our own pages upload
     allowedOrigins: () => false,
     // errors of the store itself (a write failing with ENOSPC, …): JSON like ours, never tus's raw-message text
     async onResponseError(_req, err) {

@@ -1,4 +1,6 @@
-/** Call Next route handlers in-process with real Requests (no server needed). */
+/** Call Next route handlers in-process with real Requests (no server needed), as the tests' admin token. */
+import { withAuth } from "./auth";
+
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export async function call(
@@ -11,7 +13,8 @@ export async function call(
   const init: RequestInit = { method };
   if (rawBody !== undefined) init.body = rawBody;
   else if (body !== undefined) init.body = JSON.stringify(body);
-  const res = await handler(new Request("http://test.local/api", init), { params: Promise.resolve(params) });
+  if (init.body !== undefined) init.headers = { "content-type": "application/json" };
+  const res = await handler(new Request("http://test.local/api", withAuth(init)), { params: Promise.resolve(params) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }

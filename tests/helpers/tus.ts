@@ -1,6 +1,10 @@
 /** A minimal tus 1.0.0 client over fetch, so that tests control every request (and can cut one off). */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import { withAuth } from "./auth";
+
+/** every request carries the tests' API token */
+const fetch_ = (url: string, init: RequestInit) => fetch(url, withAuth(init));
 
 export const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
 
@@ -33,7 +37,7 @@ export async function create(base: string, m: Record<string, string>, size: numb
   if (size === "defer") headers["Upload-Defer-Length"] = "1";
   else headers["Upload-Length"] = String(size);
   if (body) headers["Content-Type"] = "application/offset+octet-stream";
-  const send = () => fetch(`${base}/api/uploads`, { method: "POST", headers, body: body ? new Uint8Array(body) : undefined });
+  const send = () => fetch_(`${base}/api/uploads`, { method: "POST", headers, body: body ? new Uint8Array(body) : undefined });
   let res: Response;
   try {
     res = await send();
@@ -49,7 +53,7 @@ export async function create(base: string, m: Record<string, string>, size: numb
 }
 
 export async function head(url: string): Promise<{ status: number; offset: number; length: number; expires: string | null }> {
-  const res = await fetch(url, { method: "HEAD", headers: { "Tus-Resumable": "1.0.0" } });
+  const res = await fetch_(url, { method: "HEAD", headers: { "Tus-Resumable": "1.0.0" } });
   return {
     status: res.status,
     offset: Number(res.headers.get("upload-offset") ?? NaN),
@@ -59,7 +63,7 @@ export async function head(url: string): Promise<{ status: number; offset: numbe
 }
 
 export async function patch(url: string, offset: number, body: Buffer | ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<TusResult> {
-  const res = await fetch(url, {
+  const res = await fetch_(url, {
     method: "PATCH",
     headers: { "Tus-Resumable": "1.0.0", "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream" },
     body: body instanceof ReadableStream ? body : new Uint8Array(body),

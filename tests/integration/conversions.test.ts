@@ -28,6 +28,7 @@ import { convertVoice } from "../../worker/convert/convert";
 import { getSession } from "../../worker/onnx/session";
 import { call } from "../helpers/routes";
 import { skipNote, tinyModels } from "../helpers/tiny-models";
+import { authed } from "../helpers/auth";
 
 const models = tinyModels();
 const ready = models.ok && trainerAvailable();
@@ -44,7 +45,7 @@ async function postAudio(file: string, fields: Record<string, string>, name = pa
   const form = new FormData();
   form.set("audio", new File([fs.readFileSync(file)], name));
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  const res = await (list.POST as Handler)(new Request("http://t/api/conversions", { method: "POST", body: form }), ctx());
+  const res = await (list.POST as Handler)(authed("http://t/api/conversions", { method: "POST", body: form }), ctx());
   return { status: res.status, body: await res.json() };
 }
 
@@ -55,7 +56,7 @@ async function runConversion(conversion: { id: string; jobId: string }) {
 }
 
 async function outputOf(id: string) {
-  const res = await (audioRoute.GET as Handler)(new Request(`http://t/api/conversions/${id}/audio`), ctx({ id }));
+  const res = await (audioRoute.GET as Handler)(authed(`http://t/api/conversions/${id}/audio`), ctx({ id }));
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("audio/wav");
   return decodeWav(new Uint8Array(await res.arrayBuffer()));
@@ -131,7 +132,7 @@ describe.skipIf(!ready)(`conversion with a tiny trained model${why}`, () => {
     expect(conversion.params).toMatchObject({ pitch: 0, indexRate: 0.75, f0Method: "rmvpe", protect: 0.33, filterRadius: 3, rmsMixRate: 0.25 });
     expect(conversion.audioUrl).toBeNull();
     // not ready yet: 409 with the state
-    const early = await (audioRoute.GET as Handler)(new Request("http://t"), ctx({ id: conversion.id }));
+    const early = await (audioRoute.GET as Handler)(authed("http://t"), ctx({ id: conversion.id }));
     expect(early.status).toBe(409);
 
     const done = await runConversion({ id: conversion.id, jobId: job.id });
@@ -153,14 +154,14 @@ describe.skipIf(!ready)(`conversion with a tiny trained model${why}`, () => {
     }
     expect(Math.sqrt(energy / y.length)).toBeGreaterThan(1e-3);
     // players can seek: one byte range
-    const head = await (audioRoute.GET as Handler)(new Request("http://t", { headers: { range: "bytes=0-43" } }), ctx({ id: conversion.id }));
+    const head = await (audioRoute.GET as Handler)(authed("http://t", { headers: { range: "bytes=0-43" } }), ctx({ id: conversion.id }));
     expect(head.status).toBe(206);
     expect(head.headers.get("content-range")).toBe(`bytes 0-43/${44 + 2 * y.length}`);
     expect(Buffer.from(await head.arrayBuffer()).subarray(0, 4).toString()).toBe("RIFF");
-    const dl = await (audioRoute.GET as Handler)(new Request(`http://t/api/conversions/${conversion.id}/audio?download=1`), ctx({ id: conversion.id }));
+    const dl = await (audioRoute.GET as Handler)(authed(`http://t/api/conversions/${conversion.id}/audio?download=1`), ctx({ id: conversion.id }));
     expect(dl.headers.get("content-disposition")).toMatch(/^attachment; filename="convert-in\.[\w-]+\.wav"/);
     // the input is kept for side-by-side listening
-    const inRes = await (inputRoute.GET as Handler)(new Request("http://t"), ctx({ id: conversion.id }));
+    const inRes = await (inputRoute.GET as Handler)(authed("http://t"), ctx({ id: conversion.id }));
     expect(Buffer.from(await inRes.arrayBuffer()).equals(fs.readFileSync(speech))).toBe(true);
     // and listed first in the history
     const hist = await call(list.GET as Handler, "GET");

@@ -7,6 +7,7 @@ import { eventBus } from "../../lib/event-bus";
 import { createExperiment } from "../../lib/experiments";
 import { JobReporter } from "../../lib/report";
 import { SseReader } from "../helpers/sse";
+import { authed } from "../helpers/auth";
 
 afterAll(async () => {
   await db().$disconnect();
@@ -17,7 +18,7 @@ type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) 
 function open(handler: Handler, params: Record<string, string>, lastEventId?: string) {
   const abort = new AbortController();
   const headers: Record<string, string> = lastEventId ? { "last-event-id": lastEventId } : {};
-  const res = handler(new Request("http://test.local/events", { headers, signal: abort.signal }), { params: Promise.resolve(params) });
+  const res = handler(authed("http://test.local/events", { headers, signal: abort.signal }), { params: Promise.resolve(params) });
   return {
     abort,
     reader: res.then((r) => {
@@ -132,12 +133,12 @@ describe("job event streams (SSE)", () => {
   }, 30_000);
 
   it("answer unknown jobs and experiments with 404 and a bad Last-Event-ID with 400", async () => {
-    const missing = await (jobEvents.GET as Handler)(new Request("http://t/e"), { params: Promise.resolve({ id: "00000000-0000-0000-0000-000000000000" }) });
+    const missing = await (jobEvents.GET as Handler)(authed("http://t/e"), { params: Promise.resolve({ id: "00000000-0000-0000-0000-000000000000" }) });
     expect(missing.status).toBe(404);
-    const noExp = await (experimentEvents.GET as Handler)(new Request("http://t/e"), { params: Promise.resolve({ name: "nope" }) });
+    const noExp = await (experimentEvents.GET as Handler)(authed("http://t/e"), { params: Promise.resolve({ name: "nope" }) });
     expect(noExp.status).toBe(404);
     const job = await newJob();
-    const bad = await (jobEvents.GET as Handler)(new Request("http://t/e", { headers: { "last-event-id": "abc" } }), {
+    const bad = await (jobEvents.GET as Handler)(authed("http://t/e", { headers: { "last-event-id": "abc" } }), {
       params: Promise.resolve({ id: job.id }),
     });
     expect(bad.status).toBe(400);
@@ -150,7 +151,7 @@ describe("job event streams (SSE)", () => {
     report.log("info", "hello");
     report.log("error", "boom");
     await report.close();
-    const res = await (jobLogs.GET as Handler)(new Request("http://t/logs"), { params: Promise.resolve({ id: job.id }) });
+    const res = await (jobLogs.GET as Handler)(authed("http://t/logs"), { params: Promise.resolve({ id: job.id }) });
     expect(res.headers.get("content-type")).toMatch(/text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/INFO\s+hello\n.*ERROR\s+boom\n$/);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paths } from "../../lib/paths";
 import { PY, trainerAvailable } from "../helpers/pipeline";
 import { startWeb, type Web } from "../helpers/web";
+import { authFetch } from "../helpers/auth";
 
 const ready = trainerAvailable();
 let dir: string;
@@ -42,7 +43,7 @@ afterAll(async () => {
 async function importPth(file: string): Promise<{ status: number; body: any }> {
   const fd = new FormData();
   fd.append("pth", new File([fs.readFileSync(file)], path.basename(file)));
-  const res = await fetch(`${web.url}/api/models/import`, { method: "POST", body: fd });
+  const res = await authFetch(`${web.url}/api/models/import`, { method: "POST", body: fd });
   return { status: res.status, body: await res.json() };
 }
 

@@ -28,10 +28,20 @@ describe("launcher (npm start)", () => {
   it("with no DATABASE_URL starts embedded Postgres, migrates, serves /api/health with a live worker, and stops it all on SIGINT", async () => {
     const root = tempRoot();
     const port = await freePort();
-    const app = startTs("scripts/start.ts", envWithout({ DATA_ROOT: root, PORT: String(port) }));
+    // STUDIO_PASSWORD seeds the admin "admin"; the full health report is for admins
+    const app = startTs("scripts/start.ts", envWithout({ DATA_ROOT: root, PORT: String(port), STUDIO_PASSWORD: "launcher-secret" }));
     try {
+      const cookie = await until(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "admin", password: "launcher-secret" }),
+        }).catch(() => null);
+        return res?.status === 200 ? res.headers.get("set-cookie")!.split(";")[0]! : null;
+      }, 240_000, "log in as the seeded admin");
+      expect(app.output()).toMatch(/created the admin account "admin"/);
       const health = await until(async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { cookie } });
         const body = (await res.json()) as { ok: boolean; workers: unknown[] };
         return res.status === 200 && body.workers.length > 0 ? body : null;
       }, 240_000, "health with a live worker");

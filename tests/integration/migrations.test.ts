@@ -159,9 +159,14 @@ describe("every model and field of schema.prisma through Prisma Client", () => {
         created.set(model.name, row);
       }
       expect([...created.keys()].sort()).toEqual(
-        ["AudioFile", "Conversion", "Experiment", "Job", "JobEvent", "VoiceModel", "Worker"].sort(),
+        ["Activity", "ApiToken", "AudioFile", "Conversion", "Experiment", "Job", "JobEvent", "Session", "User", "VoiceModel", "Worker"].sort(),
       );
     } finally {
+      // the rows live in the shared test database: remove them (children first) so other tests never list them
+      for (const [name, row] of [...created].reverse()) {
+        const delegate = (prisma as unknown as Record<string, { deleteMany: (a: unknown) => Promise<unknown> }>)[name[0]!.toLowerCase() + name.slice(1)]!;
+        await delegate.deleteMany({ where: { id: row.id } });
+      }
       await prisma.$disconnect();
     }
   });

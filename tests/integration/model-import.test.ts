@@ -9,6 +9,7 @@ import { paths } from "../../lib/paths";
 import { runJob } from "../../worker/runner";
 import { exportOnnx } from "../../worker/train/export-job";
 import { PY, trainerAvailable } from "../helpers/pipeline";
+import { authed } from "../helpers/auth";
 
 const ready = trainerAvailable();
 let dir: string;
@@ -41,7 +42,7 @@ async function post(files: Record<string, { name: string; bytes: Uint8Array }>, 
   const fd = new FormData();
   for (const [k, v] of Object.entries(files)) fd.append(k, new File([Uint8Array.from(v.bytes)], v.name));
   if (name) fd.append("name", name);
-  const res = await (importRoute.POST as (r: Request) => Promise<Response>)(new Request("http://t/api/models/import", { method: "POST", body: fd }));
+  const res = await (importRoute.POST as (r: Request) => Promise<Response>)(authed("http://t/api/models/import", { method: "POST", body: fd }));
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -9,6 +9,7 @@ import { db } from "../../lib/db";
 import { createExperiment } from "../../lib/experiments";
 import { paths } from "../../lib/paths";
 import { call } from "../helpers/routes";
+import { authed } from "../helpers/auth";
 
 afterAll(async () => {
   await db().$disconnect();
@@ -40,7 +41,7 @@ async function registered(name: string) {
 
 async function get(id: string, file?: string) {
   const url = `http://t/api/models/${id}/download${file ? `?file=${file}` : ""}`;
-  return (download.GET as Handler)(new Request(url), { params: Promise.resolve({ id }) });
+  return (download.GET as Handler)(authed(url), { params: Promise.resolve({ id }) });
 }
 
 function zipEntries(buf: Buffer): Promise<Record<string, Buffer>> {

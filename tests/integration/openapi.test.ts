@@ -39,6 +39,7 @@ import { db } from "../../lib/db";
 import { openApiDocument } from "../../lib/openapi";
 import { paths } from "../../lib/paths";
 import { TUS_PATH } from "../../lib/uploads/tus";
+import { authed } from "../helpers/auth";
 
 type Json = any;
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -143,11 +144,9 @@ function allSchemas(): [string, Json][] {
 function request(method: string, url: string, init: { body?: unknown; raw?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.raw;
-  if (init.body !== undefined) {
-    body = JSON.stringify(init.body);
-    headers["content-type"] = "application/json";
-  }
-  return new Request(`http://test.local${url}`, { method, headers, body, signal: init.signal });
+  if (init.body !== undefined) body = JSON.stringify(init.body);
+  if (body !== undefined) headers["content-type"] ??= "application/json";
+  return authed(`http://test.local${url}`, { method, headers, body, signal: init.signal });
 }
 
 const callRoute = (handler: unknown, req: Request, params: Record<string, string> = {}) =>

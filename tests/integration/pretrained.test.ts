@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest";
 import * as route from "../../app/api/pretrained/route";
 import { paths } from "../../lib/paths";
 import { PY, trainerAvailable } from "../helpers/pipeline";
+import { authed } from "../helpers/auth";
 
 function form(files: Record<string, { name: string; bytes: Uint8Array }>): Request {
   const fd = new FormData();
   for (const [k, v] of Object.entries(files)) fd.append(k, new File([Uint8Array.from(v.bytes)], v.name));
-  return new Request("http://t/api/pretrained", { method: "POST", body: fd });
+  return authed("http://t/api/pretrained", { method: "POST", body: fd });
 }
 
 const dir = () => path.dirname(paths().customPretrained("x.pth"));
@@ -38,7 +39,7 @@ describe.skipIf(!ready)(`custom pretrained weights${ready ? "" : " (skipped: /us
     const { pretrained } = (await res.json()) as { pretrained: { g: string; d: string } };
     expect(pretrained.g).toMatch(/^my_G_40k-[0-9a-f]{6}\.pth$/);
     expect(fs.readFileSync(paths().customPretrained(pretrained.g))).toEqual(Buffer.from(real));
-    const list = (await (await (route.GET as () => Promise<Response>)()).json()) as { files: { name: string }[] };
+    const list = (await (await (route.GET as (r: Request) => Promise<Response>)(authed("http://t/api/pretrained"))).json()) as { files: { name: string }[] };
     expect(list.files.map((f) => f.name)).toEqual(expect.arrayContaining([pretrained.g, pretrained.d]));
   });
 

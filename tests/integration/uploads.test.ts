@@ -3,6 +3,7 @@
  * Each bad input must get its status and message and leave nothing behind (no incoming upload, no stored file,
  * no row).
  */
+import { authFetch, testToken } from "../helpers/auth";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -23,7 +24,7 @@ let dir: string;
 let speech: string;
 
 async function api(p: string, init: RequestInit = {}) {
-  const res = await fetch(`${web.url}${p}`, { ...init, headers: { "content-type": "application/json" } });
+  const res = await authFetch(`${web.url}${p}`, { ...init, headers: { "content-type": "application/json" } });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
@@ -147,6 +148,7 @@ describe("resumable upload", () => {
               endpoint: `${web.url}/api/uploads`,
               metadata: { experiment: "parallel", filename: `take ${i}.wav` },
               chunkSize: 256 * 1024,
+              headers: { authorization: `Bearer ${testToken()}` },
               retryDelays: [0, 500, 1000],
               onSuccess: () => resolve(),
               onError: reject,
@@ -303,11 +305,11 @@ describe("files API", () => {
     expect(list.files[0].durationSec).toBeGreaterThan(1);
     expect(list.card).toMatchObject({ fileCount: 1, shortest: { name: "speech.wav" }, longest: { name: "speech.wav" } });
 
-    const whole = await fetch(`${web.url}/api/experiments/manage/files/${id}/audio`);
+    const whole = await authFetch(`${web.url}/api/experiments/manage/files/${id}/audio`);
     expect(whole.status).toBe(200);
     expect(whole.headers.get("content-type")).toBe("audio/wav");
     expect(Buffer.from(await whole.arrayBuffer()).equals(data)).toBe(true);
-    const part = await fetch(`${web.url}/api/experiments/manage/files/${id}/audio`, { headers: { range: "bytes=10-19" } });
+    const part = await authFetch(`${web.url}/api/experiments/manage/files/${id}/audio`, { headers: { range: "bytes=10-19" } });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe(`bytes 10-19/${data.length}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(data.subarray(10, 20))).toBe(true);
@@ -325,7 +327,7 @@ describe("files API", () => {
     const c = await create(web.url, { experiment: "manage", filename: "gone.wav" }, 1000);
     const id = new URL(c.location!).pathname.split("/").pop()!;
     expect(listDir(incoming)).toContain(id);
-    const del = await fetch(c.location!, { method: "DELETE", headers: { "Tus-Resumable": "1.0.0" } });
+    const del = await authFetch(c.location!, { method: "DELETE", headers: { "Tus-Resumable": "1.0.0" } });
     expect(del.status).toBe(204);
     expect(listDir(incoming)).toEqual([]);
   });

@@ -10,6 +10,7 @@ import * as jobEvents from "../../app/api/jobs/[id]/events/route";
 import * as jobLogs from "../../app/api/jobs/[id]/logs/route";
 import { db } from "../../lib/db";
 import { call } from "../helpers/routes";
+import { authed } from "../helpers/auth";
 
 afterAll(async () => {
   await db().$disconnect();
@@ -34,11 +35,11 @@ describe("consistent validation", () => {
     expect(created.status).toBe(201);
     for (const raw of ["9999999999999999999", "9223372036854775808", "-1", "1e3"]) {
       const url = `http://test.local/api?lastEventId=${raw}`;
-      const exp = await (experimentEvents.GET as any)(new Request(url), { params: Promise.resolve({ name: "stream" }) });
+      const exp = await (experimentEvents.GET as any)(authed(url), { params: Promise.resolve({ name: "stream" }) });
       expect(exp.status).toBe(400);
       expect((await exp.json()).error.code).toBe("invalid_last_event_id");
     }
-    const ok = await (experimentEvents.GET as any)(new Request("http://test.local/api?lastEventId=9223372036854775807"), { params: Promise.resolve({ name: "stream" }) });
+    const ok = await (experimentEvents.GET as any)(authed("http://test.local/api?lastEventId=9223372036854775807"), { params: Promise.resolve({ name: "stream" }) });
     expect(ok.status).toBe(200);
     await ok.body?.cancel();
   });
@@ -46,7 +47,7 @@ describe("consistent validation", () => {
   it("malformed job ids are 404 job_not_found, never a database error", async () => {
     for (const id of ["------------------------------------", "not-a-uuid", "0".repeat(36)]) {
       for (const handler of [job.GET, jobLogs.GET, jobEvents.GET]) {
-        const res = await (handler as any)(new Request("http://test.local/api"), { params: Promise.resolve({ id }) });
+        const res = await (handler as any)(authed("http://test.local/api"), { params: Promise.resolve({ id }) });
         expect(res.status, id).toBe(404);
         expect((await res.json()).error.code).toBe("job_not_found");
       }

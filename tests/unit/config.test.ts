@@ -31,7 +31,9 @@ describe("parseConfig", () => {
     [{ PORT: "70000" }, /PORT must be/],
     [{ DATABASE_URL: "mysql://x/y" }, /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
     [{ DATABASE_URL: "not a url" }, /DATABASE_URL must be/],
-    [{ HOST: "0.0.0.0" }, /STUDIO_PASSWORD must be set when HOST is not a loopback address/],
+    [{ ALLOWED_HOSTS: "studio.example:3000" }, /ALLOWED_HOSTS must be a comma-separated list/],
+    [{ TRUST_PROXY: "maybe" }, /TRUST_PROXY must be 1\/true\/yes or 0\/false\/no/],
+    [{ SESSION_IDLE_HOURS: "0" }, /SESSION_IDLE_HOURS must be a whole number from 1/],
     [{ HOST: "0.0.0.0", STUDIO_PASSWORD: "short" }, /STUDIO_PASSWORD must be at least 8 characters/],
     [{ WORKER_HEARTBEAT_SECONDS: "0" }, /WORKER_HEARTBEAT_SECONDS must be a whole number from 1 to 300/],
   ])("rejects %o with one line naming the variable", (env, message) => {
@@ -50,6 +52,17 @@ describe("parseConfig", () => {
   it("accepts a password when listening beyond loopback, and never echoes it", () => {
     expect(parseConfig({ HOST: "0.0.0.0", STUDIO_PASSWORD: "long enough" }, cwd).host).toBe("0.0.0.0");
     expect(() => parseConfig({ HOST: "0.0.0.0", STUDIO_PASSWORD: "secret1" }, cwd)).toThrow(/<hidden>/);
+  });
+
+  it("allows loopback names and HOST by default, or exactly ALLOWED_HOSTS", () => {
+    expect(parseConfig({}, cwd).allowedHosts).toEqual(["localhost", "127.0.0.1", "[::1]"]);
+    expect(parseConfig({ HOST: "0.0.0.0" }, cwd).allowedHosts).toEqual(["localhost", "127.0.0.1", "[::1]"]);
+    expect(parseConfig({ HOST: "Studio.lan" }, cwd).allowedHosts).toEqual(["localhost", "127.0.0.1", "[::1]", "studio.lan"]);
+    expect(parseConfig({ HOST: "fd00::5" }, cwd).allowedHosts).toContain("[fd00::5]");
+    expect(parseConfig({ ALLOWED_HOSTS: " voice.example.org, 10.0.0.5 ,[::1]" }, cwd).allowedHosts).toEqual(["voice.example.org", "10.0.0.5", "[::1]"]);
+    const c = parseConfig({ TRUST_PROXY: "1", SESSION_MAX_DAYS: "7", SESSION_IDLE_HOURS: "12" }, cwd);
+    expect(c).toMatchObject({ trustProxy: true, sessionMaxDays: 7, sessionIdleHours: 12 });
+    expect(parseConfig({}, cwd)).toMatchObject({ trustProxy: false, sessionMaxDays: 30, sessionIdleHours: 72 });
   });
 
   it("treats empty strings as unset", () => {

@@ -131,6 +131,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
     epochs: result.epoch,
     datasetSeconds: (await db().audioFile.aggregate({ where: { experimentId: experiment.id, status: "ready" }, _sum: { durationSec: true } }))._sum.durationSec ?? null,
     trainParams: { ...options, epochs },
+    createdById: job.createdById,
   });
   await db().experiment.update({ where: { id: experiment.id }, data: { status: "trained" } });
   report.log("info", `model ${model.name} registered (${model.files.length} files)`);

@@ -24,6 +24,8 @@ export async function registerModel(input: {
   epochs: number;
   datasetSeconds: number | null;
   trainParams: Record<string, unknown>;
+  /** who started the training (the model's creator when this creates its row) */
+  createdById?: string | null;
 }) {
   const { experiment, artifacts } = input;
   const name = experiment.name;
@@ -80,6 +82,6 @@ export async function registerModel(input: {
   };
   // only this experiment's own row is updated; creating a row for a name someone took meanwhile fails (unique)
   const updated = await db().voiceModel.updateMany({ where: { name, experimentId: experiment.id }, data });
-  const row = updated.count ? await db().voiceModel.findUniqueOrThrow({ where: { name } }) : await db().voiceModel.create({ data: { name, ...data } });
+  const row = updated.count ? await db().voiceModel.findUniqueOrThrow({ where: { name } }) : await db().voiceModel.create({ data: { name, ...data, createdById: input.createdById ?? null } });
   return { ...row, files };
 }

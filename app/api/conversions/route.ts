@@ -6,10 +6,10 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** ?limit=1..100 (20): recent conversions, newest first. */
-export const GET = route(async (req) => json({ conversions: await listConversions(new URL(req.url).searchParams.get("limit")) }));
+export const GET = route("viewer", async (req) => json({ conversions: await listConversions(new URL(req.url).searchParams.get("limit")) }));
 
 /** JSON {modelId, fileId, ...params} or multipart/form-data {audio, modelId, ...params} (streamed to disk). 202 {conversion, job}. */
-export const POST = route(async (req) => {
+export const POST = route("member", async (req) => {
   if ((req.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
     return withMultipart(req, conversionFormRules(), async (form) => json(await createConversion(parseFormRequest(form)), 202));
   }

@@ -4,7 +4,8 @@ import { json, route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => {
+/** Public: `{status}` only (ok | degraded | down). Admins get the whole report (paths, workers, assets, disk). */
+export const GET = route("public", async (_req, _ctx, caller) => {
   const { status, body } = await health();
-  return json(body, status);
+  return json(caller?.role === "admin" ? body : { status: body.status }, status);
 });

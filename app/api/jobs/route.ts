@@ -4,7 +4,7 @@ import { json, route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (req) => {
+export const GET = route("viewer", async (req) => {
   const q = new URL(req.url).searchParams;
   return json({
     jobs: await listJobs({

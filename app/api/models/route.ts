@@ -4,4 +4,4 @@ import { listModels } from "@/lib/models";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => json({ models: await listModels() }));
+export const GET = route("viewer", async () => json({ models: await listModels() }));

@@ -5,4 +5,4 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The OpenAPI 3.1 description of the whole API (lib/openapi.ts). */
-export const GET = route(async () => json(openApiDocument()));
+export const GET = route("viewer", async () => json(openApiDocument()));

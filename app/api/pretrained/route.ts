@@ -5,10 +5,10 @@ import { listCustomPretrained, pretrainedFormRules, requireStagedFile, saveCusto
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => json({ files: await listCustomPretrained() }));
+export const GET = route("viewer", async () => json({ files: await listCustomPretrained() }));
 
 /** multipart/form-data with `g` and `d` (.pth), streamed to disk: stores both, answers the names to use as `pretrained: {g, d}`. */
-export const POST = route(async (req) =>
+export const POST = route("member", async (req) =>
   withMultipart(req, pretrainedFormRules(), async (form) =>
     json({ pretrained: await saveCustomPretrained({ g: requireStagedFile(form, "g"), d: requireStagedFile(form, "d") }) }, 201),
   ),

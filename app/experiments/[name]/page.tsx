@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
@@ -14,6 +15,7 @@ import { listFiles } from "@/lib/uploads/files";
 export const dynamic = "force-dynamic";
 
 export default async function ExperimentPage({ params }: { params: Promise<{ name: string }> }) {
+  const me = await pageUser();
   const { name } = await params;
   let experiment;
   try {
@@ -40,7 +42,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
         </p>
       </div>
       <DatasetCard card={card} />
-      <UploadPanel experiment={experiment.name} />
+      {me.role !== "viewer" && <UploadPanel experiment={experiment.name} />}
       <FileList experiment={experiment.name} files={files} />
       <ExperimentSettingsForm
         key={experiment.updatedAt.toISOString()}

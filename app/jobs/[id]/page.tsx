@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LiveJobView } from "@/components/LiveJobView";
@@ -7,6 +8,7 @@ import { getJob } from "@/lib/jobs";
 export const dynamic = "force-dynamic";
 
 export default async function JobPage({ params }: { params: Promise<{ id: string }> }) {
+  await pageUser();
   const { id } = await params;
   let job;
   try {

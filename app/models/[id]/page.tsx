@@ -1,3 +1,4 @@
+import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DeleteModelButton } from "@/components/DeleteModelButton";
@@ -8,6 +9,7 @@ import { getModel } from "@/lib/models";
 export const dynamic = "force-dynamic";
 
 export default async function ModelPage({ params }: { params: Promise<{ id: string }> }) {
+  const me = await pageUser();
   const { id } = await params;
   let m;
   try {
@@ -58,7 +60,7 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         <a className={link} href={`/api/models/${m.id}/download?file=zip`} download>
           Download all (.zip)
         </a>
-        <DeleteModelButton id={m.id} name={m.name} />
+        {me.role !== "viewer" && <DeleteModelButton id={m.id} name={m.name} />}
       </div>
     </div>
   );

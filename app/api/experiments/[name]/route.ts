@@ -7,15 +7,15 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ name: string }> };
 
-export const GET = route(async (_req, { params }: Ctx) => json(await getExperiment((await params).name)));
+export const GET = route("viewer", async (_req, { params }: Ctx) => json(await getExperiment((await params).name)));
 
-export const PATCH = route(async (req, { params }: Ctx) => {
+export const PATCH = route("member", async (req, { params }: Ctx) => {
   const { name } = await params;
   const patch = parsePatch(await readJsonObject(req));
   return json(await updateExperiment(name, patch));
 });
 
-export const DELETE = route(async (_req, { params }: Ctx) => {
+export const DELETE = route("member", async (_req, { params }: Ctx) => {
   await deleteExperiment((await params).name);
   return new Response(null, { status: 204 });
 });

@@ -4,6 +4,6 @@ import { json, route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_req, { params }: { params: Promise<{ id: string }> }) =>
+export const GET = route("viewer", async (_req, { params }: { params: Promise<{ id: string }> }) =>
   json(await getJob((await params).id)),
 );

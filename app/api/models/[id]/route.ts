@@ -6,9 +6,9 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ id: string }> };
 
-export const GET = route(async (_req, { params }: Ctx) => json(await getModel((await params).id)));
+export const GET = route("viewer", async (_req, { params }: Ctx) => json(await getModel((await params).id)));
 
-export const DELETE = route(async (_req, { params }: Ctx) => {
+export const DELETE = route("member", async (_req, { params }: Ctx) => {
   await deleteModel((await params).id);
   return new Response(null, { status: 204 });
 });

@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** multipart/form-data, streamed to disk: `pth` (RVC small model), optional `index` (FAISS) and `name`. 201 {model, job}. */
-export const POST = route(async (req) =>
+export const POST = route("member", async (req) =>
   withMultipart(req, importFormRules(), async (form) =>
     json(await importModel({ pth: form.files.pth!, index: form.files.index ?? null, name: form.fields.name ?? null }), 201),
   ),

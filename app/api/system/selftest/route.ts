@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Queue a worker self-test: a short job with live progress, logs and metrics, and no model; 429 past 3 active. */
-export const POST = route(async (req) => {
+export const POST = route("admin", async (req) => {
   const job = await queueSelftest(parseSelftestBody(await readJsonObject(req)));
   return json({ job: toApiJob(job) }, 202);
 });

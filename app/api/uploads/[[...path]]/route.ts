@@ -1,12 +1,20 @@
-/** tus 1.0.0 endpoint (see lib/uploads/tus.ts): POST creates, HEAD/PATCH resume, DELETE terminates. */
+/** tus 1.0.0 endpoint (see lib/uploads/tus.ts): POST creates, HEAD/PATCH resume, DELETE terminates. Members only. */
+import { route } from "@/lib/http";
 import { handleTus } from "@/lib/uploads/tus";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = handleTus;
-export const HEAD = handleTus;
-export const POST = handleTus;
-export const PATCH = handleTus;
-export const DELETE = handleTus;
-export const OPTIONS = handleTus;
+// one Activity row per upload created, not one per chunk
+const tus = route("member", async (req, _ctx, _auth, note) => {
+  if (req.method !== "POST") note(false);
+  else note({ action: "upload.create", target: { type: "upload" } });
+  return handleTus(req);
+});
+
+export const GET = tus;
+export const HEAD = tus;
+export const POST = tus;
+export const PATCH = tus;
+export const DELETE = tus;
+export const OPTIONS = tus;

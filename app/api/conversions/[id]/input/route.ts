@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The original input of a conversion, for listening side by side with the result. Range requests are honoured so players can seek. */
-export const GET = route(async (req, { params }: { params: Promise<{ id: string }> }) =>
+export const GET = route("viewer", async (req, { params }: { params: Promise<{ id: string }> }) =>
   fileResponse(req, await conversionInput((await params).id), {
     download: new URL(req.url).searchParams.get("download") === "1",
     missing: { code: "conversion_file_missing", message: "The input audio is missing on disk" },

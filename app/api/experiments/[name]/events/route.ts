@@ -1,11 +1,12 @@
 import { getExperimentRow } from "@/lib/experiments";
+import { accessCheck } from "@/lib/auth/gate";
 import { route } from "@/lib/http";
 import { sseResponse } from "@/lib/sse";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+export const GET = route("viewer", async (req, { params }: { params: Promise<{ name: string }> }) => {
   const experiment = await getExperimentRow((await params).name);
-  return sseResponse(req, { experimentId: experiment.id });
+  return sseResponse(req, { experimentId: experiment.id }, { stillAllowed: accessCheck(req, "viewer") });
 });

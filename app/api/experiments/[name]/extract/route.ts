@@ -6,7 +6,7 @@ import { json, readJsonObject, route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+export const POST = route("member", async (req, { params }: { params: Promise<{ name: string }> }) => {
   const body = await readJsonObject(req);
   refuseUnknownFields(body, ["f0Method"]);
   if (body.f0Method !== undefined && !(F0_METHODS as readonly unknown[]).includes(body.f0Method)) {

@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 type Ctx = { params: Promise<{ name: string }> };
 
 /** The experiment's files and its dataset card. */
-export const GET = route(async (_req, { params }: Ctx) => json(await listFiles((await params).name)));
+export const GET = route("viewer", async (_req, { params }: Ctx) => json(await listFiles((await params).name)));

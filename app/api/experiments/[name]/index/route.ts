@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Rebuild the model's FAISS index from the experiment's features. */
-export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+export const POST = route("member", async (req, { params }: { params: Promise<{ name: string }> }) => {
   refuseUnknownFields(await readJsonObject(req), []);
   const job = await enqueueExperimentJob((await params).name, "index", {});
   return json({ job: toApiJob(job) }, 202);

@@ -6,7 +6,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** preprocess → extract → train (training ends by building the index); each stage queues the next. */
-export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+export const POST = route("member", async (req, { params }: { params: Promise<{ name: string }> }) => {
   const options = parseTrainOptions(await readJsonObject(req));
   const job = await enqueuePipeline((await params).name, [
     { kind: "preprocess", params: {} },

@@ -5,7 +5,7 @@ import { json, readJsonObject, route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+export const POST = route("member", async (req, { params }: { params: Promise<{ name: string }> }) => {
   refuseUnknownFields(await readJsonObject(req), []);
   const job = await enqueueExperimentJob((await params).name, "preprocess", {});
   return json({ job: toApiJob(job) }, 202);

@@ -5,7 +5,7 @@ import { parseTrainOptions } from "@/lib/train-options";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route(async (req, { params }: { params: Promise<{ name: string }> }) => {
+export const POST = route("member", async (req, { params }: { params: Promise<{ name: string }> }) => {
   const options = parseTrainOptions(await readJsonObject(req));
   const job = await enqueueExperimentJob((await params).name, "train", { ...options });
   return json({ job: toApiJob(job) }, 202);

@@ -4,6 +4,6 @@ import { json, route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route(async (_req, { params }: { params: Promise<{ id: string }> }) =>
+export const POST = route("member", async (_req, { params }: { params: Promise<{ id: string }> }) =>
   json({ job: await cancelJob((await params).id) }, 202),
 );

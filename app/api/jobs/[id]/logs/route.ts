@@ -5,7 +5,7 @@ import { route } from "@/lib/http";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_req, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = route("viewer", async (_req, { params }: { params: Promise<{ id: string }> }) => {
   const job = await getJob((await params).id);
   return new Response(await jobLogText(job.id), {
     headers: {

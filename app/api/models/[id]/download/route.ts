@@ -5,7 +5,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** ?file=pth|index|onnx|zip — the file as an attachment. */
-export const GET = route(async (req, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = route("viewer", async (req, { params }: { params: Promise<{ id: string }> }) => {
   const d = await modelDownload((await params).id, new URL(req.url).searchParams.get("file"));
   const headers: Record<string, string> = {
     "content-type": d.type,

@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ name: string; id: string }> };
 
-export const DELETE = route(async (_req, { params }: Ctx) => {
+export const DELETE = route("member", async (_req, { params }: Ctx) => {
   const { name, id } = await params;
   await deleteFile(name, id);
   return new Response(null, { status: 204 });

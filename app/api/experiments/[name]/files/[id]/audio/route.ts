@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ name: string; id: string }> };
 
-export const GET = route(async (req, { params }: Ctx) => {
+export const GET = route("viewer", async (req, { params }: Ctx) => {
   const { name, id } = await params;
   const { file, path } = await fileForPlayback(name, id);
   return fileResponse(req, { path, type: audioContentType(file.storedName), name: file.originalName }, {

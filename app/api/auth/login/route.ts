@@ -1,0 +1,8 @@
+import { readJsonObject, route } from "@/lib/http";
+import { login } from "@/lib/auth/login";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** {name, password} → session cookie. 401 `invalid_credentials`; 429 `rate_limited` with retryAfterSeconds. */
+export const POST = route("public", async (req) => login(req, await readJsonObject(req)));

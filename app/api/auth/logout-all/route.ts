@@ -1,0 +1,12 @@
+import { json, route } from "@/lib/http";
+import { deleteUserSessions } from "@/lib/auth/sessions";
+import { clearSessionCookie } from "@/lib/auth/sessions";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** End every session of the caller (all browsers). API tokens stay; revoke them on their own. */
+export const POST = route("viewer", async (req, _ctx, caller) => {
+  const ended = await deleteUserSessions(caller.user.id);
+  return json({ ended }, 200, caller.via === "session" ? { "set-cookie": clearSessionCookie(req) } : {});
+});

@@ -1,0 +1,8 @@
+import { route } from "@/lib/http";
+import { logout } from "@/lib/auth/login";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** End this browser's session (and clear the cookie). Always 204. */
+export const POST = route("public", async (req, _ctx, caller) => logout(req, caller?.via === "session" ? caller.user.id : null));
