@@ -19,3 +19,30 @@ export const authed = (url: string, init?: RequestInit) => new Request(url, with
 
 /** `fetch(url, init)` with the test token. */
 export const authFetch = (url: string | URL, init?: RequestInit) => fetch(url, withAuth(init));
+
+/**
+ * A write token on a server of its own (a launcher with its own database, seeded by STUDIO_PASSWORD): logs in as
+ * `admin` through the real API (same-origin, as a browser would) and creates a token.
+ */
+export async function loginAndMakeToken(base: string, password: string, timeoutMs = 240_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ name: "admin", password }),
+    }).catch(() => null);
+    if (res?.status === 200) {
+      const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+      const made = await fetch(`${base}/api/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: base, cookie },
+        body: JSON.stringify({ name: "test", scope: "write" }),
+      });
+      if (made.status !== 201) throw new Error(`could not create a token: ${made.status} ${await made.text()}`);
+      return ((await made.json()) as { secret: string }).secret;
+    }
+    if (Date.now() > deadline) throw new Error(`could not log in to ${base}: ${res?.status ?? "no answer"}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -18,6 +18,7 @@ import { MAX_ACTIVE_SELFTESTS } from "../../lib/selftest-queue";
 import { PY, trainerAvailable } from "../helpers/pipeline";
 import { startWeb, type Web } from "../helpers/web";
 import { tempDir } from "../helpers/audio-fixtures";
+import { authed, authFetch, testToken } from "../helpers/auth";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -51,7 +52,7 @@ async function hostilePost(route: string, file: { field: string; name: string },
   const before = rssBytes(serverPid);
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(serverPid))), 50);
-  const req = http.request(`${web.url}${route}`, { method: "POST", headers });
+  const req = http.request(`${web.url}${route}`, { method: "POST", headers: { ...headers, authorization: `Bearer ${testToken()}` } });
   let sent = 0;
   try {
     const response = new Promise<{ status: number; body: any; retryAfter?: string; reset?: boolean }>((resolve, reject) => {
@@ -125,7 +126,7 @@ describe("hostile request bodies", () => {
 
   it("refuses a JSON body over 1 MiB with 413", async () => {
     const big = JSON.stringify({ seconds: 1, pad: "x".repeat(2 * MiB) });
-    const viaLength = await fetch(`${web.url}/api/system/selftest`, { method: "POST", body: big, headers: { "content-type": "application/json" } });
+    const viaLength = await authFetch(`${web.url}/api/system/selftest`, { method: "POST", body: big, headers: { "content-type": "application/json" } });
     expect(viaLength.status).toBe(413);
     expect(((await viaLength.json()) as any).error.code).toBe("body_too_large");
     const stream = new ReadableStream({
@@ -134,7 +135,7 @@ describe("hostile request bodies", () => {
         c.close();
       },
     });
-    const chunked = await fetch(`${web.url}/api/system/selftest`, { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
+    const chunked = await authFetch(`${web.url}/api/system/selftest`, { method: "POST", body: stream, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit);
     expect(chunked.status).toBe(413);
   });
 });
@@ -142,7 +143,7 @@ describe("hostile request bodies", () => {
 describe("self-test queue limit", () => {
   it(`queues at most ${MAX_ACTIVE_SELFTESTS} self-tests; more get 429 until one ends`, async () => {
     type H = (req: Request, ctx: unknown) => Promise<Response>;
-    const post = () => (selftestRoute.POST as H)(new Request("http://t/api/system/selftest", { method: "POST", body: JSON.stringify({ seconds: 1, steps: 2 }) }), {});
+    const post = () => (selftestRoute.POST as H)(authed("http://t/api/system/selftest", { method: "POST", body: JSON.stringify({ seconds: 1, steps: 2 }), headers: { "content-type": "application/json" } }), {});
     const active = await db().job.count({ where: { kind: "selftest", status: { in: ["queued", "running"] } } });
     const results = await Promise.all(Array.from({ length: MAX_ACTIVE_SELFTESTS + 3 }, post));
     const accepted = results.filter((r) => r.status === 202);
@@ -154,7 +155,7 @@ describe("self-test queue limit", () => {
     expect(refused[0]!.headers.get("retry-after")).toMatch(/^\d+$/);
     const ids = await Promise.all(accepted.map(async (r) => ((await r.json()) as any).job.id as string));
     const cancel = async (id: string) => {
-      const res = await (cancelRoute.POST as H)(new Request(`http://t/api/jobs/${id}/cancel`, { method: "POST" }), { params: Promise.resolve({ id }) });
+      const res = await (cancelRoute.POST as H)(authed(`http://t/api/jobs/${id}/cancel`, { method: "POST" }), { params: Promise.resolve({ id }) });
       expect(res.status).toBeLessThan(300);
     };
     for (const id of ids) await cancel(id);
@@ -199,7 +200,7 @@ describe.skipIf(!ready)(`python helper limit${ready ? "" : " (skipped: /usr/bin/
       const results = await Promise.all(Array.from({ length: n }, async (_, i) => {
         const fd = new FormData();
         fd.append("pth", new File([bytes], `parallel-${i}.pth`));
-        const res = await fetch(`${web.url}/api/models/import`, { method: "POST", body: fd });
+        const res = await authFetch(`${web.url}/api/models/import`, { method: "POST", body: fd });
         return { status: res.status, retryAfter: res.headers.get("retry-after"), body: (await res.json()) as any };
       }));
       for (const r of results) {

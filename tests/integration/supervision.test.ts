@@ -12,6 +12,7 @@ import { migrate } from "../../lib/migrate";
 import { createBoss, setupQueues } from "../../lib/queue";
 import { freePort, startEmbeddedDb, type EmbeddedDb } from "../../scripts/launcher/embedded-db";
 import { startTs, until, type Proc } from "../helpers/process";
+import { loginAndMakeToken, withAuth } from "../helpers/auth";
 
 const dirs: string[] = [];
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -47,6 +48,11 @@ function workerChildren(launcherPid: number): number[] {
     });
 }
 
+const LAUNCHER_PASSWORD = "supervision-secret";
+let token = "";
+/** fetch with the token of the launcher under test */
+const api = (url: string, init?: RequestInit) => fetch(url, withAuth(init, token));
+
 async function startLauncher(): Promise<{ app: Proc; base: string; root: string }> {
   const port = await freePort();
   const root = tempRoot();
@@ -56,6 +62,7 @@ async function startLauncher(): Promise<{ app: Proc; base: string; root: string 
     PORT: String(port),
     WORKER_HEARTBEAT_SECONDS: "1",
     WORKER_STALE_SECONDS: "3",
+    STUDIO_PASSWORD: LAUNCHER_PASSWORD, // seeds the admin "admin" of this launcher's own database
   };
   delete env.DATABASE_URL;
   const app = startTs("scripts/start.ts", env);
@@ -63,8 +70,9 @@ async function startLauncher(): Promise<{ app: Proc; base: string; root: string 
     if (app.child.exitCode === null) app.child.kill("SIGKILL");
   });
   const base = `http://127.0.0.1:${port}`;
+  token = await loginAndMakeToken(base, LAUNCHER_PASSWORD);
   await until(async () => {
-    const res = await fetch(`${base}/api/health`);
+    const res = await api(`${base}/api/health`);
     const body = (await res.json()) as { workers: unknown[] };
     return res.status === 200 && body.workers.length > 0;
   }, 240_000, "health with a live worker");
@@ -72,7 +80,7 @@ async function startLauncher(): Promise<{ app: Proc; base: string; root: string 
 }
 
 async function selftest(base: string, seconds: number, steps: number): Promise<ApiJob> {
-  const res = await fetch(`${base}/api/system/selftest`, {
+  const res = await api(`${base}/api/system/selftest`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ seconds, steps }),
@@ -89,7 +97,7 @@ interface ApiJob {
 }
 
 async function getJob(base: string, id: string): Promise<ApiJob> {
-  return (await (await fetch(`${base}/api/jobs/${id}`)).json()) as ApiJob;
+  return (await (await api(`${base}/api/jobs/${id}`)).json()) as ApiJob;
 }
 
 describe("launcher supervision", () => {
@@ -111,11 +119,11 @@ describe("launcher supervision", () => {
     }, 90_000, "the self-test to complete after the restart");
     expect(done.attempts).toBe(2);
     expect(done.workerId).not.toBe(running.workerId);
-    const events = (await (await fetch(`${base}/api/jobs/${job.id}/logs`)).text());
+    const events = (await (await api(`${base}/api/jobs/${job.id}/logs`)).text());
     expect(events).toMatch(/interrupted/);
     // the web was never restarted and still answers
     expect(app.output()).not.toMatch(/web ended unexpectedly/);
-    expect((await fetch(`${base}/api/health`)).status).toBe(200);
+    expect((await api(`${base}/api/health`)).status).toBe(200);
     expect(app.child.exitCode).toBeNull();
 
     // the web server is supervised the same way
@@ -123,7 +131,7 @@ describe("launcher supervision", () => {
       .find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("next-server"));
     process.kill(web!, "SIGKILL");
     await app.waitFor(/web ended unexpectedly \(killed by SIGKILL\); restarting in 1 s/, 10_000);
-    await until(async () => (await fetch(`${base}/api/health`)).status === 200, 60_000, "the web to answer again");
+    await until(async () => (await api(`${base}/api/health`)).status === 200, 60_000, "the web to answer again");
 
     app.child.kill("SIGTERM");
     expect(await app.exit()).toBe(0);

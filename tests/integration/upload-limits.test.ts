@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pcmWavOfSize, tempDir } from "../helpers/audio-fixtures";
 import { create, upload, type TusResult } from "../helpers/tus";
 import { startWeb, type Web } from "../helpers/web";
+import { authFetch } from "../helpers/auth";
 
 const MiB = 1024 * 1024;
 const dataRoot = process.env.DATA_ROOT!;
@@ -27,7 +28,7 @@ let web: Web;
 let dir: string;
 
 async function api(p: string, init: RequestInit = {}) {
-  const res = await fetch(`${web.url}${p}`, { ...init, headers: { "content-type": "application/json" } });
+  const res = await authFetch(`${web.url}${p}`, { ...init, headers: { "content-type": "application/json" } });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
@@ -51,7 +52,7 @@ function expectJsonError(r: TusResult, status: number, code: string, message: Re
 async function terminate(locations: (string | undefined)[]) {
   for (const loc of locations) {
     if (!loc) continue;
-    const r = await fetch(loc, { method: "DELETE", headers: { "Tus-Resumable": "1.0.0" } });
+    const r = await authFetch(loc, { method: "DELETE", headers: { "Tus-Resumable": "1.0.0" } });
     expect(r.status).toBe(204);
   }
 }
@@ -185,7 +186,7 @@ describe("tus answers", () => {
     const base = `${web.url}/api/uploads`;
     const cors = (h: Headers) => [...h.keys()].filter((k) => k.startsWith("access-control-"));
 
-    const ours = await fetch(base, {
+    const ours = await authFetch(base, {
       method: "POST",
       headers: { ...origin, "Tus-Resumable": "1.0.0", "Upload-Length": "100", "Upload-Metadata": `experiment ${btoa("hostile")},filename ${btoa("x.txt")}` },
     });
@@ -194,12 +195,12 @@ describe("tus answers", () => {
     expect((await ours.json()).error.code).toBe("unsupported_type");
     expect(cors(ours.headers)).toEqual([]);
 
-    const noVersion = await fetch(base, { method: "POST", headers: { ...origin, "Upload-Length": "100" } });
+    const noVersion = await authFetch(base, { method: "POST", headers: { ...origin, "Upload-Length": "100" } });
     expect(noVersion.status).toBe(412);
     expect(noVersion.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(await noVersion.json()).toEqual({ error: { code: "tus_version_required", message: "Tus-Resumable Required" } });
 
-    const missing = await fetch(`${base}/0123456789abcdef`, {
+    const missing = await authFetch(`${base}/0123456789abcdef`, {
       method: "PATCH",
       headers: { ...origin, "Tus-Resumable": "1.0.0", "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream" },
       body: "x",
@@ -209,7 +210,7 @@ describe("tus answers", () => {
     expect((await missing.json()).error.code).toBe("upload_not_found");
     expect(cors(missing.headers)).toEqual([]);
 
-    const preflight = await fetch(base, { method: "OPTIONS", headers: { ...origin, "Access-Control-Request-Method": "POST" } });
+    const preflight = await authFetch(base, { method: "OPTIONS", headers: { ...origin, "Access-Control-Request-Method": "POST" } });
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get("tus-version")).toBe("1.0.0");
     expect(cors(preflight.headers)).toEqual([]);
