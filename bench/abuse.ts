@@ -15,6 +15,9 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { createToken } from "../lib/auth/api-tokens";
+import { createUser } from "../lib/auth/users";
+import { createPrisma } from "../lib/db";
 import { migrate } from "../lib/migrate";
 import { setupQueues } from "../lib/queue";
 import { freePort } from "../scripts/launcher/embedded-db";
@@ -31,6 +34,11 @@ const server = await testServer();
 const database = await createDatabase(server.adminUrl, "vs_bench");
 await migrate(database.url);
 await setupQueues(database.url);
+// the API needs credentials: an admin and a write token, made as the CLI would (health is measured as the admin sees it)
+const prisma = createPrisma(database.url);
+const benchUser = await createUser({ name: "bench", password: "bench-password", role: "admin" }, prisma);
+const auth = { authorization: `Bearer ${(await createToken(benchUser.id, { name: "bench", scope: "write" }, prisma)).secret}` };
+await prisma.$disconnect();
 const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), "vs-abuse-"));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -42,6 +50,7 @@ children.push(web, worker);
 let crashed = "";
 for (const [name, c] of [["web", web], ["worker", worker]] as const) c.on("exit", (code, sig) => (crashed ||= `${name} exited (${code ?? sig})`));
 
+const authed = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rss = (pid: number) => {
   try {
@@ -60,7 +69,7 @@ async function waitUp() {
   for (let i = 0; i < 300; i++) {
     if (crashed) throw new Error(crashed);
     try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
+      if ((await authed(`${base}/api/health`)).ok) return;
     } catch {
       /* not yet */
     }
@@ -81,7 +90,7 @@ async function hugePost(route: string, file: { field: string; name: string }, fi
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const zeros = Buffer.alloc(MiB);
-  const headers: Record<string, string> = { "content-type": `multipart/form-data; boundary=${boundary}` };
+  const headers: Record<string, string> = { ...auth, "content-type": `multipart/form-data; boundary=${boundary}` };
   if (!chunked) headers["content-length"] = String(bytes);
   const req = http.request(`${base}${route}`, { method: "POST", headers });
   const started = Date.now();
@@ -110,7 +119,7 @@ async function hugePost(route: string, file: { field: string; name: string }, fi
 async function sseClient(jobId: string, stop: AbortSignal) {
   let events = 0;
   try {
-    const res = await fetch(`${base}/api/jobs/${jobId}/events`, { signal: stop });
+    const res = await authed(`${base}/api/jobs/${jobId}/events`, { signal: stop });
     const reader = res.body!.getReader();
     for (;;) {
       const { value, done } = await reader.read();
@@ -129,7 +138,7 @@ async function apiLoop(stop: AbortSignal, stats: { calls: number; errors: number
   while (!stop.aborted) {
     const t = performance.now();
     try {
-      const res = await fetch(`${base}${API[i++ % API.length]}`);
+      const res = await authed(`${base}${API[i++ % API.length]}`);
       await res.arrayBuffer();
       if (res.status >= 500) stats.errors++;
     } catch {
@@ -153,7 +162,7 @@ try {
   const idleHealth: number[] = [];
   for (let i = 0; i < 30; i++) {
     const t = performance.now();
-    await (await fetch(`${base}/api/health`)).arrayBuffer();
+    await (await authed(`${base}/api/health`)).arrayBuffer();
     idleHealth.push(performance.now() - t);
     await sleep(50);
   }
@@ -180,7 +189,7 @@ try {
     while (!stop.signal.aborted) {
       const t = performance.now();
       try {
-        const res = await fetch(`${base}/api/health`);
+        const res = await authed(`${base}/api/health`);
         await res.arrayBuffer();
         if (!res.ok) healthFailures++;
       } catch {
@@ -192,7 +201,7 @@ try {
   })();
 
   // a long self-test for the SSE clients to watch
-  const st = (await (await fetch(`${base}/api/system/selftest`, { method: "POST", body: JSON.stringify({ seconds: 120, steps: 1200 }), headers: { "content-type": "application/json" } })).json()) as { job: { id: string } };
+  const st = (await (await authed(`${base}/api/system/selftest`, { method: "POST", body: JSON.stringify({ seconds: 120, steps: 1200 }), headers: { "content-type": "application/json" } })).json()) as { job: { id: string } };
   const sse = PARTS.has("sse") ? Array.from({ length: 200 }, () => sseClient(st.job.id, stop.signal)) : [];
   const api = { calls: 0, errors: 0, latency: [] as number[] };
   const apiLoops = PARTS.has("api") ? Array.from({ length: 50 }, () => apiLoop(stop.signal, api, API_MODE === "burst" ? 1000 : 0)) : [];
@@ -205,7 +214,7 @@ try {
     !PARTS.has("imports") ? [] : Promise.all(Array.from({ length: 10 }, async (_, i) => {
       const fd = new FormData();
       fd.append("pth", new File([pth], `abuse-${i}.pth`));
-      const res = await fetch(`${base}/api/models/import`, { method: "POST", body: fd });
+      const res = await authed(`${base}/api/models/import`, { method: "POST", body: fd });
       await res.arrayBuffer();
       return res.status;
     })),
@@ -217,7 +226,7 @@ try {
   const sseEvents = await Promise.all(sse);
   await Promise.all([healthLoop, ...apiLoops]);
   clearInterval(sampler);
-  const after = await fetch(`${base}/api/health`).then((r) => r.status, () => 0);
+  const after = await authed(`${base}/api/health`).then((r) => r.status, () => 0);
   await sleep(2000);
   const settled = { web: rss(webPid), worker: rss(worker.pid!) };
   const left = fs.existsSync(path.join(dataRoot, "request-bodies")) ? fs.readdirSync(path.join(dataRoot, "request-bodies")).length : 0;
