@@ -1,5 +1,5 @@
 /** Small shared building blocks of the account and admin pages (same Tailwind look as the rest of the app). */
-export const inputClass = "mt-1 block w-full rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+export const inputClass = "mt-1 block w-full rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-900";
 export const cardClass = "rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900";
 export const primaryButton = "rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-50";
 export const secondaryButton =
@@ -15,6 +15,17 @@ export const mutedText = "text-zinc-500 dark:text-zinc-400";
 export function formatWhen(at: string | Date | null | undefined): string {
   if (!at) return "never";
   return `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** `formatWhen` in a <time> that never wraps inside the date. */
+export function When({ at }: { at: string | Date | null | undefined }) {
+  return at ? (
+    <time dateTime={new Date(at).toISOString()} className="whitespace-nowrap">
+      {formatWhen(at)}
+    </time>
+  ) : (
+    <>never</>
+  );
 }
 
 export function ErrorText({ error }: { error: string | null }) {

@@ -21,7 +21,7 @@ export default async function AccountPage() {
       <h1 className="text-2xl font-semibold">Account</h1>
       <section aria-label="You" className={`${cardClass} space-y-1`}>
         <div className="flex flex-wrap items-center gap-2">
-          <span className="break-all text-lg font-medium" data-testid="account-name">
+          <span className="break-words text-lg font-medium" data-testid="account-name">
             {me.name}
           </span>
           <Badge>{me.role}</Badge>

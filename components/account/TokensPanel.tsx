@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, formatWhen, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
+import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
 
 export interface TokenView {
   id: string;
@@ -49,7 +49,7 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
       {mode === "own" && (
         <>
           <p className={`text-sm ${mutedText}`}>
-            For scripts: send <code className="break-all">Authorization: Bearer vs_…</code>. A read-only token can read and download; a read-write
+            For scripts: send <code className="whitespace-nowrap">Authorization: Bearer vs_…</code>. A read-only token can read and download; a read-write
             token acts with your role.
           </p>
           <NewToken onCreated={() => router.refresh()} />
@@ -65,12 +65,14 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
                 <div className="break-words font-medium">{t.name}</div>
                 <div className={`text-xs ${mutedText}`}>
                   {mode === "all" && t.userName && <>{t.userName} · </>}
-                  <code>{t.prefix}…</code> · created {formatWhen(t.createdAt)} · last used {formatWhen(t.lastUsedAt)}
+                  <code>{t.prefix}…</code> · created <When at={t.createdAt} /> · last used <When at={t.lastUsedAt} />
                 </div>
               </div>
               <Badge tone={t.scope === "write" ? "warn" : "plain"}>{SCOPE_LABEL[t.scope]}</Badge>
               {t.revokedAt ? (
-                <span className={`text-xs ${mutedText}`}>revoked {formatWhen(t.revokedAt)}</span>
+                <span className={`text-xs ${mutedText}`}>
+                  revoked <When at={t.revokedAt} />
+                </span>
               ) : (
                 <button type="button" onClick={() => revoke(t)} className={dangerButton} aria-label={`Revoke ${t.name}`}>
                   Revoke

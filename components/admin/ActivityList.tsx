@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { callApi } from "../api-client";
-import { ErrorText, formatWhen, listRow, mutedText, secondaryButton } from "../ui";
+import { ErrorText, mutedText, secondaryButton, When } from "../ui";
 
 export interface ActivityView {
   id: string;
@@ -42,11 +42,18 @@ export function ActivityList({ initial, pageSize }: { initial: ActivityView[]; p
     <div className="space-y-3">
       <ul aria-label="Activity" className="text-sm">
         {rows.map((a) => (
-          <li key={a.id} className={listRow} data-testid="activity-row">
-            <span className={`w-40 shrink-0 text-xs tabular-nums ${mutedText}`}>{formatWhen(a.at)}</span>
-            <span className="w-28 shrink-0 break-all font-medium">{a.userName ?? <span className={mutedText}>anonymous</span>}</span>
+          // a phone: the time on its own line above who/what; wider: four columns
+          <li
+            key={a.id}
+            data-testid="activity-row"
+            className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 border-t border-zinc-200 py-2 first:border-t-0 sm:grid sm:grid-cols-[10rem_minmax(0,12rem)_minmax(0,12rem)_minmax(0,1fr)] sm:gap-x-4 dark:border-zinc-800"
+          >
+            <span className={`w-full text-xs tabular-nums sm:w-auto ${mutedText}`}>
+              <When at={a.at} />
+            </span>
+            <span className="min-w-0 break-words font-medium">{a.userName ?? <span className={`font-normal ${mutedText}`}>anonymous</span>}</span>
             <code className="min-w-0 break-all text-xs">{a.action}</code>
-            <span className="min-w-0 break-all">
+            <span className="min-w-0 break-words">
               <span className={mutedText}>{a.targetType}</span> {a.targetName ?? a.targetId ?? ""}
             </span>
           </li>

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, formatWhen, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
+import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
 
 export interface UserView {
   id: string;
@@ -136,11 +136,11 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
     <li className={`${listRow} ${user.disabled ? "opacity-70" : ""}`} data-testid="user-row" aria-label={`User ${user.name}`}>
       <div className="min-w-0 flex-1 basis-44">
         <div className="flex flex-wrap items-center gap-2">
-          <span className="break-all font-medium">{user.name}</span>
+          <span className="break-words font-medium">{user.name}</span>
           {isMe && <Badge>you</Badge>}
           {user.disabled && <Badge tone="warn">disabled</Badge>}
         </div>
-        <div className={`text-xs ${mutedText}`}>created {formatWhen(user.createdAt)}</div>
+        <div className={`text-xs ${mutedText}`}>created <When at={user.createdAt} /></div>
       </div>
       <label className="text-sm">
         <span className="sr-only">Role of {user.name}</span>
