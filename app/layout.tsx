@@ -9,34 +9,39 @@ export const metadata: Metadata = {
   description: "Train RVC voice models from your own recordings",
 };
 
+const navLink = "text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white";
+/** the nav by role: everyone sees the work pages and Account; admins also Users, Activity and System */
+const LINKS: { href: string; label: string; admin?: true }[] = [
+  { href: "/", label: "Experiments" },
+  { href: "/models", label: "Models" },
+  { href: "/convert", label: "Convert" },
+  { href: "/jobs", label: "Jobs" },
+  { href: "/account", label: "Account" },
+  { href: "/admin/users", label: "Users", admin: true },
+  { href: "/admin/activity", label: "Activity", admin: true },
+  { href: "/system", label: "System", admin: true },
+];
+
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const me = await currentPageUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">
         <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-          <nav className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3">
+          <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3">
             <Link href="/" className="text-lg font-semibold tracking-tight">
               Voice Studio
             </Link>
-            <Link href="/" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
-              Experiments
-            </Link>
-            <Link href="/models" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
-              Models
-            </Link>
-            <Link href="/convert" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
-              Convert
-            </Link>
-            <Link href="/jobs" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
-              Jobs
-            </Link>
-            {me?.role === "admin" && (
-              <Link href="/system" className="text-sm text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white">
-                System
-              </Link>
+            {me && (
+              <>
+                {LINKS.filter((l) => l.admin !== true || me.role === "admin").map((l) => (
+                  <Link key={l.href} href={l.href} className={navLink}>
+                    {l.label}
+                  </Link>
+                ))}
+                <UserMenu name={me.name} role={me.role} />
+              </>
             )}
-            {me && <UserMenu name={me.name} role={me.role} />}
           </nav>
         </header>
         <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>

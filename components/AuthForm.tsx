@@ -87,7 +87,7 @@ export function AuthForm({ mode }: { mode: "login" | "setup" }) {
         {busy ? "…" : mode === "setup" ? "Create and log in" : "Log in"}
       </button>
       {error && (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           {error}
         </p>
       )}

@@ -5,7 +5,8 @@ import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { callApi } from "./api-client";
 import { inputClass, SettingsFields } from "./SettingsFields";
 
-export function ExperimentSettingsForm({ name, settings }: { name: string; settings: ExperimentSettings }) {
+/** `readOnly`: shown but not changeable (a viewer, or a member on someone else's experiment: `readOnlyNote` says why). */
+export function ExperimentSettingsForm({ name, settings, readOnly = false, readOnlyNote }: { name: string; settings: ExperimentSettings; readOnly?: boolean; readOnlyNote?: string }) {
   const router = useRouter();
   const [newName, setNewName] = useState(name);
   const [value, setValue] = useState(settings);
@@ -41,14 +42,15 @@ export function ExperimentSettingsForm({ name, settings }: { name: string; setti
   return (
     <form onSubmit={save} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Settings">
       <h2 className="font-medium">Settings</h2>
-      <div className="grid gap-3 sm:grid-cols-4">
+      <fieldset disabled={readOnly} className="grid gap-3 sm:grid-cols-4">
         <label className="block text-sm">
           Name
           <input name="name" className={inputClass} value={newName} onChange={(e) => setNewName(e.target.value)} />
         </label>
         <SettingsFields value={value} onChange={setValue} />
-      </div>
-      <div className="flex items-center gap-3">
+      </fieldset>
+      {readOnly && readOnlyNote && <p className="text-xs text-zinc-500 dark:text-zinc-400">{readOnlyNote}</p>}
+      <div className={readOnly ? "hidden" : "flex flex-wrap items-center gap-3"}>
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
           Save
         </button>

@@ -6,7 +6,7 @@ import { TrainPanel } from "./TrainPanel";
 import { useJobEvents } from "./useJobEvents";
 
 /** The live part of the experiment page: one event stream feeds the pipeline stepper and the training view. */
-export function ExperimentWorkspace(props: { experiment: string; jobs: StageJob[]; fileCount: number; modelCount: number; hasIndex: boolean }) {
+export function ExperimentWorkspace(props: { experiment: string; jobs: StageJob[]; fileCount: number; modelCount: number; hasIndex: boolean; readOnly?: boolean }) {
   const router = useRouter();
   const { jobs: live } = useJobEvents(`/api/experiments/${props.experiment}/events`);
   // A job the page does not know yet (the next stage of a pipeline, or one started elsewhere): re-read the page.
@@ -23,7 +23,7 @@ export function ExperimentWorkspace(props: { experiment: string; jobs: StageJob[
   return (
     <>
       <PipelinePanel {...props} live={live} />
-      <TrainPanel experiment={props.experiment} trainJobId={trainJob?.id ?? null} live={trainJob ? live[trainJob.id] : undefined} hasModel={props.modelCount > 0} />
+      <TrainPanel experiment={props.experiment} trainJobId={trainJob?.id ?? null} live={trainJob ? live[trainJob.id] : undefined} hasModel={props.modelCount > 0} readOnly={props.readOnly} />
     </>
   );
 }

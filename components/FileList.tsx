@@ -17,7 +17,7 @@ export interface FileRow {
   error: string | null;
 }
 
-export function FileList({ experiment, files }: { experiment: string; files: FileRow[] }) {
+export function FileList({ experiment, files, readOnly = false }: { experiment: string; files: FileRow[]; readOnly?: boolean }) {
   const router = useRouter();
   const audio = useRef<HTMLAudioElement | null>(null);
   const [playing, setPlaying] = useState<string | null>(null);
@@ -89,9 +89,11 @@ export function FileList({ experiment, files }: { experiment: string; files: Fil
                   <button type="button" className="underline" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
                     {playing === f.id ? "Stop" : "Play"}
                   </button>
-                  <button type="button" className="text-red-700 underline dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
-                    Remove
-                  </button>
+                  {!readOnly && (
+                    <button type="button" className="text-red-700 underline dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
+                      Remove
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

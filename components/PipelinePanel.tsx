@@ -41,6 +41,7 @@ export function PipelinePanel({
   modelCount,
   hasIndex,
   live,
+  readOnly = false,
 }: {
   experiment: string;
   jobs: StageJob[];
@@ -49,6 +50,8 @@ export function PipelinePanel({
   hasIndex: boolean;
   /** live state of the experiment's jobs (one event stream, owned by the caller) */
   live: LiveJobs;
+  /** a viewer: no Run buttons */
+  readOnly?: boolean;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -106,7 +109,7 @@ export function PipelinePanel({
               {job && statusOf(job) === "failed" && (
                 <p className="mt-1 text-xs text-red-600">{live[job.id]?.error ?? job.error}</p>
               )}
-              {s.action && (
+              {s.action && !readOnly && (
                 <button
                   onClick={() => start(s.action!)}
                   disabled={state === "queued" || state === "running"}

@@ -1,7 +1,6 @@
 "use client";
 import { F0_METHODS, SAMPLE_RATES, VERSIONS, type ExperimentSettings } from "@/lib/experiment-rules";
-
-const field = "mt-1 block w-full rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+import { inputClass as field } from "./ui";
 
 /** The three training settings of an experiment, shared by the create and edit forms. */
 export function SettingsFields({

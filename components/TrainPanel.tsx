@@ -24,7 +24,7 @@ const RECON = [
 ];
 
 /** Training options, "train / run whole pipeline / continue", live loss charts and the checkpoint list. */
-export function TrainPanel({ experiment, trainJobId, live, hasModel }: { experiment: string; trainJobId: string | null; live: LiveJob | undefined; hasModel: boolean }) {
+export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = false }: { experiment: string; trainJobId: string | null; live: LiveJob | undefined; hasModel: boolean; readOnly?: boolean }) {
   const router = useRouter();
   const [o, setO] = useState({
     epochs: TRAIN_DEFAULTS.epochs,
@@ -79,78 +79,83 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel }: { experim
   return (
     <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Training">
       <h2 className="font-medium">Training</h2>
-      <div className="grid gap-3 text-sm sm:grid-cols-4">
-        <label>
-          Epochs
-          <input name="epochs" type="number" min={1} className={inputClass} value={o.epochs} onChange={num("epochs")} />
-        </label>
-        <label>
-          Batch size
-          <input name="batchSize" type="number" min={1} className={inputClass} value={o.batchSize} onChange={num("batchSize")} />
-        </label>
-        <label>
-          Save every N epochs
-          <input name="saveEvery" type="number" min={1} className={inputClass} value={o.saveEvery} onChange={num("saveEvery")} />
-        </label>
-        <label className="flex items-end gap-2 pb-1.5">
-          <input type="checkbox" checked={o.saveLatestOnly} onChange={(e) => setO({ ...o, saveLatestOnly: e.target.checked })} />
-          Keep latest checkpoint only
-        </label>
-        <label>
-          Pretrained
-          <select name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" | "custom" })}>
-            <option value="default">default (v2, from ASSETS_ROOT)</option>
-            <option value="none">none (from scratch)</option>
-            <option value="custom">custom (upload G and D)</option>
-          </select>
-        </label>
-        {o.pretrained === "custom" && (
-          <div className="text-sm sm:col-span-2">
-            <label className="block">
-              Generator (G…pth)
-              <input type="file" accept=".pth" className="block text-xs" onChange={(e) => setCustom({ ...custom, g: e.target.files?.[0] ?? null })} />
+      {readOnly && <p className="text-xs text-zinc-500 dark:text-zinc-400">Members and admins start training here; you can follow it.</p>}
+      {!readOnly && (
+        <>
+          <div className="grid gap-3 text-sm sm:grid-cols-4">
+            <label>
+              Epochs
+              <input name="epochs" type="number" min={1} className={inputClass} value={o.epochs} onChange={num("epochs")} />
             </label>
-            <label className="block">
-              Discriminator (D…pth)
-              <input type="file" accept=".pth" className="block text-xs" onChange={(e) => setCustom({ ...custom, d: e.target.files?.[0] ?? null })} />
+            <label>
+              Batch size
+              <input name="batchSize" type="number" min={1} className={inputClass} value={o.batchSize} onChange={num("batchSize")} />
+            </label>
+            <label>
+              Save every N epochs
+              <input name="saveEvery" type="number" min={1} className={inputClass} value={o.saveEvery} onChange={num("saveEvery")} />
+            </label>
+            <label className="flex items-end gap-2 pb-1.5">
+              <input type="checkbox" checked={o.saveLatestOnly} onChange={(e) => setO({ ...o, saveLatestOnly: e.target.checked })} />
+              Keep latest checkpoint only
+            </label>
+            <label>
+              Pretrained
+              <select name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" | "custom" })}>
+                <option value="default">default (v2, from ASSETS_ROOT)</option>
+                <option value="none">none (from scratch)</option>
+                <option value="custom">custom (upload G and D)</option>
+              </select>
+            </label>
+            {o.pretrained === "custom" && (
+              <div className="text-sm sm:col-span-2">
+                <label className="block">
+                  Generator (G…pth)
+                  <input type="file" accept=".pth" className="block text-xs" onChange={(e) => setCustom({ ...custom, g: e.target.files?.[0] ?? null })} />
+                </label>
+                <label className="block">
+                  Discriminator (D…pth)
+                  <input type="file" accept=".pth" className="block text-xs" onChange={(e) => setCustom({ ...custom, d: e.target.files?.[0] ?? null })} />
+                </label>
+              </div>
+            )}
+            <label>
+              Precision
+              <select name="precision" className={inputClass} value={o.precision} onChange={(e) => setO({ ...o, precision: e.target.value })}>
+                {PRECISIONS.map((p) => (
+                  <option key={p}>{p}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              GPU ids
+              <input name="gpus" placeholder="e.g. 0,1 (empty: automatic)" className={inputClass} value={o.gpus} onChange={(e) => setO({ ...o, gpus: e.target.value })} />
             </label>
           </div>
-        )}
-        <label>
-          Precision
-          <select name="precision" className={inputClass} value={o.precision} onChange={(e) => setO({ ...o, precision: e.target.value })}>
-            {PRECISIONS.map((p) => (
-              <option key={p}>{p}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          GPU ids
-          <input name="gpus" placeholder="e.g. 0,1 (empty: automatic)" className={inputClass} value={o.gpus} onChange={(e) => setO({ ...o, gpus: e.target.value })} />
-        </label>
-      </div>
-      <div className="flex flex-wrap items-center gap-2 text-sm">
-        <button onClick={() => post("train", body)} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
-          Train
-        </button>
-        <button onClick={() => post("pipeline", body)} className="rounded border border-indigo-300 px-3 py-1.5 text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950">
-          Run whole pipeline
-        </button>
-        <span className="ml-4">Continue training for</span>
-        <input aria-label="More epochs" type="number" min={1} className={`${inputClass} !mt-0 !w-20`} value={more} onChange={(e) => setMore(Number(e.target.value))} />
-        <button onClick={() => post("train", async () => ({ ...(await body()), epochs: undefined, moreEpochs: more }))} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
-          more epochs
-        </button>
-        {hasModel && (
-          <button onClick={() => post("index", {})} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
-            Rebuild index
-          </button>
-        )}
-      </div>
-      <p className="text-xs text-zinc-500">
-        Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
-        preprocess → extract → train (training builds the index at the end).
-      </p>
+          <div className="flex flex-wrap items-center gap-2 text-sm">
+            <button onClick={() => post("train", body)} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
+              Train
+            </button>
+            <button onClick={() => post("pipeline", body)} className="rounded border border-indigo-300 px-3 py-1.5 text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950">
+              Run whole pipeline
+            </button>
+            <span className="ml-4">Continue training for</span>
+            <input aria-label="More epochs" type="number" min={1} className={`${inputClass} !mt-0 !w-20`} value={more} onChange={(e) => setMore(Number(e.target.value))} />
+            <button onClick={() => post("train", async () => ({ ...(await body()), epochs: undefined, moreEpochs: more }))} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+              more epochs
+            </button>
+            {hasModel && (
+              <button onClick={() => post("index", {})} className="rounded border border-zinc-300 px-3 py-1.5 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+                Rebuild index
+              </button>
+            )}
+          </div>
+          <p className="text-xs text-zinc-500">
+            Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
+            preprocess → extract → train (training builds the index at the end).
+          </p>
+        </>
+      )}
       {error && (
         <p role="alert" className="text-sm text-red-600">
           {error}

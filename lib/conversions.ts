@@ -11,6 +11,7 @@ import type { Conversion, Db, Job, VoiceModel } from "./db";
 import { db } from "./db";
 import { ApiError, badRequest, conflict, notFound } from "./errors";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
+import { assertMayChange } from "./auth/ownership";
 import { CONVERSION_PARAM_NAMES, MIN_CONVERSION_SECONDS, parseConversionParams, type ConversionParams } from "./conversion-params";
 import { enqueueJob } from "./jobs";
 import type { ModelFile } from "./models";
@@ -206,6 +207,7 @@ export async function createConversion(request: { modelId: string; input: Conver
 /** Remove a conversion from the history with its files; refused while its job is queued or running. */
 export async function deleteConversion(id: string, prisma: Db = db()): Promise<void> {
   const c = await findConversion(id, prisma);
+  await assertMayChange({ what: `conversion of "${c.inputName}"`, createdById: c.createdById }, "delete", prisma);
   if (c.job && (ACTIVE_JOB_STATUSES as readonly string[]).includes(c.job.status)) {
     throw conflict("conversion_busy", `The conversion is ${c.job.status}; cancel it first (POST /api/jobs/${c.job.id}/cancel)`, { jobId: c.job.id });
   }

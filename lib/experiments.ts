@@ -5,6 +5,7 @@ import { conflict, notFound } from "./errors";
 import { paths } from "./paths";
 import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
 import { currentUserId } from "./auth/context";
+import { assertMayChange } from "./auth/ownership";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -64,12 +65,24 @@ export async function lockExperiment(tx: Tx, name: string): Promise<string> {
   return id;
 }
 
+/** An ownership check run under the lock, before the busy check (so a stranger hears "not yours" first). */
+export type OwnedCheck = (tx: Tx, experimentId: string) => Promise<void>;
+
+/** The check for changing the experiment itself: its creator or an admin (lib/auth/ownership.ts). */
+const experimentOwner =
+  (name: string, verb: string): OwnedCheck =>
+  async (tx, id) => {
+    const row = await tx.experiment.findUniqueOrThrow({ where: { id }, select: { createdById: true } });
+    await assertMayChange({ what: `experiment "${name}"`, createdById: row.createdById }, verb, tx);
+  };
+
 /**
  * Lock the experiment row and refuse (409 experiment_busy) if it has a queued or running job.
- * `action` completes "Cannot …", e.g. `delete experiment "x"`.
+ * `action` completes "Cannot …", e.g. `delete experiment "x"`; `owned`, if given, runs first (403 not_owner).
  */
-export async function lockIdleExperiment(tx: Tx, name: string, action: string): Promise<string> {
+export async function lockIdleExperiment(tx: Tx, name: string, action: string, owned?: OwnedCheck): Promise<string> {
   const id = await lockExperiment(tx, name);
+  if (owned) await owned(tx, id);
   const active = await tx.job.findFirst({
     where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] } },
     select: { id: true, kind: true, status: true },
@@ -97,7 +110,7 @@ async function moveIfPresent(from: string, to: string): Promise<boolean> {
 export async function updateExperiment(name: string, patch: ExperimentPatch, prisma: Db = db()) {
   checkName(name);
   return prisma.$transaction(async (tx) => {
-    const id = await lockIdleExperiment(tx, name, `change experiment "${name}"`);
+    const id = await lockIdleExperiment(tx, name, `change experiment "${name}"`, experimentOwner(name, patch.name !== undefined && patch.name !== name ? "rename" : "change"));
     const renaming = patch.name !== undefined && patch.name !== name;
     if (renaming && (await tx.experiment.findUnique({ where: { name: patch.name } }))) throw exists(patch.name!);
     let updated;
@@ -129,7 +142,7 @@ export async function updateExperiment(name: string, patch: ExperimentPatch, pri
 export async function deleteExperiment(name: string, prisma: Db = db()) {
   checkName(name);
   await prisma.$transaction(async (tx) => {
-    const id = await lockIdleExperiment(tx, name, `delete experiment "${name}"`);
+    const id = await lockIdleExperiment(tx, name, `delete experiment "${name}"`, experimentOwner(name, "delete"));
     await tx.experiment.delete({ where: { id } });
   });
   // The row is gone (with its files and jobs); now its uploads and working files. Models stay.

@@ -146,10 +146,13 @@ export function route<A extends Access, C = unknown>(access: A, handler: GatedHa
         throw new ApiError(403, "forbidden", "This API token is read-only", { required: "write token", role: caller.role });
       }
       let note: ActivityNote | false | undefined;
-      const res = await runAs(caller?.user.id ?? null, () =>
-        handler(req, ctx, caller as Auth<A>, (a) => {
-          note = a;
-        }),
+      const res = await runAs(
+        caller?.user.id ?? null,
+        () =>
+          handler(req, ctx, caller as Auth<A>, (a) => {
+            note = a;
+          }),
+        caller?.role,
       );
       if (!SAFE_METHODS.has(req.method) && res.status < 400 && note !== false && (caller || note)) {
         const a = note ?? genericActivity(req.method, new URL(req.url).pathname);

@@ -10,6 +10,7 @@ import { checkName } from "./experiment-rules";
 import { isUuid } from "./ids";
 import { modelNameConflict } from "./models";
 import { currentUserId, runAs } from "./auth/context";
+import { assertMayChange } from "./auth/ownership";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -94,6 +95,9 @@ export async function continuePipeline(job: Job, prisma: Db = db()): Promise<Job
  */
 export async function cancelJob(id: string, prisma: Db = db()) {
   const found = await findJob(id, prisma);
+  // the job's starter, the creator of its experiment, or an admin
+  const experimentOwner = found.experimentId ? (await prisma.experiment.findUnique({ where: { id: found.experimentId }, select: { createdById: true } }))?.createdById : null;
+  await assertMayChange({ what: `${found.kind} job ${found.id.slice(0, 8)}`, createdById: found.createdById, alsoOwnedBy: [experimentOwner ?? null] }, "cancel", prisma);
   const outcome = await prisma.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM "Job" WHERE id = ${found.id}::uuid FOR UPDATE`;
     const status = row?.status;

@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from "./errors";
 import { isUuid } from "./ids";
 import { paths } from "./paths";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
+import { assertMayChange } from "./auth/ownership";
 
 export interface ModelFile {
   kind: "pth" | "onnx" | "index" | "card";
@@ -93,6 +94,7 @@ export async function modelDownload(id: string, which: string | null, prisma: Db
 /** Delete a model's files and row; refused while a conversion with it is queued or running. */
 export async function deleteModel(id: string, prisma: Db = db()): Promise<void> {
   const m = await findModel(id, prisma);
+  await assertMayChange({ what: `model "${m.name}"`, createdById: m.createdById }, "delete", prisma);
   const busy = await prisma.job.findFirst({
     where: { kind: "convert", status: { in: [...ACTIVE_JOB_STATUSES] }, params: { path: ["modelId"], equals: m.id } },
     select: { id: true, status: true },

@@ -1500,12 +1500,26 @@ Every error is \`{"error": {"code", "message", "details"?}}\` with the matching 
 
 Uploads use tus 1.0.0 at ${TUS_PATH}. Live progress is server-sent events (text/event-stream).
 
-Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).`;
+Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Deleting, renaming or changing an experiment, removing a file, deleting a model or conversion and cancelling a job are for its creator (a file or job also for its experiment's creator; rows without a creator for anyone) and admins, else 403 \`not_owner\` naming the owner. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).`;
 
 const unauthenticatedResponse = error("No valid session or token", ["unauthenticated", "invalid_token"]);
 const forbiddenResponse = (write: boolean) =>
   error(write ? "The role is too low, the token read-only, or a cross-site request" : "The role is too low", write ? ["forbidden", "cross_site"] : ["forbidden"]);
 const unsupportedResponse = error("The body is not application/json", ["unsupported_media_type"]);
+/** Operations that delete or change a row with a creator: members only their own (lib/auth/ownership.ts). */
+const OWNER_CHECKED = new Set([
+  "patch /api/experiments/{name}",
+  "delete /api/experiments/{name}",
+  "delete /api/experiments/{name}/files/{id}",
+  "post /api/jobs/{id}/cancel",
+  "delete /api/models/{id}",
+  "delete /api/conversions/{id}",
+]);
+const notOwnerResponse = error("The role is too low, the token read-only, a cross-site request, or it belongs to another user (members change only what they created; admins anything)", [
+  "forbidden",
+  "cross_site",
+  "not_owner",
+]);
 
 /** The least role of an operation: declared with `x-required-role`, else reads viewer, writes member; uploads member. */
 export function requiredRole(path: string, method: string, op: Obj): Access {
@@ -1529,7 +1543,7 @@ function withAccess(all: Record<string, Obj>): Record<string, Obj> {
       const responses = { ...(op.responses as Obj) };
       if (role !== "public") {
         responses["401"] ??= unauthenticatedResponse;
-        responses["403"] ??= forbiddenResponse(write);
+        responses["403"] ??= OWNER_CHECKED.has(`${method} ${path}`) ? notOwnerResponse : forbiddenResponse(write);
       }
       const body = op.requestBody as { content?: Obj } | undefined;
       if (body?.content?.[JSON_TYPE]) responses["415"] ??= unsupportedResponse;

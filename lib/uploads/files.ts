@@ -6,6 +6,7 @@ import { checkName } from "../experiment-rules";
 import { isUuid } from "../ids";
 import { paths } from "../paths";
 import { lockIdleExperiment } from "../experiments";
+import { assertMayChange } from "../auth/ownership";
 import { audioFileJson } from "./ingest";
 import { datasetCard } from "./card";
 
@@ -48,7 +49,12 @@ export async function deleteFile(name: string, id: string, prisma: Db = db()): P
   checkName(name);
   if (!isUuid(id)) throw noFile(id);
   const storedName = await prisma.$transaction(async (tx) => {
-    const expId = await lockIdleExperiment(tx, name, `remove files of "${name}"`);
+    const expId = await lockIdleExperiment(tx, name, `remove files of "${name}"`, async (tx, expId) => {
+      // the uploader, the experiment's creator, or an admin
+      const f = await tx.audioFile.findFirst({ where: { id, experimentId: expId }, select: { originalName: true, createdById: true, experiment: { select: { createdById: true } } } });
+      if (!f) throw noFile(id);
+      await assertMayChange({ what: `file "${f.originalName}"`, createdById: f.createdById, alsoOwnedBy: [f.experiment.createdById] }, "remove", tx);
+    });
     const f = await tx.audioFile.findFirst({ where: { id, experimentId: expId }, select: { storedName: true } });
     if (!f) throw noFile(id);
     await tx.audioFile.delete({ where: { id } });

@@ -11,6 +11,7 @@ import { getExperiment } from "@/lib/experiments";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { formatDuration } from "@/lib/format";
 import { listFiles } from "@/lib/uploads/files";
+import { mayChange } from "@/lib/auth/ownership";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +26,9 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
     throw err;
   }
   const { files, card } = await listFiles(experiment.name);
+  const viewer = me.role === "viewer";
+  // rename, settings and delete: its creator or an admin (lib/auth/ownership.ts)
+  const owns = !viewer && mayChange({ userId: me.id, role: me.role }, experiment.createdById);
   const totalSeconds = experiment.files.reduce((s, f) => s + (f.durationSec ?? 0), 0);
   const jobs = experiment.jobs.map((j) => ({
     id: j.id,
@@ -43,10 +47,12 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
       </div>
       <DatasetCard card={card} />
       {me.role !== "viewer" && <UploadPanel experiment={experiment.name} />}
-      <FileList experiment={experiment.name} files={files} />
+      <FileList experiment={experiment.name} files={files} readOnly={viewer} />
       <ExperimentSettingsForm
         key={experiment.updatedAt.toISOString()}
         name={experiment.name}
+        readOnly={!owns}
+        readOnlyNote={viewer ? undefined : "Only the experiment's creator or an admin can rename it, change its settings or delete it."}
         settings={{
           sampleRate: experiment.sampleRate as ExperimentSettings["sampleRate"],
           f0Method: experiment.f0Method as ExperimentSettings["f0Method"],
@@ -58,6 +64,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
         jobs={jobs}
         fileCount={experiment.files.length}
         modelCount={experiment.models.length}
+        readOnly={viewer}
         hasIndex={experiment.models.some((m) => Array.isArray(m.files) && (m.files as { kind?: string }[]).some((f) => f.kind === "index"))}
       />
       {experiment.models.length > 0 && (

@@ -1,0 +1,28 @@
+"use client";
+import { useState } from "react";
+import { callApi } from "../api-client";
+import { cardClass, dangerButton, ErrorText, mutedText } from "../ui";
+
+/** End every session of this account (all browsers, this one too); API tokens stay. */
+export function LogoutEverywhere() {
+  const [error, setError] = useState<string | null>(null);
+  async function run() {
+    if (!confirm("Log out on every browser and device, this one included? API tokens keep working.")) return;
+    try {
+      await callApi("/api/auth/logout-all", { method: "POST" });
+      window.location.assign("/login");
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  }
+  return (
+    <section aria-label="Sessions" className={`${cardClass} space-y-2`}>
+      <h2 className="font-medium">Sessions</h2>
+      <p className={`text-sm ${mutedText}`}>Lost a laptop or used a shared computer? End all your sessions. API tokens are not affected; revoke them below.</p>
+      <button type="button" onClick={run} className={dangerButton}>
+        Log out everywhere
+      </button>
+      <ErrorText error={error} />
+    </section>
+  );
+}
