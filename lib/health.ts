@@ -114,3 +114,21 @@ export async function health() {
     },
   };
 }
+
+let recent: { at: number; report: ReturnType<typeof health> } | undefined;
+
+/**
+ * What GET /api/health serves: one report per second at most, shared by concurrent callers. Load balancers and
+ * monitors poll it; under load its five queries would otherwise queue behind the API's for a pool connection.
+ */
+export function recentHealth(maxAgeMs = 1000): ReturnType<typeof health> {
+  const now = Date.now();
+  if (!recent || now - recent.at > maxAgeMs) {
+    const report = health();
+    recent = { at: now, report };
+    report.catch(() => {
+      if (recent?.report === report) recent = undefined;
+    });
+  }
+  return recent.report;
+}

@@ -1,11 +1,11 @@
-import { health } from "@/lib/health";
+import { recentHealth } from "@/lib/health";
 import { json, route } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Public: `{status}` only (ok | degraded | down). Admins get the whole report (paths, workers, assets, disk). */
+/** Public: `{status}` only (ok | degraded | down), at most a second old. Admins get the whole report (paths, workers, assets, disk). */
 export const GET = route("public", async (_req, _ctx, caller) => {
-  const { status, body } = await health();
+  const { status, body } = await recentHealth();
   return json(caller?.role === "admin" ? body : { status: body.status }, status);
 });
