@@ -79,3 +79,19 @@ export async function preparedExperiment(name: string, dir: string) {
   writeTinyTrainerConfig(name);
   return exp;
 }
+
+/** A real (tiny) RVC small model, made by our trainer package from the tests' tiny configuration. */
+export function makeTinySmallModel(file: string, opts: { sr?: number; epoch?: number } = {}): void {
+  execFileSync(PY, ["-c", [
+    "import sys, json",
+    "sys.path.insert(0, 'worker'); sys.path.insert(0, 'worker/trainer/tests')",
+    "from conftest import tiny_config",
+    "from trainer.hparams import load_hparams",
+    "from trainer.models import Synthesizer",
+    "from trainer.checkpoints import model_state",
+    "from trainer.export import save_small_model",
+    "cfg = sys.argv[1] + '.json'; json.dump(tiny_config(), open(cfg, 'w'))",
+    "net = Synthesizer.from_hparams(load_hparams(cfg), version='v2', f0=True)",
+    "save_small_model(sys.argv[1], model_state(net), net.config_list, epoch=int(sys.argv[3]), sr=int(sys.argv[2]), f0=True, version='v2')",
+  ].join("\n"), file, String(opts.sr ?? 40000), String(opts.epoch ?? 3)]);
+}

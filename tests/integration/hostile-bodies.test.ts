@@ -15,7 +15,7 @@ import { db } from "../../lib/db";
 import { cancelJob } from "../../lib/jobs";
 import { deleteModel } from "../../lib/models";
 import { MAX_ACTIVE_SELFTESTS } from "../../lib/selftest-queue";
-import { PY, trainerAvailable } from "../helpers/pipeline";
+import { PY, trainerAvailable, makeTinySmallModel } from "../helpers/pipeline";
 import { startWeb, type Web } from "../helpers/web";
 import { tempDir } from "../helpers/audio-fixtures";
 import { authed, authFetch, testToken } from "../helpers/auth";
@@ -171,18 +171,7 @@ const ready = trainerAvailable();
 describe.skipIf(!ready)(`python helper limit${ready ? "" : " (skipped: /usr/bin/python3 lacks torch)"}`, () => {
   it(`parallel model imports run at most MAX_PYTHON_HELPERS=${PYTHON_HELPERS} Python processes at once`, async () => {
     const pth = path.join(scratch, "tiny.pth");
-    execFileSync(PY, ["-c", [
-      "import sys, json",
-      "sys.path.insert(0, 'worker'); sys.path.insert(0, 'worker/trainer/tests')",
-      "from conftest import tiny_config",
-      "from trainer.hparams import load_hparams",
-      "from trainer.models import Synthesizer",
-      "from trainer.checkpoints import model_state",
-      "from trainer.export import save_small_model",
-      "cfg = sys.argv[1] + '.json'; json.dump(tiny_config(), open(cfg, 'w'))",
-      "net = Synthesizer.from_hparams(load_hparams(cfg), version='v2', f0=True)",
-      "save_small_model(sys.argv[1], model_state(net), net.config_list, epoch=3, sr=40000, f0=True, version='v2')",
-    ].join("\n"), pth]);
+    makeTinySmallModel(pth, { sr: 40000, epoch: 3 });
     const bytes = fs.readFileSync(pth);
     const helpers = () =>
       fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {

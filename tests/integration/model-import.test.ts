@@ -8,7 +8,7 @@ import { db } from "../../lib/db";
 import { paths } from "../../lib/paths";
 import { runJob } from "../../worker/runner";
 import { exportOnnx } from "../../worker/train/export-job";
-import { PY, trainerAvailable } from "../helpers/pipeline";
+import { PY, trainerAvailable, makeTinySmallModel } from "../helpers/pipeline";
 import { authed } from "../helpers/auth";
 
 const ready = trainerAvailable();
@@ -20,18 +20,7 @@ beforeAll(() => {
   if (!ready) return;
   smallModel = path.join(dir, "tiny-voice.pth");
   // a real (tiny) RVC small model, made by our trainer package from the tests' tiny configuration
-  execFileSync(PY, ["-c", [
-    "import sys, json",
-    "sys.path.insert(0, 'worker'); sys.path.insert(0, 'worker/trainer/tests')",
-    "from conftest import tiny_config",
-    "from trainer.hparams import load_hparams",
-    "from trainer.models import Synthesizer",
-    "from trainer.checkpoints import model_state",
-    "from trainer.export import save_small_model",
-    "cfg = sys.argv[1] + '.json'; json.dump(tiny_config(), open(cfg, 'w'))",
-    "net = Synthesizer.from_hparams(load_hparams(cfg), version='v2', f0=True)",
-    "save_small_model(sys.argv[1], model_state(net), net.config_list, epoch=7, sr=32000, f0=True, version='v2')",
-  ].join("\n"), smallModel]);
+  makeTinySmallModel(smallModel, { sr: 32000, epoch: 7 });
 });
 afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 // The decoder applies the same header limits as the upload probe (lib/audio/limits.ts) as a second line of
 // defence: a file that claims 25 Hz must not reach the resampler.
 
-import { wavFmtIssue } from "../../lib/audio/limits";
+import { wavFmtIssue, type WavFmt } from "../../lib/audio/limits";
 
 export class WavError extends Error {
   override name = "WavError";
@@ -73,14 +73,8 @@ export function encodeWavFloat32(channels: Float32Array | readonly Float32Array[
   return out;
 }
 
-interface Fmt {
-  tag: number;
-  channels: number;
-  sampleRate: number;
-  byteRate: number;
-  blockAlign: number;
-  bits: number;
-}
+/** The fields of a fmt chunk (the type the header limits check). */
+type Fmt = WavFmt;
 
 function readFmt(v: DataView, at: number, size: number): Fmt {
   if (size < 16) throw new WavError(`fmt chunk too short (${size} bytes)`);
