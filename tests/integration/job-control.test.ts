@@ -20,10 +20,17 @@ const jobRow = (id: string) => db().job.findUniqueOrThrow({ where: { id } });
 
 const stopAll = workers.stopAll;
 
-// self-tests are capped at 3 active: queued ones left by earlier files (run without a worker) are cancelled first
-beforeAll(async () => {
-  for (const j of await db().job.findMany({ where: { kind: "selftest", status: "queued" } })) await cancelJob(j.id);
-});
+/**
+ * Self-tests are capped at 3 active: ones left queued or "running" by earlier tests (whose workers are gone) are
+ * ended first, so the tests below can queue theirs.
+ */
+async function endLeftoverSelftests() {
+  for (const j of await db().job.findMany({ where: { kind: "selftest", status: { in: ["queued", "running"] } } })) {
+    if (j.status === "queued") await cancelJob(j.id);
+    else await db().job.update({ where: { id: j.id }, data: { status: "failed", error: "left over by an earlier test", finishedAt: new Date() } });
+  }
+}
+beforeAll(endLeftoverSelftests);
 
 describe("job control", () => {
   it("cancels a queued job at once, and refuses to cancel a finished one", async () => {
@@ -71,6 +78,7 @@ describe("job control", () => {
   it("ends a running job as cancelled within a second of the request", async () => {
     const w = worker();
     await w.waitFor(/ready on/, 60_000);
+    await endLeftoverSelftests();
     const { body } = await call(selftestRoute.POST as never, "POST", {}, { seconds: 60, steps: 600 });
     const id = body.job.id as string;
     await until(async () => (await jobRow(id)).progress > 0, 20_000, "the self-test to make progress");
@@ -91,6 +99,7 @@ describe("job control", () => {
   it("hands the job of a SIGKILLed worker back to the queue, runs it again, and says so", async () => {
     const a = worker();
     await a.waitFor(/ready on/, 60_000);
+    await endLeftoverSelftests();
     const { body } = await call(selftestRoute.POST as never, "POST", {}, { seconds: 6, steps: 60 });
     const id = body.job.id as string;
     await until(async () => (await jobRow(id)).progress > 0.1, 20_000, "progress on worker A");
