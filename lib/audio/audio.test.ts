@@ -62,6 +62,7 @@ describe("ffmpeg log parsing", () => {
       codec: "aac",
       sampleRate: 44100,
       channels: 2,
+      layout: "stereo",
       declaredDurationSec: 61.99,
     });
     expect(errorLines(log)).toEqual(["invalid new backstep -1"]);

@@ -7,12 +7,15 @@
  */
 import fs from "node:fs/promises";
 import { getResampler, type ResampleStream } from "../../worker/dsp/resample";
-import { decodeWavFrames, downmix, readWavLayout, type WavLayout } from "../../worker/dsp/wav";
+import { downmix, type ChannelLayout } from "../../worker/dsp/downmix";
+import { decodeWavFrames, readWavLayout, type WavLayout } from "../../worker/dsp/wav";
 import { runDecoder } from "./probe";
 
 export interface DecodedAudio {
   sampleRate: number;
   channels: Float32Array[];
+  /** what the file says of its speakers (ffmpeg's layout name or a WAV mask), for `downmix` */
+  layout?: ChannelLayout;
 }
 
 /** Frames per block handed to a consumer (fewer for WAVs with wide frames: a block reads at most 4 MiB). */
@@ -20,8 +23,8 @@ export const DECODE_BLOCK_FRAMES = 1 << 16;
 const DECODE_BLOCK_BYTES = 4 << 20;
 
 export interface AudioBlockSink {
-  /** called once, before the first block */
-  format(sampleRate: number, channels: number): void;
+  /** called once, before the first block; `layout`: ffmpeg's layout name or a WAV channel mask, when stated */
+  format(sampleRate: number, channels: number, layout?: ChannelLayout): void;
   /** the next frames, one Float32Array per channel (all the same length); called synchronously in order */
   block(channels: Float32Array[]): void;
 }
@@ -36,7 +39,11 @@ function abortIfAsked(signal?: AbortSignal): void {
 }
 
 /** Decode `file` at its own rate into `sink`, block by block. Returns the rate and channel count. */
-export async function decodeAudioBlocks(file: string, sink: AudioBlockSink, options: { signal?: AbortSignal } = {}): Promise<{ sampleRate: number; channels: number }> {
+export async function decodeAudioBlocks(
+  file: string,
+  sink: AudioBlockSink,
+  options: { signal?: AbortSignal } = {},
+): Promise<{ sampleRate: number; channels: number; layout?: ChannelLayout }> {
   const fh = await fs.open(file, "r");
   try {
     const { size } = await fh.stat();
@@ -54,7 +61,7 @@ export async function decodeAudioBlocks(file: string, sink: AudioBlockSink, opti
       }
     }
     if (layout) {
-      sink.format(layout.sampleRate, layout.channels);
+      sink.format(layout.sampleRate, layout.channels, layout.channelMask);
       const blockFrames = Math.max(1, Math.min(DECODE_BLOCK_FRAMES, Math.floor(DECODE_BLOCK_BYTES / layout.frameBytes)));
       for (let f = 0; f < layout.frames; f += blockFrames) {
         abortIfAsked(options.signal);
@@ -62,7 +69,7 @@ export async function decodeAudioBlocks(file: string, sink: AudioBlockSink, opti
         const bytes = await read(layout.dataOffset + f * layout.frameBytes, n * layout.frameBytes);
         sink.block(decodeWavFrames(layout, bytes));
       }
-      return { sampleRate: layout.sampleRate, channels: layout.channels };
+      return { sampleRate: layout.sampleRate, channels: layout.channels, layout: layout.channelMask };
     }
   } finally {
     await fh.close();
@@ -72,7 +79,7 @@ export async function decodeAudioBlocks(file: string, sink: AudioBlockSink, opti
     file,
     (i) => {
       nch = i.channels;
-      sink.format(i.sampleRate, i.channels);
+      sink.format(i.sampleRate, i.channels, i.layout);
     },
     (s) => {
       const frames = s.length / nch;
@@ -82,12 +89,13 @@ export async function decodeAudioBlocks(file: string, sink: AudioBlockSink, opti
     },
     options.signal,
   );
-  return { sampleRate: info.sampleRate, channels: info.channels };
+  return { sampleRate: info.sampleRate, channels: info.channels, layout: info.layout };
 }
 
 /**
  * Decode `file` to mono at `sampleRate`, block by block into `onBlock`: each channel resampled (as a stream), then
- * averaged — the same samples as decodeAudio(file, { sampleRate }) followed by downmix. Returns the source's rate
+ * mixed with ffmpeg's `-ac 1` gains (worker/dsp/downmix.ts) — the same samples as decodeAudio(file, { sampleRate })
+ * followed by downmix(channels, layout). Returns the source's rate
  * and channel count and the mono length.
  */
 export async function decodeMonoBlocks(
@@ -97,17 +105,19 @@ export async function decodeMonoBlocks(
   options: { signal?: AbortSignal } = {},
 ): Promise<{ sourceRate: number; channels: number; length: number }> {
   let streams: ResampleStream[] | null = null;
+  let layout: ChannelLayout;
   let length = 0;
   const emit = (channels: Float32Array[]) => {
     if (channels[0]!.length === 0) return;
-    const mono = downmix(channels);
+    const mono = downmix(channels, layout);
     length += mono.length;
     onBlock(mono);
   };
   const src = await decodeAudioBlocks(
     file,
     {
-      format(rate, nch) {
+      format(rate, nch, stated) {
+        layout = stated;
         if (rate !== sampleRate) streams = Array.from({ length: nch }, () => getResampler(rate, sampleRate).stream());
       },
       block(channels) {
@@ -142,13 +152,13 @@ export async function decodeMono(file: string, sampleRate: number, options: { si
 /** Decode a whole file to float channels (at `sampleRate` when given): small files and tests. */
 export async function decodeAudio(file: string, options: { sampleRate?: number; signal?: AbortSignal } = {}): Promise<DecodedAudio> {
   let parts: Float32Array[][] = [];
-  const { sampleRate, channels: nch } = await decodeAudioBlocks(file, { format: () => {}, block: (c) => parts.push(c) }, options);
+  const { sampleRate, channels: nch, layout } = await decodeAudioBlocks(file, { format: () => {}, block: (c) => parts.push(c) }, options);
   const frames = parts.reduce((n, p) => n + p[0]!.length, 0);
   let channels = Array.from({ length: nch }, (_, c) => concat(parts.map((p) => p[c]!), frames));
   parts = [];
   if (options.sampleRate && options.sampleRate !== sampleRate) {
     channels = channels.map((c) => getResampler(sampleRate, options.sampleRate!).process(c));
-    return { sampleRate: options.sampleRate, channels };
+    return { sampleRate: options.sampleRate, channels, layout };
   }
-  return { sampleRate, channels };
+  return { sampleRate, channels, layout };
 }

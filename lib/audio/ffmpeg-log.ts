@@ -7,6 +7,8 @@ export interface InputInfo {
   codec: string;
   sampleRate: number;
   channels: number;
+  /** ffmpeg's name of the channel layout ("stereo", "5.1(side)"), when it names one: for the downmix */
+  layout?: string;
   /** the container's own duration, if it states one and ffmpeg did not merely estimate it from the bitrate */
   declaredDurationSec?: number;
 }
@@ -47,10 +49,12 @@ export function parseInputInfo(log: string): InputInfo | undefined {
   const parts = after.split(/,\s*/);
   const hzAt = parts.findIndex((p) => /^\d+ Hz$/.test(p));
   const sampleRate = hzAt >= 0 ? Number(parts[hzAt]!.split(" ")[0]) : NaN;
-  const channels = hzAt >= 0 && parts[hzAt + 1] !== undefined ? layoutChannels(parts[hzAt + 1]!) : undefined;
+  const layoutText = hzAt >= 0 ? parts[hzAt + 1]?.trim() : undefined;
+  const channels = layoutText !== undefined ? layoutChannels(layoutText) : undefined;
+  const layout = layoutText !== undefined && LAYOUT_CHANNELS[layoutText] !== undefined ? { layout: layoutText } : {};
   if (!Number.isFinite(sampleRate) || sampleRate <= 0 || channels === undefined) return undefined;
   const estimated = /Estimating duration from bitrate/.test(log);
-  return { container, codec, sampleRate, channels, ...(declared !== undefined && !estimated ? { declaredDurationSec: declared } : {}) };
+  return { container, codec, sampleRate, channels, ...layout, ...(declared !== undefined && !estimated ? { declaredDurationSec: declared } : {}) };
 }
 
 /** The lines ffmpeg flagged as errors (or worse), without their prefixes. */

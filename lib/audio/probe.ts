@@ -26,7 +26,7 @@ export class AudioRejected extends Error {
 
 const rejected = (issue: HeaderIssue) => new AudioRejected(issue.problem, issue.message);
 
-export interface AudioProbe extends Omit<InputInfo, "declaredDurationSec"> {
+export interface AudioProbe extends Omit<InputInfo, "declaredDurationSec" | "layout"> {
   /** decoded frames / sample rate: the real length, not the header's claim */
   durationSec: number;
   frames: number;
@@ -182,6 +182,6 @@ export async function probeAudio(file: string, signal?: AbortSignal): Promise<Au
       `the file is truncated: its header says ${info.declaredDurationSec!.toFixed(2)} s but only ${durationSec.toFixed(2)} s could be decoded`,
     );
   }
-  const { declaredDurationSec: _declared, ...rest } = info;
+  const { declaredDurationSec: _declared, layout: _layout, ...rest } = info;
   return { ...rest, durationSec, frames, stats: acc!.result() };
 }

@@ -58,7 +58,8 @@ describe.skipIf(!ready)(`convertFile (streamed decode to 16 kHz mono)${why}`, ()
     const out = path.join(dir, "a", "output.wav");
     fs.mkdirSync(path.dirname(out));
     const r = await convertFile(input, out, models, { params, sampleRate, random: seeded(5) });
-    const mono = downmix((await decodeAudio(input, { sampleRate: 16000 })).channels);
+    const decoded = await decodeAudio(input, { sampleRate: 16000 });
+    const mono = downmix(decoded.channels, decoded.layout);
     expect(r.inputSamples).toBe(mono.length);
     expect(r.outputSamples).toBe(Math.round((mono.length * sampleRate) / 16000));
     expect(Number.isFinite(r.peak) && r.peak > 0).toBe(true);

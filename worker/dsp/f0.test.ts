@@ -107,3 +107,49 @@ describe("yinF0", () => {
     });
   });
 });
+
+// ---- YIN timing: frames centred on t·hop for every lag (upstream's pitch frames are centred) ----
+const cents = (f: number, ref: number) => 1200 * Math.log2(f / ref);
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** |error| in cents of the voiced frames at `lag` frames (frame t against the truth at t + lag). */
+function centsError(est: Float64Array, truth: (sec: number) => number, seconds: number, lag: number) {
+  const errs: number[] = [];
+  let frames = 0;
+  est.forEach((v, t) => {
+    const sec = (t + lag) / 100;
+    if (t / 100 < 0.04 || t / 100 > seconds - 0.04 || sec < 0 || sec >= seconds) return;
+    frames++;
+    if (v > 0) errs.push(Math.abs(cents(v, truth(sec)))); // a frame straddling a step may be unvoiced
+  });
+  // the mean with each error capped at 50 cents: a frame on the wrong side of a step counts, but not its size
+  const capped = errs.reduce((a, e) => a + Math.min(e, 50), 0) / errs.length;
+  return { median: median(errs), capped, voiced: errs.length / frames };
+}
+
+/** The lag (frames) that best aligns the estimate with the truth; where several fit equally (steps: the frames
+ * around a jump are unvoiced, so lags within the gap all fit), the middle of them. */
+function bestLag(est: Float64Array, truth: (sec: number) => number, seconds: number): number {
+  const lags = [-4, -3, -2, -1, 0, 1, 2, 3, 4];
+  const score = lags.map((lag) => centsError(est, truth, seconds, lag).capped);
+  const min = Math.min(...score);
+  const best = lags.filter((_, i) => score[i]! <= min + 0.01);
+  return Math.round(best.reduce((a, b) => a + b, 0) / best.length) || 0; // no −0
+}
+
+describe("yinF0 timing on voices with a known contour", () => {
+  // measured before centring: glide 8.3 cents median and lag −1, steps lag −1; after: 1.0 cents / 0.25 cents, lag 0
+  const glide = (t: number) => 90 * 4 ** (t / 2); // 90 → 360 Hz over 2 s: 12 cents per frame
+  const steps = (t: number) => [110, 165, 247, 147, 196, 98][Math.min(5, Math.floor(t / 0.3))]!;
+  for (const [name, truth, seconds] of [["glide", glide, 2], ["steps", steps, 1.8]] as const) {
+    it(`${name}: median error under 2 cents and best alignment at lag 0 frames`, () => {
+      const est = yinF0(voice(truth, seconds));
+      const at0 = centsError(est, truth, seconds, 0);
+      expect(at0.voiced).toBeGreaterThan(0.85); // steps: a few frames at each of 5 jumps hold two periods
+      expect(bestLag(est, truth, seconds)).toBe(0);
+    });
+  }
+});

@@ -60,7 +60,9 @@ const YIN_DEFAULTS: Required<YinOptions> = {
 
 /**
  * YIN pitch (de Cheveigné & Kawahara 2002) at one frame per hop, frames centred on n·hop with
- * zeros outside the signal. Returns Hz per frame, 0 where unvoiced; f0FrameCount(len) frames.
+ * zeros outside the signal: for every lag τ the compared span [s, s + W + τ) is centred on n·hop (within half a
+ * sample), so the estimate is not early by a lag-dependent amount. Returns Hz per frame, 0 where unvoiced;
+ * f0FrameCount(len) frames.
  */
 export function yinF0(x: Float32Array, options: YinOptions = {}): Float64Array {
   const o = { ...YIN_DEFAULTS, ...options };
@@ -72,6 +74,7 @@ export function yinF0(x: Float32Array, options: YinOptions = {}): Float64Array {
   const frames = f0FrameCount(x.length, o.hop);
   const out = new Float64Array(frames);
   const buf = new Float64Array(span);
+  const sq = new Float64Array(span + 1);
   const d = new Float64Array(tauMax + 2);
   for (let t = 0; t < frames; t++) {
     const start = t * o.hop - half;
@@ -79,14 +82,19 @@ export function yinF0(x: Float32Array, options: YinOptions = {}): Float64Array {
       const k = start + i;
       buf[i] = k >= 0 && k < x.length ? x[k]! : 0;
     }
-    out[t] = yinFrame(buf, W, tauMin, tauMax, d, o);
+    out[t] = yinFrame(buf, sq, half, W, tauMin, tauMax, d, o);
   }
   return out;
 }
 
-/** Pitch of one frame buffer, or 0. `d` is scratch space of length tauMax + 2. */
+/**
+ * Pitch of one frame buffer (centre at index `centre`), or 0. `sq` (length buf.length + 1) and `d` (tauMax + 2) are
+ * scratch space.
+ */
 function yinFrame(
   buf: Float64Array,
+  sq: Float64Array,
+  centre: number,
   W: number,
   tauMin: number,
   tauMax: number,
@@ -100,18 +108,18 @@ function yinFrame(
   if (Math.sqrt(energy / W) < o.silenceRms) return 0;
 
   // Cumulative-mean-normalised difference d'(τ) = d(τ)·τ / Σ_{1..τ} d(j); d'(0) = 1.
-  // d(τ) = Σ (x_j − x_{j+τ})² = E(0) + E(τ) − 2·Σ x_j·x_{j+τ}, with E(τ) a sliding energy:
-  // one multiply-add per lag and sample instead of three operations.
+  // d(τ) = Σ_{j∈[s, s+W)} (x_j − x_{j+τ})² = E[s, s+W) + E[s+τ, s+τ+W) − 2·Σ x_j·x_{j+τ}, with the energies from
+  // prefix sums of squares: one multiply-add per lag and sample. s = centre − ⌊(W+τ)/2⌋ centres [s, s+W+τ).
+  sq[0] = 0;
+  for (let j = 0; j < buf.length; j++) sq[j + 1] = sq[j]! + buf[j]! * buf[j]!;
   d[0] = 1;
-  let e0 = 0;
-  for (let j = 0; j < W; j++) e0 += buf[j]! * buf[j]!;
-  let eTau = e0;
   let running = 0;
   for (let tau = 1; tau <= tauMax + 1; tau++) {
-    eTau += buf[tau + W - 1]! * buf[tau + W - 1]! - buf[tau - 1]! * buf[tau - 1]!;
+    const a = centre - Math.floor((W + tau) / 2);
+    const b = a + tau;
     let r = 0;
-    for (let j = 0; j < W; j++) r += buf[j]! * buf[j + tau]!;
-    const s = Math.max(0, e0 + eTau - 2 * r);
+    for (let j = 0; j < W; j++) r += buf[a + j]! * buf[b + j]!;
+    const s = Math.max(0, sq[a + W]! - sq[a]! + sq[b + W]! - sq[b]! - 2 * r);
     running += s;
     d[tau] = running > 0 ? (s * tau) / running : 1;
   }

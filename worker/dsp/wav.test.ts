@@ -125,8 +125,8 @@ describe("decodeWav", () => {
     expect(() => decodeWav(riff(lying, le16([1, 2])))).toThrow(/25 bytes per second does not match 16000 Hz/);
   });
 
-  it("downmix averages channels", () => {
-    expect(Array.from(downmix([Float32Array.from([1, 0.5]), Float32Array.from([0, -0.5])]))).toEqual([0.5, 0]);
+  it("downmix mixes as ffmpeg -ac 1 (stereo: 1/√2 each; worker/dsp/downmix.test.ts compares with ffmpeg)", () => {
+    expect(Array.from(downmix([Float32Array.from([1, 0.5]), Float32Array.from([0, -0.5])]))).toEqual([Math.fround(Math.SQRT1_2), 0]);
   });
 });
 

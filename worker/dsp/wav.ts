@@ -17,6 +17,8 @@ export interface DecodedWav {
   /** 1 = integer PCM, 3 = IEEE float (after resolving WAVE_FORMAT_EXTENSIBLE) */
   formatTag: 1 | 3;
   bitsPerSample: number;
+  /** WAVE_FORMAT_EXTENSIBLE's speaker mask, when the file has one (for the downmix) */
+  channelMask?: number;
 }
 
 const FORMAT_PCM = 1;
@@ -73,19 +75,22 @@ export function encodeWavFloat32(channels: Float32Array | readonly Float32Array[
   return out;
 }
 
-/** The fields of a fmt chunk (the type the header limits check). */
-type Fmt = WavFmt;
+/** The fields of a fmt chunk (the type the header limits check), and the extensible speaker mask. */
+type Fmt = WavFmt & { channelMask?: number };
 
 function readFmt(v: DataView, at: number, size: number): Fmt {
   if (size < 16) throw new WavError(`fmt chunk too short (${size} bytes)`);
   let tag = v.getUint16(at, true);
   const bits = v.getUint16(at + 14, true);
+  let channelMask: number | undefined;
   if (tag === FORMAT_EXTENSIBLE) {
     // the real format is the first two bytes of the sub-format GUID
     if (size < 40) throw new WavError("WAVE_FORMAT_EXTENSIBLE fmt chunk too short");
     tag = v.getUint16(at + 24, true);
+    channelMask = v.getUint32(at + 20, true);
   }
   return {
+    ...(channelMask ? { channelMask } : {}),
     tag,
     channels: v.getUint16(at + 2, true),
     sampleRate: v.getUint32(at + 4, true),
@@ -153,7 +158,8 @@ export function decodeWav(bytes: Uint8Array): DecodedWav {
       at += width;
     }
   }
-  return { sampleRate: format.sampleRate, channels, formatTag: format.tag as 1 | 3, bitsPerSample: format.bits };
+  const mask = format.channelMask ? { channelMask: format.channelMask } : {};
+  return { sampleRate: format.sampleRate, channels, formatTag: format.tag as 1 | 3, bitsPerSample: format.bits, ...mask };
 }
 
 /** The rules every WAV header must pass (whole-file and block-wise decoding alike): the limits of lib/audio/limits. */
@@ -172,19 +178,8 @@ function checkedFormat(fmt: Fmt | undefined, dataAt: number): { format: Fmt; rea
   return { format: fmt, read, frameBytes };
 }
 
-/** Average of the channels (the plain stereo→mono downmix). */
-export function downmix(channels: readonly Float32Array[]): Float32Array {
-  if (channels.length === 0) throw new RangeError("no channels to mix");
-  if (channels.length === 1) return channels[0]!.slice();
-  const n = channels[0]!.length;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (const c of channels) s += c[i]!;
-    out[i] = s / channels.length;
-  }
-  return out;
-}
+/** Channels → mono: ffmpeg's `-ac 1` gains (worker/dsp/downmix.ts), the one downmix. */
+export { downmix } from "./downmix";
 
 /** Where a WAV file's samples are and how to read them, for decoding block by block. */
 export interface WavLayout {
@@ -197,6 +192,8 @@ export interface WavLayout {
   /** whole frames in the data chunk (clamped to the file, as decodeWav) */
   frames: number;
   frameBytes: number;
+  /** WAVE_FORMAT_EXTENSIBLE's speaker mask, when the file has one */
+  channelMask?: number;
 }
 
 /**
@@ -237,6 +234,7 @@ export async function readWavLayout(read: (position: number, length: number) => 
     dataOffset: dataAt,
     frames: Math.floor(dataSize / frameBytes),
     frameBytes,
+    ...(format.channelMask ? { channelMask: format.channelMask } : {}),
   };
 }
 

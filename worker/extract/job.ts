@@ -99,7 +99,7 @@ export const extract: JobHandler = async ({ job, signal, report }) => {
       try {
         const wav = decodeWav(await fs.readFile(path.join(dirs.wav16k, name)));
         if (wav.sampleRate !== 16000) throw new Error(`is ${wav.sampleRate} Hz, not 16 kHz: re-run preprocess`);
-        const audio = downmix(wav.channels);
+        const audio = downmix(wav.channels, wav.channelMask);
         audioSeconds += audio.length / 16000;
         const hz = rmvpe ? await rmvpeF0(rmvpe, audio, { signal }) : yinF0(audio);
         const feats = await contentFeatures(content, audio, { version, signal });

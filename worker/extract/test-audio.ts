@@ -31,7 +31,7 @@ export function espeakSpeech(text: string): Float32Array | null {
     const r = spawnSync("espeak-ng", ["-v", "en", "-s", "160", "-w", wav, text], { stdio: "ignore" });
     if (r.status !== 0 || !fs.existsSync(wav)) return null;
     const d = decodeWav(fs.readFileSync(wav));
-    return resample(downmix(d.channels), d.sampleRate, 16000);
+    return resample(downmix(d.channels, d.channelMask), d.sampleRate, 16000);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

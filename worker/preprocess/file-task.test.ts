@@ -43,7 +43,7 @@ describe("preprocess file task (streamed) = the whole-file chain", () => {
       expect(r.error).toBeUndefined();
 
       const decoded = await decodeAudio(file, { sampleRate: OUT });
-      const ref = preprocessSignal(downmix(decoded.channels), OUT);
+      const ref = preprocessSignal(downmix(decoded.channels, decoded.layout), OUT);
       expect(r.chunks).toBe(ref.chunks.length);
       expect(r.chunks).toBeGreaterThan(3);
       expect(fs.readdirSync(gtDir).sort()).toEqual(ref.chunks.map((c) => `3_${c.index}.wav`).sort());

@@ -48,17 +48,33 @@ def model_state(model: nn.Module) -> Dict[str, torch.Tensor]:
     return {k: v.detach().cpu() for k, v in m.state_dict().items()}
 
 
+def scheduler_ready(optimizer_state: dict, initial_lr: float, lr: float) -> dict:
+    """The optimizer state as upstream saves it, so a torch LR scheduler can resume it.
+
+    Every param group carries ``initial_lr`` (``ExponentialLR(..., last_epoch=N)`` raises ``KeyError`` without it) and
+    ``lr`` = the rate of the last finished epoch, from which the scheduler's first step gives the next epoch's rate.
+    """
+    groups = [dict(g, initial_lr=float(initial_lr), lr=float(lr)) for g in optimizer_state["param_groups"]]
+    return {**optimizer_state, "param_groups": groups}
+
+
+def epoch_lr(initial_lr: float, gamma: float, epoch: int) -> float:
+    """Learning rate of epoch ``epoch`` (1-based): ExponentialLR stepped once after every epoch, as upstream."""
+    return float(initial_lr) * float(gamma) ** max(int(epoch) - 1, 0)
+
+
 def save_checkpoint(path: str, model: nn.Module, optimizer: torch.optim.Optimizer, initial_lr: float, epoch: int,
-                    global_step: int) -> None:
+                    global_step: int, lr_decay: float) -> None:
     """Upstream layout: model, iteration (= epoch), optimizer, learning_rate (= initial lr).
 
-    ``global_step`` is an extra key that upstream ignores.
+    The optimizer's param groups carry ``initial_lr`` and the last finished epoch's ``lr`` (``scheduler_ready``), so
+    upstream's ``train.py`` resumes them. ``global_step`` is an extra key that upstream ignores.
     """
     atomic_save(
         {
             "model": model_state(model),
             "iteration": int(epoch),
-            "optimizer": optimizer.state_dict(),
+            "optimizer": scheduler_ready(optimizer.state_dict(), initial_lr, epoch_lr(initial_lr, lr_decay, epoch)),
             "learning_rate": float(initial_lr),
             "global_step": int(global_step),
         },

@@ -360,8 +360,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
         g_path = os.path.join(exp_dir, f"G_{step_name}.pth")
         d_path = os.path.join(exp_dir, f"D_{step_name}.pth")
         # D first, G last: a pair is only complete once both exist
-        ck.save_checkpoint(d_path, net_d, optim_d, lr0, epoch_done, global_step)
-        ck.save_checkpoint(g_path, net_g, optim_g, lr0, epoch_done, global_step)
+        ck.save_checkpoint(d_path, net_d, optim_d, lr0, epoch_done, global_step, gamma)
+        ck.save_checkpoint(g_path, net_g, optim_g, lr0, epoch_done, global_step, gamma)
         log.info("saved model and optimizer state at epoch %d to %s", epoch_done, g_path)
         emit("checkpoint", epoch=epoch_done, step=global_step, g=g_path, d=d_path, reason=reason)
         if args.keep and not args.latest_only:
@@ -389,7 +389,7 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
             if should_stop():
                 stopping = True
                 break
-            lr = lr0 * gamma ** (epoch - 1)  # ExponentialLR stepped once per epoch
+            lr = ck.epoch_lr(lr0, gamma, epoch)  # ExponentialLR stepped once per epoch
             for opt in (optim_g, optim_d):
                 for group in opt.param_groups:
                     group["lr"] = lr

@@ -49,7 +49,7 @@ def tiny_config() -> dict:
     c = config_for(32000)
     c["train"].update(learning_rate=2e-3, segment_size=6400, fp16_run=False)
     c["model"].update(inter_channels=8, hidden_channels=8, filter_channels=16, n_heads=2, n_layers=1,
-                      resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3]], upsample_initial_channel=16,
+                      resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3, 5]], upsample_initial_channel=16,
                       gin_channels=8, spk_embed_dim=4)
     c["studio"] = {"disc_channel_div": 32, "disc_periods": [2, 3]}
     return c

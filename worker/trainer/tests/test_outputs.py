@@ -164,11 +164,12 @@ def test_onnx_matches_pytorch_numerically(tmp_path):
         got = np.fromfile(d / "audio.f32", dtype="<f4")
         assert got.shape == want.shape == (t * 320,)
         assert np.abs(want).max() > 1e-3
-        # float32 kernels differ slightly (measured: ≤ 8e-4 abs, ≤ 0.3 % rel); ORT also differs in the last few samples of the
+        # float32 kernels differ slightly (measured with three dilations per resblock: ≤ 4e-3 abs on a 0.6 peak,
+        # 0.18 % relative norm); ORT also differs in the last few samples of the
         # final transposed conv (measured: the last 6 of 83200), so the tail is checked loosely. A wrong graph
         # (e.g. attention traced for one length) differs by ~0.1 everywhere.
         body = slice(0, t * 320 - 32)
-        np.testing.assert_allclose(got[body], want[body], atol=2e-3)
+        np.testing.assert_allclose(got[body], want[body], atol=1e-2)
         assert np.linalg.norm(got[body] - want[body]) / np.linalg.norm(want[body]) < 1e-2
         np.testing.assert_allclose(got, want, atol=2e-2)
 

@@ -1,5 +1,6 @@
 """End-to-end: the CLI trains the tiny config, checkpoints, resumes, survives SIGTERM and rejects bad input."""
 
+import copy
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import torch
 from conftest import WORKER_DIR, make_experiment, read_events, tiny_config
 from trainer.cli import main
 from trainer.models import MultiPeriodDiscriminator, Synthesizer
+from trainer.step import build_models
 
 
 def run_cli(capsys, *argv):
@@ -83,6 +85,58 @@ def test_resume_continues_epochs_and_optimizer_state(tmp_path, capsys):
     g = torch.load(os.path.join(exp, "G_12.pth"), map_location="cpu")
     steps = {int(s["step"]) for s in g["optimizer"]["state"].values()}
     assert steps == {12}  # Adam moments carried over: 6 steps before the restart + 6 after
+
+
+def test_checkpoint_optimizer_resumes_a_torch_lr_scheduler_as_upstream(tmp_path, capsys):
+    """Upstream's train.py: load the optimizer state, then ExponentialLR(optim, lr_decay, last_epoch=epoch_str - 2)."""
+    exp = make_experiment(str(tmp_path / "a"))
+    rc, _ = run_cli(capsys, *train_args(exp, 2))
+    assert rc == 0
+    cont = make_experiment(str(tmp_path / "b"))  # the same run trained straight through: the sequence to continue
+    rc, ev = run_cli(capsys, *train_args(cont, 5))
+    assert rc == 0
+    expected = [e["lr"] for e in of(ev, "epoch")][2:]  # epochs 3, 4, 5
+    hp = tiny_config()
+    for name in ("G_6.pth", "D_6.pth"):
+        ck = torch.load(os.path.join(exp, name), map_location="cpu")
+        groups = ck["optimizer"]["param_groups"]
+        assert all(g["initial_lr"] == hp["train"]["learning_rate"] for g in groups)
+        net = build_models(hp, "v2", True, torch.device("cpu"))[0 if name[0] == "G" else 1]
+        opt = torch.optim.AdamW(net.parameters(), lr=ck["learning_rate"], betas=(0.8, 0.99), eps=1e-9)
+        opt.load_state_dict(ck["optimizer"])
+        # the rate upstream stores after epoch N is that of epoch N: lr0 * gamma^(N-1)
+        assert all(g["lr"] == pytest.approx(expected[0] / hp["train"]["lr_decay"], rel=1e-12) for g in groups)
+        # upstream's own call (it re-trains epoch `iteration`: last_epoch = iteration - 2) must not raise
+        torch.optim.lr_scheduler.ExponentialLR(copy.deepcopy(opt), gamma=hp["train"]["lr_decay"],
+                                               last_epoch=ck["iteration"] - 2)
+        # and continuing after the saved epoch, as our trainer does, gives exactly the straight run's rates
+        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=hp["train"]["lr_decay"], last_epoch=ck["iteration"] - 1)
+        got = []
+        for _ in expected:
+            got.append(opt.param_groups[0]["lr"])
+            sched.step()
+        assert got == pytest.approx(expected, rel=1e-12, abs=0)
+
+
+def test_resume_reads_older_checkpoints_without_initial_lr(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path))
+    rc, _ = run_cli(capsys, *train_args(exp, 2))
+    assert rc == 0
+    for name in ("G_6.pth", "D_6.pth"):  # as this trainer wrote them before: no initial_lr, lr of the first epoch
+        path = os.path.join(exp, name)
+        ck = torch.load(path, map_location="cpu")
+        for g in ck["optimizer"]["param_groups"]:
+            del g["initial_lr"]
+            g["lr"] = ck["learning_rate"]
+        torch.save(ck, path)
+    rc, ev = run_cli(capsys, *train_args(exp, 3))
+    assert rc == 0
+    assert ev[0]["start_epoch"] == 3 and ev[0]["resumed_from"].endswith("G_6.pth")
+    assert not [w for w in of(ev, "warning") if "optimizer" in w["message"]]
+    assert of(ev, "epoch")[0]["lr"] == pytest.approx(tiny_config()["train"]["learning_rate"] * 0.999875 ** 2)
+    g = torch.load(os.path.join(exp, "G_9.pth"), map_location="cpu")
+    assert {int(s["step"]) for s in g["optimizer"]["state"].values()} == {9}
+    assert all("initial_lr" in grp for grp in g["optimizer"]["param_groups"])
 
 
 def test_corrupt_newest_checkpoint_is_skipped_with_warning(tmp_path, capsys):
