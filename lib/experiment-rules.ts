@@ -26,6 +26,12 @@ export interface ExperimentSettings {
 export const DEFAULT_SETTINGS: ExperimentSettings = { sampleRate: 40000, f0Method: "rmvpe", version: "v2" };
 
 export function checkName(name: unknown): string {
+  if (name === undefined || name === null || name === "") {
+    throw badRequest("invalid_name", `The experiment name is missing: give "name", ${EXPERIMENT_NAME_RULE}`, {
+      field: "name",
+      rule: EXPERIMENT_NAME_PATTERN.source,
+    });
+  }
   if (typeof name !== "string" || !EXPERIMENT_NAME_PATTERN.test(name)) {
     throw badRequest("invalid_name", `Invalid experiment name ${JSON.stringify(name)}: use ${EXPERIMENT_NAME_RULE}`, {
       field: "name",

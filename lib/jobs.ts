@@ -42,6 +42,14 @@ export async function enqueueJob(
       const trains = kind === "train" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
       const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;
       if (clash) throw conflict("model_name_taken", clash, { name: experimentName });
+      // refused now rather than accepted and failed by the worker a moment later (a pipeline starts with preprocess)
+      if (kind === "preprocess" && (await tx.audioFile.count({ where: { experimentId, status: "ready" } })) === 0) {
+        throw conflict(
+          "no_audio",
+          `"${experimentName}" has no audio yet: upload recordings of the voice (the experiment's Files card, or POST /api/uploads) before preprocessing`,
+          { name: experimentName },
+        );
+      }
     }
     const created = await tx.job.create({ data: { kind, experimentId, params: params as object, createdById: currentUserId() } });
     return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });

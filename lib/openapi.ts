@@ -113,13 +113,14 @@ const badName = (extra: readonly string[] = []) =>
 const noExperiment = error("No experiment with that name", ["experiment_not_found"]);
 
 /** Responses of the routes that queue a job for an experiment (one active job per experiment and kind). */
-const enqueueResponses = (success: Obj, badRequestCodes: readonly string[]): Obj => ({
+const enqueueResponses = (success: Obj, badRequestCodes: readonly string[], conflictCodes: readonly string[] = []): Obj => ({
   "202": success,
   "400": badName(badRequestCodes),
   "404": noExperiment,
   "409": error(
-    `A job of this kind is already ${ACTIVE_JOB_STATUSES.join(" or ")} for the experiment; \`details.job\` is that job`,
-    ["job_active"],
+    `A job of this kind is already ${ACTIVE_JOB_STATUSES.join(" or ")} for the experiment; \`details.job\` is that job` +
+      (conflictCodes.includes("no_audio") ? "; `no_audio`: the experiment has no audio file yet (upload first)" : ""),
+    ["job_active", ...conflictCodes],
   ),
   "500": internal,
   "503": queueDown,
@@ -1091,7 +1092,7 @@ const paths: Record<string, Obj> = {
       tags: ["experiments", "jobs"],
       summary: "Queue the preprocess job (slice, resample: 0_gt_wavs, 1_16k_wavs)",
       requestBody: jsonBody({ type: "object", description: "empty: any field is refused", additionalProperties: false }, false),
-      responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"]),
+      responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"], ["no_audio"]),
     },
   },
   "/api/experiments/{name}/extract": {
@@ -1127,6 +1128,7 @@ const paths: Record<string, Obj> = {
       responses: enqueueResponses(
         ok("Queued: the first stage's job (the later stages are in its params.then)", obj({ jobs: { ...arr(ref("Job")), minItems: 1, maxItems: 1 } })),
         TRAIN_CODES,
+        ["model_name_taken", "no_audio"],
       ),
     },
   },

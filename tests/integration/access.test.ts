@@ -20,9 +20,13 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as 
 const NO_UUID = "00000000-0000-4000-8000-000000000000";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
+/** The fallback for paths no route serves (app/api/[...path]: 404 for everyone) is no route of the API: tested below. */
+const UNKNOWN_ROUTES = path.join(API_DIR, "[...path]");
+
 function routeFiles(dir = API_DIR): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
+    if (full === UNKNOWN_ROUTES) return [];
     return e.isDirectory() ? routeFiles(full) : e.name === "route.ts" ? [full] : [];
   });
 }

@@ -118,6 +118,8 @@ describe("experiments API", () => {
 
   it("queues one job per experiment and stage (409 for a second)", async () => {
     await create({ name: "queue-me" });
+    const exp = await db().experiment.findUniqueOrThrow({ where: { name: "queue-me" } });
+    await db().audioFile.create({ data: { experimentId: exp.id, originalName: "a.wav", storedName: "a.wav", bytes: 44n, sha256: "0".repeat(64) } });
     const first = await call(preprocess.POST as never, "POST", { name: "queue-me" }, {});
     expect(first.status).toBe(202);
     expect(first.body.job).toMatchObject({ kind: "preprocess", status: "queued" });

@@ -204,6 +204,8 @@ async function api(handler: unknown, docPath: string, method: string, url: strin
 function routeFiles(dir = API_DIR): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
+    // app/api/[...path] answers 404 for paths that no route serves: not a route to document
+    if (full === path.join(API_DIR, "[...path]")) return [];
     if (e.isDirectory()) return routeFiles(full);
     return e.name === "route.ts" ? [full] : [];
   });

@@ -27,6 +27,8 @@ describe("consistent validation", () => {
       expect(res.body.error.details.fields.length).toBe(1);
     }
     expect(await db().job.count({ where: { experiment: { name: "strict" } } })).toBe(0);
+    const exp = await db().experiment.findUniqueOrThrow({ where: { name: "strict" } });
+    await db().audioFile.create({ data: { experimentId: exp.id, originalName: "a.wav", storedName: "a.wav", bytes: 44n, sha256: "0".repeat(64) } });
     expect((await call(preprocess.POST as never, "POST", { name: "strict" }, {})).status).toBe(202);
   });
 

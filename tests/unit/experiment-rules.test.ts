@@ -24,6 +24,13 @@ describe("experiment rules", () => {
     expect(e.message).toContain("lowercase letters, digits, '-' and '_'");
   });
 
+  it.each([undefined, null, ""])("says a missing name (%j) is missing, not \"Invalid experiment name undefined\"", (n) => {
+    const e = apiError(() => parseCreate(n === undefined ? {} : { name: n }));
+    expect(e.code).toBe("invalid_name");
+    expect(e.message).toMatch(/^The experiment name is missing: give "name"/);
+    expect(e.message).not.toMatch(/undefined|null/);
+  });
+
   it("applies the defaults: 40k, rmvpe, v2", () => {
     expect(parseCreate({ name: "x" })).toEqual({ name: "x", sampleRate: 40000, f0Method: "rmvpe", version: "v2" });
   });

@@ -1,0 +1,70 @@
+/**
+ * What a new user trips over in the API (issue 18, item 13): unknown /api paths answer the JSON error shape, a
+ * missing experiment name says so, and preprocess of an experiment without audio is refused at once.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import * as unknownRoute from "../../app/api/[...path]/route";
+import * as collection from "../../app/api/experiments/route";
+import * as preprocess from "../../app/api/experiments/[name]/preprocess/route";
+import * as pipeline from "../../app/api/experiments/[name]/pipeline/route";
+import { db } from "../../lib/db";
+import { call } from "../helpers/routes";
+
+afterAll(async () => {
+  await db().$disconnect();
+});
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string[]>> }) => Promise<Response>;
+
+describe("unknown API routes", () => {
+  it("answer 404 not_found in the API's JSON shape for every method, with or without credentials", async () => {
+    for (const m of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
+      const handler = unknownRoute[m] as Handler;
+      const res = await handler(new Request("http://127.0.0.1/api/no-such/thing", { method: m }), { params: Promise.resolve({ path: ["no-such", "thing"] }) });
+      expect(res.status, m).toBe(404);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      const body = await res.json();
+      expect(body.error.code).toBe("not_found");
+      expect(body.error.message).toBe(`There is no API route ${m} /api/no-such/thing; GET /api/openapi.json lists them`);
+    }
+  });
+
+  it("still refuse a foreign Host first (421)", async () => {
+    const res = await (unknownRoute.GET as Handler)(new Request("http://attacker.example/api/x", { headers: { host: "attacker.example" } }), {
+      params: Promise.resolve({ path: ["x"] }),
+    });
+    expect(res.status).toBe(421);
+  });
+});
+
+describe("experiment input", () => {
+  it("a missing name says it is missing (not \"Invalid experiment name undefined\") and creates nothing", async () => {
+    const before = await db().experiment.count();
+    const res = await call(collection.POST as never, "POST", {}, { sampleRate: 40000 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_name");
+    expect(res.body.error.message).toMatch(/^The experiment name is missing: give "name", 1 to 64 characters/);
+    expect(await db().experiment.count()).toBe(before);
+  });
+
+  it("preprocess and the whole pipeline of an experiment without audio are refused at once (409 no_audio), queueing nothing", async () => {
+    expect((await call(collection.POST as never, "POST", {}, { name: "silent" })).status).toBe(201);
+    for (const [handler, body] of [[preprocess.POST, {}], [pipeline.POST, { epochs: 2 }]] as const) {
+      const res = await call(handler as never, "POST", { name: "silent" }, body);
+      expect(res.status, JSON.stringify(res.body)).toBe(409);
+      expect(res.body.error.code).toBe("no_audio");
+      expect(res.body.error.message).toMatch(/"silent" has no audio yet: upload recordings/);
+    }
+    const exp = await db().experiment.findUniqueOrThrow({ where: { name: "silent" } });
+    expect(await db().job.count({ where: { experimentId: exp.id } })).toBe(0);
+
+    // a rejected file is no audio either; a ready one is
+    const file = { experimentId: exp.id, originalName: "a.wav", bytes: 44n, sha256: "0".repeat(64) };
+    await db().audioFile.create({ data: { ...file, storedName: "rejected.wav", status: "rejected", error: "not audio" } });
+    expect((await call(preprocess.POST as never, "POST", { name: "silent" }, {})).body.error.code).toBe("no_audio");
+    await db().audioFile.create({ data: { ...file, storedName: "ready.wav" } });
+    const ok = await call(preprocess.POST as never, "POST", { name: "silent" }, {});
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    expect(ok.body.job).toMatchObject({ kind: "preprocess", status: "queued" });
+  });
+});
