@@ -9,6 +9,7 @@ import * as preprocess from "../../app/api/experiments/[name]/preprocess/route";
 import * as pipeline from "../../app/api/experiments/[name]/pipeline/route";
 import { db } from "../../lib/db";
 import { call } from "../helpers/routes";
+import { startWeb } from "../helpers/web";
 
 afterAll(async () => {
   await db().$disconnect();
@@ -26,6 +27,23 @@ describe("unknown API routes", () => {
       const body = await res.json();
       expect(body.error.code).toBe("not_found");
       expect(body.error.message).toBe(`There is no API route ${m} /api/no-such/thing; GET /api/openapi.json lists them`);
+    }
+  });
+
+  it("reach the catch-all through Next's routing (a real `next start`), after every real route", async () => {
+    const web = await startWeb();
+    try {
+      for (const [method, p] of [["GET", "/api/no-such"], ["POST", "/api/experiments/x/no-such/deeper"], ["DELETE", "/api/jobs/a/b/c/d"]]) {
+        const res = await fetch(web.url + p!, { method, headers: { origin: web.url } });
+        expect(res.status, `${method} ${p}`).toBe(404);
+        expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+        expect((await res.json()).error).toMatchObject({ code: "not_found", details: { method, path: p } });
+      }
+      // real routes still answer themselves
+      expect((await fetch(`${web.url}/api/health`)).status).toBe(200);
+      expect((await fetch(`${web.url}/api/experiments`)).status).toBe(401);
+    } finally {
+      await web.stop();
     }
   });
 
