@@ -18,6 +18,9 @@ const exists = (name: string) =>
 const missing = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
 
 export async function createExperiment(input: { name: string } & ExperimentSettings, prisma: Db = db()) {
+  // asked first, so that the usual duplicate never reaches Postgres as a failed INSERT (which its log prints whole);
+  // the unique index still decides a race
+  if (await prisma.experiment.findUnique({ where: { name: input.name }, select: { id: true } })) throw exists(input.name);
   try {
     return await prisma.experiment.create({ data: { ...input, createdById: currentUserId() } });
   } catch (err) {

@@ -7,7 +7,8 @@ import * as unknownRoute from "../../app/api/[...path]/route";
 import * as collection from "../../app/api/experiments/route";
 import * as preprocess from "../../app/api/experiments/[name]/preprocess/route";
 import * as pipeline from "../../app/api/experiments/[name]/pipeline/route";
-import { db } from "../../lib/db";
+import { db, type Db } from "../../lib/db";
+import { createExperiment } from "../../lib/experiments";
 import { call } from "../helpers/routes";
 import { startWeb } from "../helpers/web";
 
@@ -63,6 +64,20 @@ describe("experiment input", () => {
     expect(res.body.error.code).toBe("invalid_name");
     expect(res.body.error.message).toMatch(/^The experiment name is missing: give "name", 1 to 64 characters/);
     expect(await db().experiment.count()).toBe(before);
+  });
+
+  it("a duplicate name is answered before any INSERT (Postgres would log the failed statement whole)", async () => {
+    const settings = { sampleRate: 40000, f0Method: "rmvpe", version: "v2" } as const;
+    expect((await call(collection.POST as never, "POST", {}, { name: "twice" })).status).toBe(201);
+    const inserts: unknown[] = [];
+    const experiment = new Proxy(db().experiment, {
+      get: (target, key, receiver) => (key === "create" ? (args: unknown) => (inserts.push(args), target.create(args as never)) : Reflect.get(target, key, receiver)),
+    });
+    const watched = new Proxy(db(), { get: (target, key, receiver) => (key === "experiment" ? experiment : Reflect.get(target, key, receiver)) }) as Db;
+    await expect(createExperiment({ name: "twice", ...settings }, watched)).rejects.toMatchObject({ status: 409, code: "experiment_exists" });
+    expect(inserts).toEqual([]);
+    await createExperiment({ name: "once", ...settings }, watched);
+    expect(inserts).toHaveLength(1);
   });
 
   it("preprocess and the whole pipeline of an experiment without audio are refused at once (409 no_audio), queueing nothing", async () => {
