@@ -33,3 +33,26 @@ export function formatAgo(date: Date | string, now: Date = new Date()): string {
 export function formatRate(hz: number): string {
   return `${hz / 1000}k`;
 }
+
+/** A progress amount as stored and shown: whole numbers as they are, others to one decimal (306.04947845804986 → 306). */
+export function roundProgress(n: number): number {
+  return Number.isInteger(n) || !Number.isFinite(n) ? n : Math.round(n * 10) / 10;
+}
+
+/** "5m 06s / 5m 06s of audio", "12 / 40 files", "3 / 8": what a progress line shows. Seconds (`s`, `audio s`) as durations. */
+export function formatProgress(done: number, total: number, unit?: string | null): string {
+  if (unit === "s" || unit === "audio s") return `${formatDuration(done)} / ${formatDuration(total)}${unit === "audio s" ? " of audio" : ""}`;
+  return `${roundProgress(done)} / ${roundProgress(total)}${unit ? ` ${unit}` : ""}`;
+}
+
+/** "2026-12-01 16:39" in the given time zone (default UTC): the same on server and client, unlike toLocaleString. */
+export function formatDateTime(date: Date | string, timeZone = "UTC"): string {
+  const d = new Date(date);
+  if (Number.isNaN(d.getTime())) return "—";
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${timeZone === "UTC" ? " UTC" : ""}`;
+}

@@ -7,6 +7,7 @@
 import { db, type Db } from "./db";
 import { appendJobEvents, type NewJobEvent } from "./job-events";
 import { isConnectionError } from "./db-outage";
+import { roundProgress } from "./format";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -69,7 +70,9 @@ export class JobReporter {
     this.now = opts.now ?? Date.now;
   }
 
-  progress(done: number, total: number, stage?: string, unit?: string): void {
+  progress(rawDone: number, rawTotal: number, stage?: string, unit?: string): void {
+    // stored and streamed as shown: 306.04947845804986 s is 306 s
+    const [done, total] = [roundProgress(rawDone), roundProgress(rawTotal)];
     const safeTotal = total > 0 ? total : 1;
     const { rate, etaFor } = this.window.add(this.now(), done);
     const data: ProgressData = {
