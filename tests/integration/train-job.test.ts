@@ -120,6 +120,8 @@ describe.skipIf(!ready)(`train job with a worker process${why}`, () => {
     const state = JSON.parse(fs.readFileSync(path.join(paths().experimentDir(exp.name), "train-state.json"), "utf8")) as { completedEpochs: number };
     expect(state.completedEpochs).toBeGreaterThanOrEqual(2);
     expect(state.completedEpochs).toBeLessThan(40);
+    // the job's last stage says what was saved, not the epoch that was running
+    expect(stopped.stage).toBe(`stopped: the checkpoint of epoch ${state.completedEpochs} is kept`);
     expect(fs.readdirSync(paths().experimentDir(exp.name)).some((n) => /^G_\d+\.pth$/.test(n))).toBe(true);
 
     const more = await call(trainRoute.POST as never, "POST", { name: exp.name }, { moreEpochs: 2, batchSize: 2, saveEvery: 1, pretrained: "none" });

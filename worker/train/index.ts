@@ -212,7 +212,13 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
   await chain;
   if (killTimer) clearTimeout(killTimer);
   signal.removeEventListener("abort", onAbort);
-  if (signal.aborted) throw signal.reason;
+  if (signal.aborted) {
+    // the last word is what was saved, not the epoch that was running ("epoch 6/8" while epoch 5 is kept)
+    const kept = state.checkpoints.at(-1);
+    const total = report.lastProgress?.total ?? 1;
+    report.progress(Math.min(kept?.step ?? 0, total), total, stoppedStage(state.completedEpochs), "steps");
+    throw signal.reason;
+  }
   if (code !== 0 || !done) {
     const why = errorMessage ?? stderrTail.filter(Boolean).slice(-3).join(" | ") ?? `exit ${code}`;
     if (isOutOfMemory(why) || stderrTail.some(isOutOfMemory)) {
@@ -225,3 +231,8 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
 }
 
 const fmt = (v: number | null | undefined) => (v == null ? "—" : v.toFixed(3));
+
+/** The stage a stopped training ends with: the epoch its newest checkpoint holds. Pure. */
+export function stoppedStage(completedEpochs: number): string {
+  return completedEpochs > 0 ? `stopped: the checkpoint of epoch ${completedEpochs} is kept` : "stopped before the first checkpoint";
+}
