@@ -78,7 +78,7 @@ export async function cudaProviderAvailable(): Promise<{ available: boolean; rea
   if (!cudaLibraryInstalled()) {
     return {
       available: false,
-      reason: "the onnxruntime CUDA provider library is not installed (install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install`)",
+      reason: "the onnxruntime CUDA provider library is not installed (install with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)",
     };
   }
   return { available: true, reason: "cuda provider library present" };
