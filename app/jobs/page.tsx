@@ -53,7 +53,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         <p className="text-sm text-zinc-500">No jobs match.</p>
       ) : (
         <div className="overflow-x-auto" data-testid="table-scroll">
-          <table className="w-full text-left text-sm" aria-label="Jobs">
+          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3 [&_th]:whitespace-nowrap" aria-label="Jobs">
             <thead className="text-zinc-500">
               <tr>
                 <th className="py-1">Job</th>
