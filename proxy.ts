@@ -39,5 +39,5 @@ function withHeaders(res: NextResponse): NextResponse {
 
 export const config = {
   // pages only: not the API (see above) nor Next's static files (both get their headers from next.config.mjs)
-  matcher: ["/((?!api/|api$|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!api/|api$|_next/static|_next/image|favicon.ico|icon.svg).*)"],
 };

@@ -97,7 +97,7 @@ export function PipelinePanel({
           const state = stageState(s.key);
           const job = latest(s.key);
           return (
-            <li key={s.key} className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-stage={s.key} data-state={state ?? "idle"}>
+            <li key={s.key} className="min-w-0 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-stage={s.key} data-state={state ?? "idle"}>
               <div className="font-medium">
                 {i + 1}. {s.label}
               </div>
@@ -107,7 +107,9 @@ export function PipelinePanel({
                 <span className="mt-1 block text-xs text-zinc-500">not started</span>
               )}
               {job && statusOf(job) === "failed" && (
-                <p className="mt-1 text-xs text-red-600">{live[job.id]?.error ?? job.error}</p>
+                <p className="mt-1 text-xs text-red-600 [overflow-wrap:anywhere]" data-testid="stage-error">
+                  {live[job.id]?.error ?? job.error}
+                </p>
               )}
               {s.action && !readOnly && (
                 <button

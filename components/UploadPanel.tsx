@@ -8,6 +8,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import * as tus from "tus-js-client";
 import { formatBytes } from "@/lib/format";
+import { errorCodeOf, shouldRetryUpload } from "@/lib/uploads/retry";
 
 const ACCEPT = ".wav,.wave,.flac,.mp3,.ogg,.oga,.opus,.m4a,.aac,.mp4,.zip";
 const CHUNK_BYTES = 8 * 1024 * 1024;
@@ -39,6 +40,17 @@ function fingerprintFor(experiment: string) {
     const f = file as File & { webkitRelativePath?: string };
     return ["voice-studio", experiment, f.webkitRelativePath || f.name, f.type, f.size, f.lastModified].join("|");
   };
+}
+
+function responseOf(err: unknown): { status: number; body: string | undefined } {
+  const res = (err as tus.DetailedError)?.originalResponse;
+  return { status: res?.getStatus?.() ?? 0, body: res?.getBody?.() };
+}
+
+/** The server answered and will answer the same again (a duplicate, not audio, over quota…). */
+function isRefusal(err: unknown): boolean {
+  const { status, body } = responseOf(err);
+  return status !== 0 && !shouldRetryUpload(status, errorCodeOf(body));
 }
 
 function apiMessage(err: unknown): string {
@@ -172,6 +184,11 @@ export function UploadPanel({ experiment }: { experiment: string }) {
           fingerprint: fingerprintFor(experiment),
           storeFingerprintForResuming: true,
           removeFingerprintOnSuccess: true,
+          // a refusal (409 duplicate_file, 422 invalid_audio…) is final: tus-js-client would retry every 409
+          onShouldRetry(err) {
+            const { status, body } = responseOf(err);
+            return shouldRetryUpload(status, errorCodeOf(body));
+          },
           onProgress(sent) {
             const now = performance.now();
             if (first) {
@@ -209,7 +226,15 @@ export function UploadPanel({ experiment }: { experiment: string }) {
             patch(key, { status: "error", message: apiMessage(err) });
             uploads.current.delete(key);
             settle(key);
-            void loadInterrupted();
+            // a refused file cannot be continued: drop its resume entry so it is not listed as interrupted
+            const forgetRefused = isRefusal(err)
+              ? fingerprintFor(experiment)(file).then((fp) =>
+                  tus.defaultOptions.urlStorage
+                    .findUploadsByFingerprint(fp)
+                    .then((stored) => Promise.all(stored.map((u) => tus.defaultOptions.urlStorage.removeUpload(u.urlStorageKey)))),
+                )
+              : Promise.resolve();
+            void forgetRefused.catch(() => {}).then(loadInterrupted);
           },
         });
         uploads.current.set(key, up);
@@ -326,6 +351,7 @@ export function UploadPanel({ experiment }: { experiment: string }) {
 
       {items.length > 0 && (
         <div className="space-y-2">
+          {total > 0 && (
           <div className="text-sm" data-testid="upload-total">
             <div className="mb-1 flex justify-between">
               <span>
@@ -335,6 +361,7 @@ export function UploadPanel({ experiment }: { experiment: string }) {
             </div>
             <Bar value={total ? sent / total : 0} label="Total progress" />
           </div>
+          )}
           <ul className="space-y-2">
             {items.map((i) => (
               <li key={i.key} data-testid="upload-item" data-status={i.status} className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800">

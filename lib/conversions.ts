@@ -231,3 +231,13 @@ export async function conversionInput(id: string, prisma: Db = db()): Promise<Se
   const c = await findConversion(id, prisma);
   return { path: c.inputPath, type: audioContentType(c.inputPath), name: c.inputName };
 }
+
+/** What each convert job works on, for job lists: job id → `{ model, input }` (model null once deleted). */
+export async function conversionsOfJobs(jobIds: string[], prisma: Db = db()): Promise<Map<string, { model: string | null; input: string }>> {
+  if (jobIds.length === 0) return new Map();
+  const rows = await prisma.conversion.findMany({
+    where: { jobId: { in: jobIds } },
+    select: { jobId: true, inputName: true, model: { select: { name: true } } },
+  });
+  return new Map(rows.map((r) => [r.jobId!, { model: r.model?.name ?? null, input: r.inputName }]));
+}

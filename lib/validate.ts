@@ -83,3 +83,27 @@ export async function validateExperiment(name: string, version: RvcVersion, with
     problems,
   };
 }
+
+/**
+ * One sentence for a report that is not ok, saying what to run rather than listing every file: "run preprocess
+ * first" when there are no chunks, "run extract first" when no chunk has features or pitch yet, counts when a stage
+ * is partly done, and the remaining problems (at most 3 listed) otherwise. Pure.
+ */
+export function summarizeValidation(report: ValidationReport): string {
+  const { counts, problems } = report;
+  if (problems.length === 0) return "ready to train";
+  const extractMissing = problems.filter((x) => /: run extract$/.test(x.problem));
+  const preprocessMissing = problems.filter((x) => /(re-)?run preprocess( again)?$/.test(x.problem));
+  const parts: string[] = [];
+  if (counts.gt === 0) parts.push("there are no training chunks yet: run preprocess first");
+  else if (preprocessMissing.length > 0) parts.push(`preprocess is incomplete (${preprocessMissing.length} problem(s), e.g. ${preprocessMissing[0]!.file}: ${preprocessMissing[0]!.problem})`);
+  const stems = new Set(extractMissing.map((x) => x.file));
+  if (counts.gt > 0 && stems.size >= counts.gt && counts.feature === 0) parts.push("no features or pitch have been extracted yet: run extract first");
+  else if (stems.size > 0) parts.push(`${stems.size} of ${counts.gt} training chunks have no features or pitch: run extract again`);
+  const rest = problems.filter((x) => !extractMissing.includes(x) && !preprocessMissing.includes(x) && !(counts.gt === 0 && x.problem.startsWith("no training chunks")));
+  if (rest.length > 0) {
+    const shown = rest.slice(0, 3).map((x) => `${x.file}: ${x.problem}`).join("; ");
+    parts.push(rest.length > 3 ? `${shown} (and ${rest.length - 3} more)` : shown);
+  }
+  return parts.join("; ");
+}

@@ -1,6 +1,7 @@
 import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
+import { conversionsOfJobs } from "@/lib/conversions";
 import { QUEUES } from "@/lib/queue";
 import { formatAgo } from "@/lib/format";
 import { AutoRefresh } from "@/components/AutoRefresh";
@@ -18,6 +19,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     kind: (QUEUES as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined,
   };
   const jobs = await listJobs(filter);
+  const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert").map((j) => j.id));
   const select = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
   return (
     <div className="space-y-4">
@@ -50,36 +52,47 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       {jobs.length === 0 ? (
         <p className="text-sm text-zinc-500">No jobs match.</p>
       ) : (
-        <table className="w-full text-left text-sm" aria-label="Jobs">
-          <thead className="text-zinc-500">
-            <tr>
-              <th className="py-1">Job</th>
-              <th>Experiment</th>
-              <th>Status</th>
-              <th>Progress</th>
-              <th>Attempts</th>
-              <th>Created</th>
-              <th>Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <tr key={j.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                <td className="py-1">
-                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/jobs/${j.id}`}>
-                    {j.kind} {j.id.slice(0, 8)}
-                  </Link>
-                </td>
-                <td>{j.experiment ?? "—"}</td>
-                <td>{j.status}</td>
-                <td>{Math.round(j.progress * 100)}%</td>
-                <td>{j.attempts}</td>
-                <td>{formatAgo(j.createdAt)}</td>
-                <td className="max-w-xs truncate text-red-600">{j.error}</td>
+        <div className="overflow-x-auto" data-testid="table-scroll">
+          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3 [&_th]:whitespace-nowrap" aria-label="Jobs">
+            <thead className="text-zinc-500">
+              <tr>
+                <th className="py-1">Job</th>
+                <th>Experiment / conversion</th>
+                <th>Status</th>
+                <th>Progress</th>
+                <th>Attempts</th>
+                <th>Created</th>
+                <th>Error</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                  <td className="py-1">
+                    <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/jobs/${j.id}`}>
+                      {j.kind} {j.id.slice(0, 8)}
+                    </Link>
+                  </td>
+                  <td data-testid="job-subject">
+                    {j.experiment ??
+                      (conversions.has(j.id) ? (
+                        <span title={conversions.get(j.id)!.input}>
+                          {conversions.get(j.id)!.model ?? "deleted model"} ← {conversions.get(j.id)!.input}
+                        </span>
+                      ) : (
+                        "—"
+                      ))}
+                  </td>
+                  <td>{j.status}</td>
+                  <td>{Math.round(j.progress * 100)}%</td>
+                  <td>{j.attempts}</td>
+                  <td>{formatAgo(j.createdAt)}</td>
+                  <td className="max-w-xs truncate text-red-600">{j.error}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

@@ -14,12 +14,14 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
     <fieldset className="space-y-2" disabled={disabled}>
       <legend className="text-sm font-medium">Input</legend>
       <div className="flex flex-wrap items-center gap-3">
-        <label className="text-sm">
-          Audio file
+        {/* the native input is hidden: it would say "No file chosen" after a recording (its value is cleared on purpose) */}
+        <label className={`${button} cursor-pointer`}>
+          {file ? "Choose another file" : "Choose a file"}
           <input
             type="file"
             accept={ACCEPT}
-            className="block text-xs"
+            className="sr-only"
+            aria-label="Audio file"
             onChange={(e) => {
               onChange(e.target.files?.[0] ?? null);
               e.target.value = ""; // so choosing the same file again still fires

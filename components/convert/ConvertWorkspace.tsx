@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { AudioInput } from "./AudioInput";
 import { listConversions, listModels, startConversion } from "./api";
 import { ConversionHistory } from "./ConversionHistory";
@@ -39,6 +39,15 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
     setCurrent((prev) => (prev?.id === c.id ? c : prev));
     setHistory((rows) => rows?.map((r) => (r.id === c.id ? c : r)) ?? rows);
   }, []);
+
+  // nothing chosen and a single model, one that can convert: choose it (once, so "Choose a model…" stays choosable)
+  const preselected = useRef(false);
+  useEffect(() => {
+    if (preselected.current || !models) return;
+    if (models.length === 1 && !hasOnnx(models[0]!)) return; // its ONNX export is still running: wait for it
+    preselected.current = true;
+    if (modelId === "" && models.length === 1) setModelId(models[0]!.id);
+  }, [modelId, models]);
 
   const chosen = models?.find((m) => m.id === modelId);
   const ready = !!chosen && hasOnnx(chosen) && !!file && !busy;

@@ -38,6 +38,11 @@ test("convert an uploaded clip with a model, play and download the result, find 
   await expect(row).toContainText("e2e-convert-voice");
   await expect(row).toContainText("+2 st · yin");
   await expect(row).toHaveAttribute("data-status", "succeeded");
+  // the Jobs page names the model and the clip of a convert job (it has no experiment)
+  const jobs = await page.context().newPage();
+  await jobs.goto("/jobs?kind=convert");
+  await expect(jobs.getByTestId("job-subject").first()).toHaveText("e2e-convert-voice ← e2e-convert-input.wav");
+  await jobs.close();
 
   const download = page.waitForEvent("download");
   await result.getByRole("link", { name: "Download" }).click();

@@ -73,3 +73,44 @@ test("reload the page mid-upload, choose the file again, and it resumes from the
   await expect(page.getByTestId("file-row").filter({ hasText: "long take.wav" }).getByTestId("file-duration")).toHaveText("4m 45s");
   await expect(page.getByTestId("interrupted")).toHaveCount(0);
 });
+
+test("a file already in the experiment is refused at once, naming the existing file, sent once and not listed as interrupted", async ({ page }) => {
+  await newExperiment(page, "e2e-dup");
+  const first = speechWav(dir, "original take.wav", "The same recording, uploaded twice.");
+  const again = path.join(dir, "copy of take.wav");
+  fs.copyFileSync(first, again);
+  await page.getByLabel("Choose files").setInputFiles(first);
+  await expect(page.getByTestId("upload-item")).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+
+  let creations = 0;
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/uploads") creations++;
+  });
+  const refused = page.waitForResponse((r) => r.request().method() === "PATCH" && r.status() === 409);
+  await page.getByLabel("Choose files").setInputFiles(again);
+  await refused;
+  const item = page.getByTestId("upload-item").nth(1);
+  // with retries the item stays "uploading" until all 8 are spent (minutes); refused, it is an error at once
+  await expect(item).toHaveAttribute("data-status", "error");
+  await expect(item.getByRole("alert")).toHaveText('"copy of take.wav" has the same content as "original take.wav", which is already in the experiment');
+  expect(creations).toBe(1);
+  await expect(page.getByTestId("interrupted")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "e2e-dup" })).toBeVisible();
+  await expect(page.getByTestId("interrupted")).toHaveCount(0);
+  await expect(page.getByTestId("file-row")).toHaveCount(1);
+});
+
+test("a file that is not audio is refused without a 0 B total, and not listed as interrupted after a reload", async ({ page }) => {
+  await newExperiment(page, "e2e-notaudio");
+  const fake = path.join(dir, "notes.wav");
+  fs.writeFileSync(fake, "not audio at all\n".repeat(100));
+  await page.getByLabel("Choose files").setInputFiles(fake);
+  const item = page.getByTestId("upload-item");
+  await expect(item).toHaveAttribute("data-status", "error", { timeout: 20_000 });
+  await expect(item.getByRole("alert")).toContainText('"notes.wav" was rejected');
+  await expect(page.getByTestId("upload-total")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "e2e-notaudio" })).toBeVisible();
+  await expect(page.getByTestId("interrupted")).toHaveCount(0);
+});

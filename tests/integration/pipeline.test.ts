@@ -50,7 +50,7 @@ describe.skipIf(!ready)(`speech → preprocess → extract → train → model${
     // training before extraction is refused before any trainer starts, with the list of problems
     const early = await run(train, "train", exp.id, { epochs: 1, pretrained: "none" });
     expect(early.status).toBe("failed");
-    expect(early.error).toMatch(/not ready to train: .*no training chunks: run preprocess/);
+    expect(early.error).toMatch(/not ready to train: there are no training chunks yet: run preprocess first/);
 
     expect((await run(preprocess, "preprocess", exp.id)).status).toBe("succeeded");
     const extracted = await run(extract, "extract", exp.id);

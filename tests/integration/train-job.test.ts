@@ -66,7 +66,7 @@ describe("train requests refused before any trainer starts", () => {
     const exp = await createExperiment({ name: "train-raw", sampleRate: 40000, f0Method: "rmvpe", version: "v2" });
     const j = await runInProcess(train, "train", exp.id, { epochs: 1 });
     expect(j.status).toBe("failed");
-    expect(j.error).toMatch(/not ready to train: 0_gt_wavs: no training chunks: run preprocess/);
+    expect(j.error).toMatch(/not ready to train: there are no training chunks yet: run preprocess first/);
     expect(await logsOf(j.id)).not.toContainEqual(expect.stringMatching(/trainer started/));
   });
 });

@@ -13,7 +13,7 @@ import { ApiError } from "../../lib/errors";
 import { writeFileAtomic } from "../../lib/fs-atomic";
 import { featureDirName, paths, RVC_SUBDIRS } from "../../lib/paths";
 import { parseTrainOptions, type TrainOptions } from "../../lib/train-options";
-import { validateExperiment } from "../../lib/validate";
+import { summarizeValidation, validateExperiment } from "../../lib/validate";
 import { PermanentJobError, type JobContext, type JobHandler } from "../runner";
 import { buildFilelist, stemOf } from "./filelist";
 import { ensureMuteFiles } from "./mute";
@@ -77,9 +77,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   if (clash) throw new PermanentJobError(clash);
   const validation = await validateExperiment(experiment.name, version);
   if (!validation.ok) {
-    const shown = validation.problems.slice(0, 5).map((x) => `${x.file}: ${x.problem}`).join("; ");
-    const more = validation.problems.length > 5 ? ` (and ${validation.problems.length - 5} more)` : "";
-    throw new PermanentJobError(`the experiment is not ready to train: ${shown}${more}`);
+    throw new PermanentJobError(`the experiment is not ready to train: ${summarizeValidation(validation)}`);
   }
   const torch = await probeTorch(cfg.python);
   for (const note of await checkResources(torch, options, expDir)) report.log("info", `preflight: ${note}`);
