@@ -3,6 +3,7 @@ import Link from "next/link";
 import { CreateExperimentForm } from "@/components/CreateExperimentForm";
 import { listExperiments } from "@/lib/experiments";
 import { formatDuration, formatRate } from "@/lib/format";
+import { ScrollTable } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -16,38 +17,36 @@ export default async function ExperimentsPage() {
       {experiments.length === 0 ? (
         <p className="text-sm text-zinc-500">No experiments yet. Create one, then upload recordings of the voice.</p>
       ) : (
-        <div className="overflow-x-auto" data-testid="table-scroll">
-          <table className="w-full text-left text-sm" aria-label="Experiments">
-            <thead className="text-zinc-500">
-              <tr>
-                <th className="py-2">Name</th>
-                <th>Rate</th>
-                <th>Pitch</th>
-                <th>Version</th>
-                <th>Files</th>
-                <th>Audio</th>
-                <th>Status</th>
+        <ScrollTable label="Experiments">
+          <thead className="text-zinc-500">
+            <tr>
+              <th className="py-2">Name</th>
+              <th>Rate</th>
+              <th>Pitch</th>
+              <th>Version</th>
+              <th>Files</th>
+              <th>Audio</th>
+              <th>Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {experiments.map((e) => (
+              <tr key={e.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                <td className="py-2">
+                  <Link href={`/experiments/${e.name}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+                    {e.name}
+                  </Link>
+                </td>
+                <td>{formatRate(e.sampleRate)}</td>
+                <td>{e.f0Method}</td>
+                <td>{e.version}</td>
+                <td>{e.fileCount}</td>
+                <td>{formatDuration(e.totalSeconds)}</td>
+                <td>{e.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {experiments.map((e) => (
-                <tr key={e.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                  <td className="py-2">
-                    <Link href={`/experiments/${e.name}`} className="font-medium text-indigo-600 hover:underline dark:text-indigo-400">
-                      {e.name}
-                    </Link>
-                  </td>
-                  <td>{formatRate(e.sampleRate)}</td>
-                  <td>{e.f0Method}</td>
-                  <td>{e.version}</td>
-                  <td>{e.fileCount}</td>
-                  <td>{formatDuration(e.totalSeconds)}</td>
-                  <td>{e.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { callApi } from "./api-client";
+import { ScrollTable } from "@/components/ui";
 
 export interface FileRow {
   id: string;
@@ -62,45 +63,43 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
       {files.length === 0 ? (
         <p className="text-sm text-zinc-500">No files yet.</p>
       ) : (
-        <div className="overflow-x-auto" data-testid="table-scroll">
-          <table aria-label="Files" className="w-full text-left text-sm">
-            <thead className="text-xs text-zinc-500">
-              <tr>
-                <th className="py-1">name</th>
-                <th>duration</th>
-                <th>rate</th>
-                <th>ch</th>
-                <th>format</th>
-                <th>size</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {files.map((f) => (
-                <tr key={f.id} data-testid="file-row" className="border-t border-zinc-100 dark:border-zinc-800">
-                  <td className="max-w-xs truncate py-1 font-mono text-xs" title={f.name}>
-                    {f.name}
-                  </td>
-                  <td data-testid="file-duration">{formatDuration(f.durationSec)}</td>
-                  <td>{f.sampleRate ? `${f.sampleRate / 1000} kHz` : "—"}</td>
-                  <td>{f.channels ?? "—"}</td>
-                  <td>{f.codec ?? "—"}</td>
-                  <td>{formatBytes(f.bytes)}</td>
-                  <td className="space-x-2 whitespace-nowrap text-right">
-                    <button type="button" className="underline" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
-                      {playing === f.id ? "Stop" : "Play"}
+        <ScrollTable label="Files">
+          <thead className="text-xs text-zinc-500">
+            <tr>
+              <th className="py-1">name</th>
+              <th>duration</th>
+              <th>rate</th>
+              <th>ch</th>
+              <th>format</th>
+              <th>size</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {files.map((f) => (
+              <tr key={f.id} data-testid="file-row" className="border-t border-zinc-100 dark:border-zinc-800">
+                <td className="max-w-xs truncate py-1 font-mono text-xs" title={f.name}>
+                  {f.name}
+                </td>
+                <td data-testid="file-duration">{formatDuration(f.durationSec)}</td>
+                <td>{f.sampleRate ? `${f.sampleRate / 1000} kHz` : "—"}</td>
+                <td>{f.channels ?? "—"}</td>
+                <td>{f.codec ?? "—"}</td>
+                <td>{formatBytes(f.bytes)}</td>
+                <td className="space-x-2 whitespace-nowrap text-right">
+                  <button type="button" className="underline" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
+                    {playing === f.id ? "Stop" : "Play"}
+                  </button>
+                  {!readOnly && (
+                    <button type="button" className="text-red-700 underline dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
+                      Remove
                     </button>
-                    {!readOnly && (
-                      <button type="button" className="text-red-700 underline dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </section>
   );

@@ -50,3 +50,14 @@ export function Badge({ children, tone = "plain" }: { children: React.ReactNode;
 export function AdminOnly({ what }: { what: string }) {
   return <p className={`text-sm ${mutedText}`}>The {what} page is for admins.</p>;
 }
+
+/** A table that scrolls inside its own box on a narrow screen instead of widening the page. */
+export function ScrollTable({ label, className, children }: { label?: string; className?: string; children: React.ReactNode }) {
+  return (
+    <div className="overflow-x-auto" data-testid="table-scroll">
+      <table className={`w-full text-left text-sm${className ? ` ${className}` : ""}`} aria-label={label}>
+        {children}
+      </table>
+    </div>
+  );
+}

@@ -5,6 +5,7 @@ import { conversionsOfJobs } from "@/lib/conversions";
 import { QUEUES } from "@/lib/queue";
 import { formatAgo } from "@/lib/format";
 import { AutoRefresh } from "@/components/AutoRefresh";
+import { ScrollTable } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -52,47 +53,45 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       {jobs.length === 0 ? (
         <p className="text-sm text-zinc-500">No jobs match.</p>
       ) : (
-        <div className="overflow-x-auto" data-testid="table-scroll">
-          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3 [&_th]:whitespace-nowrap" aria-label="Jobs">
-            <thead className="text-zinc-500">
-              <tr>
-                <th className="py-1">Job</th>
-                <th>Experiment / conversion</th>
-                <th>Status</th>
-                <th>Progress</th>
-                <th>Attempts</th>
-                <th>Created</th>
-                <th>Error</th>
+        <ScrollTable label="Jobs" className="[&_td]:pr-3 [&_th]:pr-3 [&_th]:whitespace-nowrap">
+          <thead className="text-zinc-500">
+            <tr>
+              <th className="py-1">Job</th>
+              <th>Experiment / conversion</th>
+              <th>Status</th>
+              <th>Progress</th>
+              <th>Attempts</th>
+              <th>Created</th>
+              <th>Error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <tr key={j.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                <td className="py-1">
+                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/jobs/${j.id}`}>
+                    {j.kind} {j.id.slice(0, 8)}
+                  </Link>
+                </td>
+                <td data-testid="job-subject">
+                  {j.experiment ??
+                    (conversions.has(j.id) ? (
+                      <span title={conversions.get(j.id)!.input}>
+                        {conversions.get(j.id)!.model ?? "deleted model"} ← {conversions.get(j.id)!.input}
+                      </span>
+                    ) : (
+                      "—"
+                    ))}
+                </td>
+                <td>{j.status}</td>
+                <td>{Math.round(j.progress * 100)}%</td>
+                <td>{j.attempts}</td>
+                <td>{formatAgo(j.createdAt)}</td>
+                <td className="max-w-xs truncate text-red-600">{j.error}</td>
               </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                  <td className="py-1">
-                    <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/jobs/${j.id}`}>
-                      {j.kind} {j.id.slice(0, 8)}
-                    </Link>
-                  </td>
-                  <td data-testid="job-subject">
-                    {j.experiment ??
-                      (conversions.has(j.id) ? (
-                        <span title={conversions.get(j.id)!.input}>
-                          {conversions.get(j.id)!.model ?? "deleted model"} ← {conversions.get(j.id)!.input}
-                        </span>
-                      ) : (
-                        "—"
-                      ))}
-                  </td>
-                  <td>{j.status}</td>
-                  <td>{Math.round(j.progress * 100)}%</td>
-                  <td>{j.attempts}</td>
-                  <td>{formatAgo(j.createdAt)}</td>
-                  <td className="max-w-xs truncate text-red-600">{j.error}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { ImportModelForm } from "@/components/ImportModelForm";
 import { listModels } from "@/lib/models";
 import { formatBytes, formatDuration } from "@/lib/format";
+import { ScrollTable } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -16,40 +17,38 @@ export default async function ModelsPage() {
       {models.length === 0 ? (
         <p className="text-sm text-zinc-500">No models yet. Train one from an experiment.</p>
       ) : (
-        <div className="overflow-x-auto" data-testid="table-scroll">
-          <table className="w-full text-left text-sm" aria-label="Models">
-            <thead className="text-zinc-500">
-              <tr>
-                <th className="py-1">Name</th>
-                <th>Rate</th>
-                <th>Version</th>
-                <th>Pitch</th>
-                <th>Epochs</th>
-                <th>Dataset</th>
-                <th>Size</th>
-                <th>Created</th>
+        <ScrollTable label="Models">
+          <thead className="text-zinc-500">
+            <tr>
+              <th className="py-1">Name</th>
+              <th>Rate</th>
+              <th>Version</th>
+              <th>Pitch</th>
+              <th>Epochs</th>
+              <th>Dataset</th>
+              <th>Size</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((m) => (
+              <tr key={m.id} className="border-t border-zinc-200 dark:border-zinc-800">
+                <td className="py-1">
+                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/models/${m.id}`}>
+                    {m.name}
+                  </Link>
+                </td>
+                <td>{m.sampleRate / 1000}k</td>
+                <td>{m.version}</td>
+                <td>{m.f0 ? "yes" : "no"}</td>
+                <td>{m.epochs ?? "—"}</td>
+                <td>{formatDuration(m.datasetSeconds)}</td>
+                <td>{formatBytes(m.sizeBytes)}</td>
+                <td>{m.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
               </tr>
-            </thead>
-            <tbody>
-              {models.map((m) => (
-                <tr key={m.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                  <td className="py-1">
-                    <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/models/${m.id}`}>
-                      {m.name}
-                    </Link>
-                  </td>
-                  <td>{m.sampleRate / 1000}k</td>
-                  <td>{m.version}</td>
-                  <td>{m.f0 ? "yes" : "no"}</td>
-                  <td>{m.epochs ?? "—"}</td>
-                  <td>{formatDuration(m.datasetSeconds)}</td>
-                  <td>{formatBytes(m.sizeBytes)}</td>
-                  <td>{m.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </ScrollTable>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { SelftestButton } from "@/components/SelftestButton";
 import { health } from "@/lib/health";
 import { formatAgo, formatBytes } from "@/lib/format";
 import type { Capabilities } from "@/lib/workers";
+import { ScrollTable } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -71,41 +72,39 @@ export default async function SystemPage() {
         {body.workers.length === 0 ? (
           <p className="text-sm text-amber-700">No live worker. Jobs wait in the queue until one starts (`npm start` runs one).</p>
         ) : (
-          <div className="overflow-x-auto" data-testid="table-scroll">
-            <table className="w-full text-left text-sm">
-              <thead className="text-zinc-500">
-                <tr>
-                  <th className="py-1">Host / pid</th>
-                  <th>Seen</th>
-                  <th>State</th>
-                  <th>ONNX providers</th>
-                  <th>CUDA</th>
-                  <th>Python / torch</th>
-                </tr>
-              </thead>
-              <tbody>
-                {body.workers.map((w) => {
-                  const c = w.capabilities as unknown as Partial<Capabilities>;
-                  return (
-                    <tr key={w.id} className="border-t border-zinc-200 dark:border-zinc-800" data-testid="worker-row">
-                      <td className="py-1">
-                        {w.host} / {w.pid}
-                      </td>
-                      <td>{formatAgo(w.lastSeenAt)}</td>
-                      <td>{w.busy ? "busy" : "idle"}</td>
-                      <td>{c.onnxruntime?.executionProviders.join(", ") || "—"}</td>
-                      <td>{c.cuda?.visible ? c.cuda.gpus.map((g) => g.name).join(", ") || "yes" : "no"}</td>
-                      <td>
-                        {c.python?.version ? `Python ${c.python.version}` : "no Python"}
-                        {" · "}
-                        {c.python?.torch ? `torch ${c.python.torch}${c.python.torchCuda ? " (CUDA)" : ""}` : "no torch"}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable>
+            <thead className="text-zinc-500">
+              <tr>
+                <th className="py-1">Host / pid</th>
+                <th>Seen</th>
+                <th>State</th>
+                <th>ONNX providers</th>
+                <th>CUDA</th>
+                <th>Python / torch</th>
+              </tr>
+            </thead>
+            <tbody>
+              {body.workers.map((w) => {
+                const c = w.capabilities as unknown as Partial<Capabilities>;
+                return (
+                  <tr key={w.id} className="border-t border-zinc-200 dark:border-zinc-800" data-testid="worker-row">
+                    <td className="py-1">
+                      {w.host} / {w.pid}
+                    </td>
+                    <td>{formatAgo(w.lastSeenAt)}</td>
+                    <td>{w.busy ? "busy" : "idle"}</td>
+                    <td>{c.onnxruntime?.executionProviders.join(", ") || "—"}</td>
+                    <td>{c.cuda?.visible ? c.cuda.gpus.map((g) => g.name).join(", ") || "yes" : "no"}</td>
+                    <td>
+                      {c.python?.version ? `Python ${c.python.version}` : "no Python"}
+                      {" · "}
+                      {c.python?.torch ? `torch ${c.python.torch}${c.python.torchCuda ? " (CUDA)" : ""}` : "no torch"}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </ScrollTable>
         )}
       </section>
 
