@@ -1,4 +1,6 @@
 /** Spawn our TypeScript entry points as real processes and wait for what they print or serve. */
+import fs from "node:fs";
+import os from "node:os";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
@@ -66,4 +68,11 @@ export function workerPool() {
       for (const p of procs) if (p.child.exitCode === null) p.child.kill("SIGKILL");
     },
   };
+}
+
+/** A temp DATA_ROOT for a launcher: embedded Postgres runs as `postgres` when we are root, so it must be able to enter it. */
+export function launcherDataRoot(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(d, 0o755);
+  return d;
 }

@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/launcher/embedded-db";
-import { startTs, until } from "../helpers/process";
+import { startTs, until, launcherDataRoot } from "../helpers/process";
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -12,8 +11,7 @@ afterAll(() => {
 });
 
 function tempRoot(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), "vs-launch-"));
-  fs.chmodSync(d, 0o755); // embedded Postgres runs as `postgres` when we are root
+  const d = launcherDataRoot("vs-launch-");
   dirs.push(d);
   return d;
 }

@@ -4,14 +4,13 @@
  * a cluster of its own, never the shared test server.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrisma } from "../../lib/db";
 import { migrate } from "../../lib/migrate";
 import { createBoss, setupQueues } from "../../lib/queue";
 import { freePort, startEmbeddedDb, type EmbeddedDb } from "../../scripts/launcher/embedded-db";
-import { startTs, until, type Proc } from "../helpers/process";
+import { startTs, until, type Proc, launcherDataRoot } from "../helpers/process";
 import { loginAndMakeToken, withAuth } from "../helpers/auth";
 
 const dirs: string[] = [];
@@ -22,8 +21,7 @@ afterAll(async () => {
 });
 
 function tempRoot(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), "vs-supervise-"));
-  fs.chmodSync(d, 0o755); // embedded Postgres runs as `postgres` when we are root
+  const d = launcherDataRoot("vs-supervise-");
   dirs.push(d);
   return d;
 }
