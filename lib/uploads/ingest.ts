@@ -100,7 +100,7 @@ export function audioFileJson(f: AudioFile) {
     channels: f.channels,
     codec: f.codec,
     sha256: f.sha256,
-    status: f.status,
+    status: f.status as "ready" | "rejected",
     error: f.error,
     stats: f.stats as AudioStats | null,
     createdAt: f.createdAt.toISOString(),
