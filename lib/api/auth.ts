@@ -1,7 +1,7 @@
 /** Specs of the account routes (app/api/auth/**, tokens, users, activity). */
 import { z } from "zod";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../auth/password";
-import { USER_NAME_PATTERN } from "../auth/users";
+import { USER_NAME_PATTERN } from "../auth/roles";
 import { Activity, ApiToken, Me, PathId, Role, TokenScope, User } from "./common";
 import { header } from "./fragments";
 import { BODY_CODES, DB_DOWN, defineRoute, err, type ErrorCodes, INTERNAL, noContent, ok } from "./spec";

@@ -270,6 +270,9 @@ export const SelftestBody = z.strictObject({
 
 // ───────────────────────────── models ─────────────────────────────
 
+/** what GET /api/models/{id}/download?file= serves */
+export const DOWNLOADS = ["pth", "index", "onnx", "zip"] as const;
+
 export const ModelFile = z.strictObject({ kind: z.enum(["pth", "onnx", "index", "card"]), name: z.string(), bytes: z.int() }).meta({ id: "ModelFile" });
 export const Model = z
   .strictObject({

@@ -1,6 +1,5 @@
 /** Specs of the experiment routes (app/api/experiments/**). */
 import { z } from "zod";
-import { ACTIVE_JOB_STATUSES } from "../experiments";
 import {
   AudioFile,
   CreateExperimentBody,
@@ -48,7 +47,7 @@ const enqueueResponses = <R extends ResponseSpec>(success: R, badRequestCodes: r
   400: badName(badRequestCodes),
   404: noExperiment,
   409: err(
-    `A job of this kind is already ${ACTIVE_JOB_STATUSES.join(" or ")} for the experiment; \`details.job\` is that job` +
+    `A job of this kind is already queued or running for the experiment; \`details.job\` is that job` +
       (conflictCodes.includes("no_audio") ? "; `no_audio`: the experiment has no audio file yet (upload first)" : ""),
     ["job_active", ...conflictCodes],
   ),

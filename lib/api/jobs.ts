@@ -1,7 +1,6 @@
 /** Specs of the job routes (app/api/jobs/**) and the self-test. */
 import { z } from "zod";
-import { QUEUES } from "../queue";
-import { ExperimentName, Job, JobAccepted, JobStatus, PathId, SelftestBody, oneOf } from "./common";
+import { ExperimentName, Job, JobAccepted, JobKind, JobStatus, PathId, SelftestBody } from "./common";
 import { header, LAST_EVENT_ID_HEADER, SSE_RESPONSE } from "./fragments";
 import { BODY_CODES, DB_DOWN, defineRoute, err, INTERNAL, ok, QUEUE_DOWN } from "./spec";
 
@@ -18,7 +17,7 @@ export const listJobs = defineRoute({
   query: z.strictObject({
     experiment: ExperimentName.optional().meta({ description: "experiment name" }),
     status: JobStatus.optional(),
-    kind: oneOf(QUEUES).optional(),
+    kind: JobKind.optional(),
   }),
   responses: {
     200: ok("The jobs", z.strictObject({ jobs: z.array(Job) })),

@@ -1,7 +1,6 @@
 /** Specs of the model routes (app/api/models/**, app/api/pretrained). */
 import { z } from "zod";
-import { DOWNLOADS } from "../models";
-import { ExperimentName, Model, ModelImportResult, PathId, PretrainedFile, PretrainedFileName, oneOf } from "./common";
+import { DOWNLOADS, ExperimentName, Model, ModelImportResult, PathId, PretrainedFile, PretrainedFileName, oneOf } from "./common";
 import { binary, FORM_CODES, header } from "./fragments";
 import { DB_DOWN, defineRoute, err, INTERNAL, noContent, ok } from "./spec";
 

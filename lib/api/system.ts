@@ -1,6 +1,6 @@
 /** Specs of the system routes: health, this document; and the shapes of the health report. */
 import { z } from "zod";
-import { QUEUES } from "../queue";
+import { JobKind as JobKinds } from "../generated/prisma/enums";
 import { Timestamp } from "./common";
 import { defineRoute, INTERNAL, ok } from "./spec";
 
@@ -38,7 +38,7 @@ export const Health = z
     queue: z.strictObject({
       ok: z.boolean(),
       schemaVersion: z.int().nullable().optional().meta({ description: "pg-boss schema version" }),
-      queues: z.partialRecord(z.enum(QUEUES), z.record(z.string(), z.int())).optional().meta({ description: "per queue: job counts by pg-boss state" }),
+      queues: z.partialRecord(z.enum(Object.values(JobKinds)), z.record(z.string(), z.int())).optional().meta({ description: "per queue: job counts by pg-boss state" }),
       error: z.string().optional(),
     }),
     workers: z.array(Worker).meta({ description: "live workers (heartbeat within WORKER_STALE_SECONDS)" }),
