@@ -87,7 +87,7 @@ describe.skipIf(!ready)(`voice-studio CLI against a test server${why}`, () => {
 
     const again = await cli(["experiments", "create", "cli-voice"]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('error: An experiment named "cli-voice" already exists (experiment_exists, HTTP 409)\n');
+    expect(again.stderr).toBe('error: An experiment named "cli-voice" already exists; choose another name (experiment_exists, HTTP 409)\n');
 
     const up = await cli(["upload", "cli-voice", clips]);
     expect(up.code, show(up)).toBe(0);
