@@ -1,6 +1,7 @@
 /** What each command does, on the typed client. Output goes through `Io` so that tests and main share it. */
 import path from "node:path";
 import { ApiError } from "../lib/errors";
+import { F0_METHODS, SAMPLE_RATES, VERSIONS, type SampleRate } from "../lib/experiment-rules";
 import type { Client } from "../lib/client/node";
 import type { ConversionParams, Job, JobEvent, Model, ModelFileKind, TrainOptions } from "../lib/client/types";
 import { intOption, numberOption, UsageError, type CommandSpec } from "./args";
@@ -36,12 +37,19 @@ function oneOf<T extends string>(ctx: Ctx, name: string, allowed: readonly T[]):
   return v as T;
 }
 
+function sampleRateOption(ctx: Ctx): SampleRate | undefined {
+  const rate = intOption(ctx.options, "sample-rate", ctx.command);
+  if (rate === undefined) return undefined;
+  if (!(SAMPLE_RATES as readonly number[]).includes(rate)) throw new UsageError(`--sample-rate must be one of ${SAMPLE_RATES.join(", ")} (got ${rate})`, ctx.command);
+  return rate as SampleRate;
+}
+
 async function experimentsCreate(ctx: Ctx): Promise<Exit> {
   const exp = await ctx.client.experiments.create({
     name: ctx.args.NAME as string,
-    ...(ctx.options["sample-rate"] !== undefined ? { sampleRate: intOption(ctx.options, "sample-rate", ctx.command) } : {}),
-    ...(ctx.options.f0 !== undefined ? { f0Method: str(ctx.options.f0) } : {}),
-    ...(ctx.options.version !== undefined ? { version: str(ctx.options.version) } : {}),
+    sampleRate: sampleRateOption(ctx),
+    f0Method: oneOf(ctx, "f0", F0_METHODS),
+    version: oneOf(ctx, "version", VERSIONS),
   });
   if (ctx.json) printJson(ctx.io, exp);
   else ctx.io.out(`created experiment ${exp.name} (${exp.sampleRate} Hz, ${exp.f0Method}, ${exp.version})`);
@@ -189,7 +197,7 @@ function conversionParams(ctx: Ctx): ConversionParams {
     const v = numberOption(ctx.options, flag, ctx.command);
     if (v !== undefined) p[key] = v;
   }
-  const f0 = str(ctx.options["f0-method"]);
+  const f0 = oneOf(ctx, "f0-method", F0_METHODS);
   if (f0 !== undefined) p.f0Method = f0;
   return p;
 }

@@ -10,7 +10,7 @@ import { formatError } from "./output";
 
 export const DEFAULT_URL = "http://127.0.0.1:3000";
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<Exit> {
+export async function main(argv: string[], env: Record<string, string | undefined>, io: Io): Promise<Exit> {
   try {
     const parsed = parse(argv);
     if (parsed.kind === "help") {

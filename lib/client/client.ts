@@ -9,10 +9,13 @@ import { parseSse } from "./sse";
 import {
   FINAL_JOB_STATUSES,
   type Conversion,
+  type ConversionAccepted,
   type ConversionParams,
   type CreateExperiment,
   type ErrorBody,
   type Experiment,
+  type ExperimentDetail,
+  type ExperimentListItem,
   type Job,
   type JobEvent,
   type JobStatus,
@@ -204,6 +207,10 @@ export class Transport {
 
 const enc = encodeURIComponent;
 
+/** The job status a `status` event announces (undefined for other events). */
+export const statusOf = (ev: JobEvent): JobStatus | undefined =>
+  ev.kind === "status" ? ((ev.data as { status?: JobStatus } | null)?.status ?? undefined) : undefined;
+
 export const isFinalStatus = (s: unknown): s is JobStatus => FINAL_JOB_STATUSES.includes(s as JobStatus);
 
 /** A pipeline stage and one of its events, as `pipeline.follow` yields them. */
@@ -226,7 +233,7 @@ export function createCoreClient(opts: ClientOptions) {
     async *follow(id: string, o: { lastEventId?: string; signal?: AbortSignal } = {}): AsyncGenerator<JobEvent> {
       for await (const ev of jobs.events(id, o)) {
         yield ev;
-        if (ev.kind === "status" && isFinalStatus(ev.data?.status)) return;
+        if (isFinalStatus(statusOf(ev))) return;
       }
     },
     /** follow until the job ends and return it as the API shows it then */
@@ -237,8 +244,8 @@ export function createCoreClient(opts: ClientOptions) {
   };
 
   const experiments = {
-    list: () => t.json<{ experiments: Experiment[] }>("GET", "/api/experiments").then((r) => r.experiments),
-    get: (name: string) => t.json<Experiment>("GET", `/api/experiments/${enc(name)}`),
+    list: () => t.json<{ experiments: ExperimentListItem[] }>("GET", "/api/experiments").then((r) => r.experiments),
+    get: (name: string) => t.json<ExperimentDetail>("GET", `/api/experiments/${enc(name)}`),
     create: (input: CreateExperiment) => t.json<Experiment>("POST", "/api/experiments", { json: input, idempotent: true }),
   };
 
@@ -255,7 +262,8 @@ export function createCoreClient(opts: ClientOptions) {
       let job = first;
       for (;;) {
         for await (const event of jobs.follow(job.id, o)) {
-          if (event.kind === "status") job = { ...job, status: event.data?.status as JobStatus };
+          const status = statusOf(event);
+          if (status) job = { ...job, status };
           yield { job, event };
         }
         job = await jobs.get(job.id, o);
@@ -270,7 +278,7 @@ export function createCoreClient(opts: ClientOptions) {
   async function findNextStage(prev: Job, kind: string, pollMs: number, timeoutMs: number, signal?: AbortSignal): Promise<Job> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const found = (await jobs.list({ experiment: prev.experiment, kind }))
+      const found = (await jobs.list({ experiment: prev.experiment ?? undefined, kind }))
         .filter((j) => j.createdAt >= (prev.finishedAt ?? prev.createdAt))
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
       if (found) return found;
@@ -296,11 +304,11 @@ export function createCoreClient(opts: ClientOptions) {
       form.set("modelId", input.modelId);
       form.set("audio", input.audio, input.filename);
       for (const [k, v] of Object.entries(input.params ?? {})) if (v !== undefined) form.set(k, String(v));
-      return t.json<{ conversion: Conversion; job: { id: string; kind: string; status: JobStatus } }>("POST", "/api/conversions", { body: form, idempotent: true });
+      return t.json<ConversionAccepted>("POST", "/api/conversions", { body: form, idempotent: true });
     },
     /** convert an audio file already uploaded to an experiment */
     createFromUpload: (input: { modelId: string; fileId: string; params?: ConversionParams }) =>
-      t.json<{ conversion: Conversion; job: { id: string; kind: string; status: JobStatus } }>("POST", "/api/conversions", {
+      t.json<ConversionAccepted>("POST", "/api/conversions", {
         json: { modelId: input.modelId, fileId: input.fileId, ...input.params },
         idempotent: true,
       }),

@@ -14,7 +14,7 @@ import type { JobEvent } from "../../lib/client/types";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vs-cli-unit-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+function run(argv: string[], env: Record<string, string | undefined> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   return main(argv, env, { out: (l) => out.push(l), err: (l) => err.push(l) }).then((code) => ({ code, out: out.join("\n"), err: err.join("\n") }));
