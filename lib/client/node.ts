@@ -28,6 +28,8 @@ export interface UploadFileOptions {
   /** called when a stored upload is continued, with the server's offset */
   onResume?: (offset: number) => void;
   onChunkComplete?: (accepted: number, total: number) => void;
+  /** every tus request's answer (method and status), e.g. for a verbose log */
+  onResponse?: (method: string, status: number) => void;
   signal?: AbortSignal;
 }
 
@@ -127,6 +129,7 @@ export function createClient(opts: ClientOptions) {
           onProgress: o.onProgress ?? null,
           onChunkComplete: o.onChunkComplete ? (_size, accepted, total) => o.onChunkComplete!(accepted, total) : null,
           onAfterResponse: (req, res) => {
+            o.onResponse?.(req.getMethod(), res.getStatus());
             if (req.getMethod() === "HEAD" && res.getStatus() === 200) {
               resumedFrom = Number(res.getHeader("Upload-Offset") ?? 0);
               o.onResume?.(resumedFrom);

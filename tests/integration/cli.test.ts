@@ -162,6 +162,28 @@ describe.skipIf(!ready)(`voice-studio CLI against a test server${why}`, () => {
     expect(empty.stderr).toMatch(/^error: "cli-empty" has no audio yet: .* \(no_audio, HTTP 409\)\n$/);
   });
 
+  it("exits 1 when a pipeline stage fails, naming the stage, in lines and in --json; jobs follow agrees", async () => {
+    const clip = speechWav(dir, "single.wav", "A single clip is enough to fail. The pretrained weights are not installed.");
+    expect((await cli(["experiments", "create", "cli-fail", "--sample-rate", "32000"])).code).toBe(0);
+    const up = await cli(["upload", "cli-fail", clip]);
+    expect(up.code, show(up)).toBe(0);
+    writeTinyTrainerConfig("cli-fail");
+    // the default pretrained weights are not in this ASSETS_ROOT: training fails after preprocess and extract
+    const pipe = await cli(["pipeline", "cli-fail", "--epochs", "1", "--follow", "--json"]);
+    expect(pipe.code, show(pipe)).toBe(1);
+    const lines = pipe.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const statuses = lines.filter((l) => l.kind === "status").map((l) => `${l.job} ${l.data.status}`);
+    expect(statuses).toEqual(expect.arrayContaining(["preprocess succeeded", "extract succeeded", "train running", "train failed"]));
+    const last = lines.at(-1);
+    expect(last.job).toMatchObject({ kind: "train", status: "failed", experiment: "cli-fail" });
+    expect(last.job.error).toMatch(/pretrained/i);
+
+    const follow = await cli(["jobs", "follow", last.job.id]);
+    expect(follow.code, show(follow)).toBe(1);
+    expect(follow.stdout).toContain("[train] failed");
+    expect(follow.stdout.trim().split("\n").at(-1)).toBe(`train job ${last.job.id} failed: ${last.job.error}`);
+  }, 300_000);
+
   it("continues an interrupted upload from the server's offset (typed client, file-based resume store)", async () => {
     const client = createClient({ baseUrl: web.url, token: testToken() });
     await client.experiments.create({ name: "cli-resume" });
@@ -199,9 +221,17 @@ describe.skipIf(!ready)(`voice-studio CLI against a test server${why}`, () => {
     expect(second.result.files[0]).toMatchObject({ name: "long.wav", bytes: fs.statSync(file).size });
     // done: the resume entry is gone, and a third upload of the same file is refused as a duplicate, not resumed
     expect(JSON.parse(fs.readFileSync(storagePath, "utf8"))).toEqual({});
-    const dup = await client.uploads.uploadFile("cli-resume", file, { storagePath, chunkSize }).catch((e: unknown) => e);
+    const answers: string[] = [];
+    const dup = await client.uploads
+      .uploadFile("cli-resume", file, { storagePath, chunkSize, onResponse: (method, status) => answers.push(`${method} ${status}`) })
+      .catch((e: unknown) => e);
     expect(dup).toBeInstanceOf(ApiError);
     expect(dup).toMatchObject({ status: 409, code: "duplicate_file" });
+    // the refusal is final: the last request is the one refused, nothing is sent again
+    expect(answers[0]).toBe("POST 201");
+    expect(answers.at(-1)).toBe("PATCH 409");
+    expect(answers.filter((a) => a.endsWith(" 409"))).toHaveLength(1);
+    expect(answers).toHaveLength(1 + Math.ceil(fs.statSync(file).size / chunkSize));
     expect(JSON.parse(fs.readFileSync(storagePath, "utf8"))).toEqual({});
   });
 });
