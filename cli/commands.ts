@@ -6,7 +6,7 @@ import type { Client } from "../lib/client/node";
 import type { ConversionParams, Job, JobEvent, Model, ModelFileKind, TrainOptions } from "../lib/client/types";
 import { intOption, numberOption, UsageError, type CommandSpec } from "./args";
 import { collectFiles } from "./files";
-import { EventPrinter, formatBytes, formatError } from "./output";
+import { EventPrinter, formatBytes, formatError, oneLine } from "./output";
 
 export interface Io {
   out: (line: string) => void;
@@ -151,7 +151,7 @@ async function pipeline(ctx: Ctx): Promise<Exit> {
   const final = await ctx.client.jobs.get(last.id);
   if (ctx.json) printJson(ctx.io, { job: final });
   else if (final.status === "succeeded") ctx.io.out(`pipeline of ${name} succeeded${final.kind === "train" ? `: model "${name}" (voice-studio models download ${name})` : ""}`);
-  else ctx.io.out(`pipeline of ${name} ${final.status} at ${final.kind}${final.error ? `: ${final.error}` : ""}`);
+  else ctx.io.out(`pipeline of ${name} ${final.status} at ${final.kind}${final.error ? `: ${oneLine(final.error)}` : ""}`);
   return exitFor(final);
 }
 
@@ -161,14 +161,14 @@ async function jobsFollow(ctx: Ctx): Promise<Exit> {
   const sink = eventSink(ctx);
   const final = await ctx.client.jobs.wait(job.id, (ev) => sink(job.kind, ev));
   if (ctx.json) printJson(ctx.io, { job: final });
-  else ctx.io.out(`${final.kind} job ${final.id} ${final.status}${final.error ? `: ${final.error}` : ""}`);
+  else ctx.io.out(`${final.kind} job ${final.id} ${final.status}${final.error ? `: ${oneLine(final.error)}` : ""}`);
   return exitFor(final);
 }
 
 async function jobsGet(ctx: Ctx): Promise<Exit> {
   const job = await ctx.client.jobs.get(ctx.args.ID as string);
   if (ctx.json) printJson(ctx.io, job);
-  else ctx.io.out(`${job.kind} job ${job.id}${job.experiment ? ` of ${job.experiment}` : ""}: ${job.status}, ${Math.round(job.progress * 100)}%${job.error ? `: ${job.error}` : ""}`);
+  else ctx.io.out(`${job.kind} job ${job.id}${job.experiment ? ` of ${job.experiment}` : ""}: ${job.status}, ${Math.round(job.progress * 100)}%${job.error ? `: ${oneLine(job.error)}` : ""}`);
   return 0;
 }
 
@@ -218,7 +218,7 @@ async function convert(ctx: Ctx): Promise<Exit> {
       if (final.status !== "succeeded") {
         failures++;
         if (ctx.json) printJson(ctx.io, { file, conversion: conversion.id, status: final.status, error: final.error });
-        else ctx.io.out(`${label}: ${final.status}${final.error ? `: ${final.error}` : ""}`);
+        else ctx.io.out(`${label}: ${final.status}${final.error ? `: ${oneLine(final.error)}` : ""}`);
         continue;
       }
       const saved = await ctx.client.conversions.downloadAudioTo(conversion.id, outDir);

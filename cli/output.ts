@@ -26,7 +26,7 @@ export function formatError(err: unknown): string {
   return `error: ${oneLine(e?.message ?? String(err))}`;
 }
 
-const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ").trim();
+export const oneLine = (s: string) => s.replace(/\s*\n\s*/g, " ").trim();
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
