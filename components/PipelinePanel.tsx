@@ -1,17 +1,12 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { callApi } from "./api-client";
+import { callApi, type Job } from "./api-client";
 import { JobProgress } from "./JobProgress";
 import type { LiveJobs } from "./useJobEvents";
 
-export interface StageJob {
-  id: string;
-  kind: string;
-  status: string;
-  error: string | null;
-  createdAt: string;
-}
+/** What the stages read of a job (lib/api/common.ts Job). */
+export type StageJob = Pick<Job, "id" | "kind" | "status" | "error" | "createdAt">;
 
 const STAGES: { key: string; label: string; action?: string }[] = [
   { key: "upload", label: "Upload" },

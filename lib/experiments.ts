@@ -6,6 +6,9 @@ import { paths } from "./paths";
 import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
 import { currentUserId } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
+import { toApiJob } from "./jobs";
+import { toApiModel } from "./models";
+import { audioFileJson } from "./uploads/ingest";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -45,17 +48,25 @@ export async function getExperimentRow(name: string, prisma: Db = db()) {
   return experiment;
 }
 
+/** The experiment with its files, jobs and models in the shapes of GET …/files, /api/jobs and /api/models. */
 export async function getExperiment(name: string, prisma: Db = db()) {
   const experiment = await prisma.experiment.findUnique({
     where: { name: checkName(name) },
     include: {
-      files: { orderBy: { createdAt: "asc" } },
+      files: { orderBy: [{ createdAt: "asc" }, { originalName: "asc" }] },
       jobs: { orderBy: { createdAt: "desc" }, take: 50 },
       models: { orderBy: { createdAt: "desc" } },
     },
   });
   if (!experiment) throw missing(name);
-  return experiment;
+  const { files, jobs, models, ...row } = experiment;
+  const owner = { name: row.name };
+  return {
+    ...row,
+    files: files.map(audioFileJson),
+    jobs: jobs.map((j) => toApiJob({ ...j, experiment: owner })),
+    models: models.map((m) => toApiModel({ ...m, experiment: owner })),
+  };
 }
 
 export type Tx = Prisma.TransactionClient;

@@ -37,7 +37,7 @@ export async function enqueueJob(
         where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
       });
       if (active) {
-        throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
+        throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob({ ...active, experiment: { name: experimentName } }) });
       }
       const trains = kind === "train" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
       const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;
@@ -141,17 +141,21 @@ async function findJob(id: string, prisma: Db) {
   return job;
 }
 
-export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
+/**
+ * The API's Job (lib/api/common.ts `Job`). The experiment's name is part of it, so the row must come with it
+ * (`include: { experiment: { select: { name: true } } }`, or `{ name }` where the caller knows it; null: none).
+ */
+export function toApiJob(job: Job & { experiment: { name: string } | null }) {
   return {
     id: job.id,
     kind: job.kind,
-    experiment: job.experiment?.name ?? undefined,
+    experiment: job.experiment?.name ?? null,
     experimentId: job.experimentId,
     status: job.status,
     progress: job.progress,
     stage: job.stage,
     etaSeconds: job.etaSeconds,
-    params: job.params,
+    params: (job.params ?? {}) as Record<string, unknown>,
     result: job.result,
     error: job.error,
     workerId: job.workerId,
@@ -162,6 +166,9 @@ export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
     finishedAt: job.finishedAt,
   };
 }
+
+/** A job just queued for `experimentName` (null: none), as the API's Job. */
+export const queuedJob = (job: Job, experimentName: string | null) => toApiJob({ ...job, experiment: experimentName === null ? null : { name: experimentName } });
 
 export async function getJob(id: string, prisma: Db = db()) {
   return toApiJob(await findJob(id, prisma));

@@ -121,6 +121,7 @@ export const AudioStats = z
     silentFraction: z.number().meta({ description: "share of 50 ms windows below the silence level" }),
   })
   .meta({ id: "AudioStats", description: "level statistics from the upload probe" });
+export type AudioStats = z.infer<typeof AudioStats>;
 
 export const AudioFile = z
   .strictObject({
@@ -331,6 +332,17 @@ export const ConversionSettings = z.strictObject(
     [K in keyof ConversionParamsType]: z.ZodDefault<z.ZodType<ConversionParamsType[K]>>;
   },
 );
+
+/** A form field holding a number: "" is missing, a numeric string is its number (anything else fails the number rule). */
+const formValue = (v: unknown) => (v === "" ? undefined : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
+
+/** multipart POST /api/conversions: the form fields besides the `audio` file (strings holding the values). */
+export const ConversionFormFields = z.strictObject({
+  modelId: z.string({ error: "is required: the id of a model from GET /api/models" }).min(1, { error: "is required: the id of a model from GET /api/models" }),
+  ...(Object.fromEntries(
+    CONVERSION_PARAM_NAMES.map((n) => [n, z.preprocess(formValue, (ConversionSettings.shape[n] as z.ZodType<unknown>))]),
+  ) as unknown as typeof ConversionSettings.shape),
+});
 
 export const ConversionCreateBody = z
   .strictObject({

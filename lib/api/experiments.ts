@@ -43,7 +43,7 @@ const badName = (extra: readonly string[] = []) =>
 const noExperiment = err("No experiment with that name", ["experiment_not_found"]);
 
 /** Responses of the routes that queue a job for an experiment (one active job per experiment and kind). */
-const enqueueResponses = (success: ResponseSpec, badRequestCodes: readonly string[], conflictCodes: readonly string[] = []) => ({
+const enqueueResponses = <R extends ResponseSpec>(success: R, badRequestCodes: readonly string[], conflictCodes: readonly string[] = []) => ({
   202: success,
   400: badName(badRequestCodes),
   404: noExperiment,

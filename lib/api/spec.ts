@@ -65,9 +65,9 @@ export interface RouteSpec {
 export const defineRoute = <const S extends RouteSpec>(spec: S): S => spec;
 
 /** An error response with its codes. */
-export const err = (description: string, codes?: readonly string[]): ResponseDoc => ({ description, schema: ErrorBody, ...(codes ? { codes } : {}) });
+export const err = (description: string, codes?: readonly string[]): ResponseDoc & { schema: typeof ErrorBody } => ({ description, schema: ErrorBody, ...(codes ? { codes } : {}) });
 export const noContent = (description: string): ResponseDoc => ({ description });
-export const ok = (description: string, schema: z.ZodType, headers?: Record<string, unknown>): ResponseDoc => ({ description, schema, ...(headers ? { headers } : {}) });
+export const ok = <T extends z.ZodType>(description: string, schema: T, headers?: Record<string, unknown>): ResponseDoc & { schema: T } => ({ description, schema, ...(headers ? { headers } : {}) });
 export const INTERNAL: ResponseDoc = { description: "Unexpected server error", ref: "Internal" };
 export const DB_DOWN: ResponseDoc = { description: "The database is not reachable", ref: "DatabaseUnavailable" };
 export const QUEUE_DOWN = err("The database or the job queue is not reachable", ["database_unavailable", "queue_unavailable"]);
@@ -121,12 +121,13 @@ export function requestError(error: z.ZodError, where: keyof typeof WHAT, schema
   const field = issue.path.join(".");
   const top = String(issue.path[0]);
   const input = (issue as { input?: unknown }).input;
-  const missing = input === undefined && issue.code === "invalid_type";
+  // null or "" for a field that needs a value reads as "missing", not as a wrong value "null"
+  const missing = input === undefined || input === null || input === "";
   const own = codes[top];
   const code = (missing ? own?.missing : undefined) ?? own?.[issue.code] ?? own?.["*"] ?? `invalid_${top}`;
   const rule = issue.message;
   const stated = /^(must|is) /.test(rule) ? `${field} ${rule}` : `${field}: ${rule}`;
-  const message = missing ? `${field} is missing: it ${rule.replace(/^is required: /, "is ")}` : `${stated} (got ${show(input)})`;
+  const message = missing ? `${field} is missing: ${rule.replace(/^is required: /, "")}` : `${stated} (got ${show(input)})`;
   return badRequest(code, message, { field, rule });
 }
 

@@ -1,7 +1,8 @@
-import { json, route } from "@/lib/http";
+import { listModels as spec } from "@/lib/api/models";
+import { route } from "@/lib/http";
 import { listModels } from "@/lib/models";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route("viewer", async () => json({ models: await listModels() }));
+export const GET = route(spec, async ({ reply }) => reply(200, { models: await listModels() }));

@@ -1,4 +1,5 @@
 /** The stored audio for the play button, with Range support so that the browser can seek. */
+import { getExperimentFileAudio as spec } from "@/lib/api/experiments";
 import { fileResponse } from "@/lib/file-response";
 import { route } from "@/lib/http";
 import { audioContentType } from "@/lib/uploads/http-range";
@@ -7,11 +8,8 @@ import { fileForPlayback } from "@/lib/uploads/files";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Ctx = { params: Promise<{ name: string; id: string }> };
-
-export const GET = route("viewer", async (req, { params }: Ctx) => {
-  const { name, id } = await params;
-  const { file, path } = await fileForPlayback(name, id);
+export const GET = route(spec, async ({ req, params }) => {
+  const { file, path } = await fileForPlayback(params.name, params.id);
   return fileResponse(req, { path, type: audioContentType(file.storedName), name: file.originalName }, {
     cacheControl: "private, max-age=3600",
     missing: { code: "file_missing", message: "The stored audio is missing from UPLOADS_DIR" },
