@@ -153,6 +153,34 @@ describe("job events", () => {
   });
 });
 
+describe("pipeline.follow", () => {
+  it("follows each stage, finds the next stage queued after the previous one finished, and stops at a failure", async () => {
+    const job = (id: string, kind: string, extra: Record<string, unknown> = {}) => ({ id, kind, experiment: "v", status: "queued", params: {}, createdAt: "2026-01-01T00:00:00.000Z", finishedAt: null, ...extra });
+    const ev = (id: number, jobId: string, status: string) =>
+      `id: ${id}\nevent: status\ndata: ${JSON.stringify({ id: String(id), jobId, kind: "status", level: null, message: status, data: { status }, at: "t" })}\n\n`;
+    const { fn, calls } = fakeFetch([
+      sse(ev(1, "p1", "running") + ev(2, "p1", "succeeded")),
+      json(job("p1", "preprocess", { status: "succeeded", params: { then: [{ kind: "extract" }, { kind: "train" }] }, finishedAt: "2026-01-01T00:01:00.000Z" })),
+      // not queued yet, then queued: an older extract job of the experiment is not taken for it
+      json({ jobs: [job("old", "extract", { status: "succeeded", createdAt: "2025-12-31T00:00:00.000Z" })] }),
+      json({ jobs: [job("old", "extract", { status: "succeeded", createdAt: "2025-12-31T00:00:00.000Z" }), job("e1", "extract", { createdAt: "2026-01-01T00:01:00.100Z" })] }),
+      sse(ev(3, "e1", "running") + ev(4, "e1", "failed")),
+      json(job("e1", "extract", { status: "failed", params: { then: [{ kind: "train" }] } })),
+    ]);
+    const seen: string[] = [];
+    for await (const { job: j, event } of client(fn).pipeline.follow(job("p1", "preprocess") as never, { pollMs: 1 })) seen.push(`${j.kind}/${j.id} ${event.message}`);
+    expect(seen).toEqual(["preprocess/p1 running", "preprocess/p1 succeeded", "extract/e1 running", "extract/e1 failed"]);
+    expect(calls.map((c) => c.url.replace("http://s.test", ""))).toEqual([
+      "/api/jobs/p1/events",
+      "/api/jobs/p1",
+      "/api/jobs?experiment=v&kind=extract",
+      "/api/jobs?experiment=v&kind=extract",
+      "/api/jobs/e1/events",
+      "/api/jobs/e1",
+    ]);
+  });
+});
+
 describe("downloads", () => {
   it("take the server's file name, never a path", () => {
     expect(filenameFromDisposition('attachment; filename="voice.pth"', "f")).toBe("voice.pth");
