@@ -62,7 +62,7 @@ describe("experiment input", () => {
     const res = await call(collection.POST as never, "POST", {}, { sampleRate: 40000 });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_name");
-    expect(res.body.error.message).toMatch(/^The experiment name is missing: give "name", 1 to 64 characters/);
+    expect(res.body.error.message).toMatch(/^name is missing: must be 1 to 64 characters/);
     expect(await db().experiment.count()).toBe(before);
   });
 

@@ -34,6 +34,7 @@ import * as download from "../../app/api/models/[id]/download/route";
 import * as pretrained from "../../app/api/pretrained/route";
 import * as selftest from "../../app/api/system/selftest/route";
 import * as uploads from "../../app/api/uploads/[[...path]]/route";
+import { ROUTE_SPECS } from "../../lib/api";
 import { CONVERSION_DEFAULTS } from "../../lib/conversion-params";
 import { db } from "../../lib/db";
 import { openApiDocument } from "../../lib/openapi";
@@ -338,6 +339,30 @@ describe("OpenAPI document: route coverage", () => {
     for (const p of Object.keys(doc.paths)) if (!onDisk.has(p)) problems.push(`${p} is documented but no app/api route file serves it`);
     expect(problems).toEqual([]);
   });
+
+  it("every route file's handler carries the spec that documents it (route(spec, handler)), and every spec has its handler", async () => {
+    const problems: string[] = [];
+    const served = new Set<unknown>();
+    for (const file of routeFiles()) {
+      const rel = path.relative(ROOT, file);
+      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      for (const m of HTTP_METHODS) {
+        const handler = mod[m];
+        if (typeof handler !== "function") continue;
+        const spec = (handler as { spec?: { method?: string; path?: string; access?: string } }).spec;
+        if (!spec?.access) problems.push(`${m} ${rel}: not declared with route(spec, handler)`);
+        else if (spec.method === undefined) {
+          if (!docPathsFor(file).every((p) => p.startsWith(TUS_PATH))) problems.push(`${m} ${rel}: a spec without method/path outside the tus endpoint`);
+        } else {
+          if (spec.method !== m || !docPathsFor(file).includes(spec.path!)) problems.push(`${m} ${rel}: carries the spec of ${spec.method} ${spec.path}`);
+          if (!ROUTE_SPECS.includes(spec as (typeof ROUTE_SPECS)[number])) problems.push(`${m} ${rel}: its spec is not in lib/api ROUTE_SPECS`);
+          served.add(spec);
+        }
+      }
+    }
+    for (const s of ROUTE_SPECS) if (!served.has(s)) problems.push(`${s.method} ${s.path}: a spec no route file uses`);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe("OpenAPI document: real responses validate", () => {
@@ -401,6 +426,11 @@ describe("OpenAPI document: real responses validate", () => {
     expect(one.status).toBe(200);
     expect(one.body.files).toHaveLength(2);
     expect(one.body.models).toHaveLength(1);
+    // the detail's files and models are the shapes of GET …/files and GET /api/models, not database rows
+    const listed = await api(files.GET, "/api/experiments/{name}/files", "GET", `/api/experiments/${NAME}/files`, { params: { name: NAME } });
+    expect(one.body.files).toEqual(listed.body.files);
+    expect(one.body.models[0]).toEqual((await api(model.GET, "/api/models/{id}", "GET", `/api/models/${modelId}`, { params: { id: modelId } })).body);
+    expect(one.body.files[0]).not.toHaveProperty("originalName");
     expect((await api(experiment.GET, "/api/experiments/{name}", "GET", "/api/experiments/nobody", { params: { name: "nobody" } })).status).toBe(404);
     expect((await api(experiment.GET, "/api/experiments/{name}", "GET", "/api/experiments/NOPE", { params: { name: "NOPE" } })).status).toBe(400);
 
@@ -444,6 +474,8 @@ describe("OpenAPI document: real responses validate", () => {
     const params = { name: NAME };
     const pre = await api(preprocess.POST, "/api/experiments/{name}/preprocess", "POST", `/api/experiments/${NAME}/preprocess`, { params, body: {} });
     expect(pre.status).toBe(202);
+    // a queued job's answer names its experiment, as GET /api/jobs/{id} does
+    expect(pre.body.job.experiment).toBe(NAME);
     queued.push(pre.body.job.id);
     expect((await api(pipeline.POST, "/api/experiments/{name}/pipeline", "POST", `/api/experiments/${NAME}/pipeline`, { params, body: { epochs: 2 } })).status).toBe(409);
     expect((await api(extract.POST, "/api/experiments/{name}/extract", "POST", `/api/experiments/${NAME}/extract`, { params, body: { f0Method: "crepe" } })).status).toBe(400);
@@ -457,6 +489,7 @@ describe("OpenAPI document: real responses validate", () => {
     expect((await api(selftest.POST, "/api/system/selftest", "POST", "/api/system/selftest", { body: { steps: 0 } })).status).toBe(400);
     const st = await api(selftest.POST, "/api/system/selftest", "POST", "/api/system/selftest", { body: { seconds: 1, steps: 2 } });
     expect(st.status).toBe(202);
+    expect(st.body.job.experiment).toBeNull();
     queued.push(st.body.job.id);
 
     const list = await api(jobs.GET, "/api/jobs", "GET", `/api/jobs?experiment=${NAME}`);
@@ -473,9 +506,10 @@ describe("OpenAPI document: real responses validate", () => {
     expect(log.status).toBe(200);
     expect(log.body).toMatch(/queued/);
 
-    // the detail now carries job rows too
+    // the detail carries the jobs too, in the shape of GET /api/jobs
     const detail = await api(experiment.GET, "/api/experiments/{name}", "GET", `/api/experiments/${NAME}`, { params: { name: NAME } });
     expect(detail.body.jobs.length).toBeGreaterThanOrEqual(2);
+    expect(detail.body.jobs.find((j: Json) => j.id === id)).toEqual(one.body);
     expect((await api(experiment.DELETE, "/api/experiments/{name}", "DELETE", `/api/experiments/${NAME}`, { params: { name: NAME } })).status).toBe(409);
 
     // SSE: an open stream, and the errors before it
