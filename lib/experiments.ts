@@ -6,6 +6,7 @@ import { paths } from "./paths";
 import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
 import { currentUserId } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
+import { experimentStages } from "./stage-settings";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -56,6 +57,13 @@ export async function getExperiment(name: string, prisma: Db = db()) {
   });
   if (!experiment) throw missing(name);
   return experiment;
+}
+
+/** The experiment with its relations and each stage's state (`stages`: out of date after a settings change). */
+export async function getExperimentWithStages(name: string, prisma: Db = db()) {
+  const experiment = await getExperiment(name, prisma);
+  const settings = { sampleRate: experiment.sampleRate, f0Method: experiment.f0Method, version: experiment.version } as ExperimentSettings;
+  return { ...experiment, stages: await experimentStages(experiment.id, settings, prisma) };
 }
 
 export type Tx = Prisma.TransactionClient;

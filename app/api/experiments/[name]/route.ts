@@ -1,4 +1,4 @@
-import { deleteExperiment, getExperiment, updateExperiment } from "@/lib/experiments";
+import { deleteExperiment, getExperimentWithStages, updateExperiment } from "@/lib/experiments";
 import { parsePatch } from "@/lib/experiment-rules";
 import { json, readJsonObject, route } from "@/lib/http";
 
@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 type Ctx = { params: Promise<{ name: string }> };
 
-export const GET = route("viewer", async (_req, { params }: Ctx) => json(await getExperiment((await params).name)));
+export const GET = route("viewer", async (_req, { params }: Ctx) => json(await getExperimentWithStages((await params).name)));
 
 export const PATCH = route("member", async (req, { params }: Ctx) => {
   const { name } = await params;
