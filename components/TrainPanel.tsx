@@ -6,6 +6,7 @@ import { callApi } from "./api-client";
 import { LossChart } from "./LossChart";
 import { inputClass } from "./SettingsFields";
 import { Field } from "./ui";
+import { formatDateTime } from "@/lib/format";
 import type { LiveJob } from "./useJobEvents";
 
 export interface TrainJobSummary {
@@ -213,7 +214,7 @@ export function TrainPanel({
               <ul className="text-xs" data-testid="checkpoints">
                 {checkpoints.map((c) => (
                   <li key={`${c.step}-${c.at}`}>
-                    epoch {c.epoch} · step {c.step} · {c.reason} · {new Date(c.at as string).toLocaleString()}
+                    epoch {c.epoch} · step {c.step} · {c.reason} · {formatDateTime(c.at as string)}
                   </li>
                 ))}
               </ul>

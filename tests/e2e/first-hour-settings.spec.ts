@@ -55,9 +55,18 @@ test("a sample rate changed after preprocessing marks preprocess out of date, bl
   await page.goto(`/experiments/${EXP}`);
   await page.getByLabel("Choose files").setInputFiles(speechWav(dir, "take.wav", "A recording of the voice for the settings test."));
   await expect(page.getByTestId("file-row")).toHaveCount(1, { timeout: 20_000 });
-  expect((await request.post(`/api/experiments/${EXP}/preprocess`, { data: {} })).status()).toBe(202);
+  const started = await request.post(`/api/experiments/${EXP}/preprocess`, { data: {} });
+  expect(started.status()).toBe(202);
   const stage = page.locator('[data-stage="preprocess"]');
   await expect(stage).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+
+  // its job page: attempts counted from 1 of the most there can be, times as "2026-12-01 16:39 UTC", no ISO strings
+  await page.goto(`/jobs/${(await started.json()).job.id}`);
+  const header = page.locator("h1 + p");
+  await expect(header).toContainText("attempt 1 of 3");
+  await expect(header).toContainText(/created \d{4}-\d\d-\d\d \d\d:\d\d UTC · started .* · finished /);
+  await expect(page.locator("body")).not.toContainText(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
+  await page.goto(`/experiments/${EXP}`);
   await page.reload();
   const training = page.getByRole("region", { name: "Training" });
   await expect(training.getByRole("button", { name: "Train", exact: true })).toBeEnabled();
