@@ -43,6 +43,11 @@ describe("unknown API routes", () => {
         expect(res.headers.get("content-type")).toMatch(/^application\/json/);
         expect((await res.json()).error).toMatchObject({ code: "not_found", details: { method, path: p } });
       }
+      // a method a real route does not implement: 405 in the JSON shape with Allow, not Next's empty 405
+      const put = await fetch(`${web.url}/api/experiments`, { method: "PUT", headers: { origin: web.url } });
+      expect(put.status).toBe(405);
+      expect(put.headers.get("allow")).toBe("GET, POST");
+      expect((await put.json()).error).toMatchObject({ code: "method_not_allowed", message: "PUT is not supported on /api/experiments; allowed: GET, POST" });
       // real routes still answer themselves
       expect((await fetch(`${web.url}/api/health`)).status).toBe(200);
       expect((await fetch(`${web.url}/api/experiments`)).status).toBe(401);

@@ -16,3 +16,7 @@ export const GET = route("admin", async (req) => {
   if (before !== null && !/^\d{1,18}$/.test(before)) throw badRequest("invalid_before", "before must be an activity id", { field: "before" });
   return json({ activity: await listActivity({ limit: Number(limit), ...(before !== null ? { before: BigInt(before) } : {}) }) });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -15,3 +15,7 @@ export const POST = route("member", async (req) => {
   }
   return json(await createConversion(parseJsonRequest(await readJsonObject(req))), 202);
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

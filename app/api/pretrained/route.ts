@@ -13,3 +13,7 @@ export const POST = route("member", async (req) =>
     json({ pretrained: await saveCustomPretrained({ g: requireStagedFile(form, "g"), d: requireStagedFile(form, "d") }) }, 201),
   ),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

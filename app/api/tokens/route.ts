@@ -19,3 +19,7 @@ export const POST = route("viewer", async (req, _ctx, caller, note) => {
   note({ action: "token.create", target: { type: "token", id: out.token.id, name: out.token.name }, details: { scope: out.token.scope } });
   return json(out, 201);
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

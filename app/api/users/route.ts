@@ -15,3 +15,7 @@ export const POST = route("admin", async (req, _ctx, _caller, note) => {
   note({ action: "user.create", target: { type: "user", id: user.id, name: user.name }, details: { role: user.role } });
   return json({ user }, 201);
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

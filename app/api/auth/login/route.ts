@@ -6,3 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** {name, password} → session cookie. 401 `invalid_credentials`; 429 `rate_limited` with retryAfterSeconds. */
 export const POST = route("public", async (req) => login(req, await readJsonObject(req)));
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -10,3 +10,7 @@ export const POST = route("viewer", async (req, _ctx, caller) => {
   const ended = await deleteUserSessions(caller.user.id);
   return json({ ended }, 200, caller.via === "session" ? { "set-cookie": clearSessionCookie(req) } : {});
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

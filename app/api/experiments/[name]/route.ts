@@ -19,3 +19,7 @@ export const DELETE = route("member", async (_req, { params }: Ctx) => {
   await deleteExperiment((await params).name);
   return new Response(null, { status: 204 });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT } = otherMethods("GET", "PATCH", "DELETE");

@@ -11,3 +11,7 @@ export const POST = route("member", async (req) =>
     json(await importModel({ pth: form.files.pth!, index: form.files.index ?? null, name: form.fields.name ?? null }), 201),
   ),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

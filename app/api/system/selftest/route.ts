@@ -10,3 +10,7 @@ export const POST = route("admin", async (req) => {
   const job = await queueSelftest(parseSelftestBody(await readJsonObject(req)));
   return json({ job: toApiJob(job) }, 202);
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

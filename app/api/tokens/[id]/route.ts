@@ -10,3 +10,7 @@ export const DELETE = route("viewer", async (_req, { params }: { params: Promise
   note({ action: "token.revoke", target: { type: "token", id: token.id, name: token.name } });
   return json({ token });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");

@@ -18,3 +18,7 @@ export const PATCH = route("admin", async (req, { params }: { params: Promise<{ 
   });
   return json({ user });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, POST, PUT, DELETE } = otherMethods("PATCH");

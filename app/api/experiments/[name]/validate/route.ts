@@ -9,3 +9,7 @@ export const GET = route("viewer", async (_req, { params }: { params: Promise<{ 
   const e = await getExperimentRow((await params).name);
   return json(await validateExperiment(e.name, e.version as "v1" | "v2"));
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
