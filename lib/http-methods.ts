@@ -16,6 +16,13 @@ export type ApiMethod = (typeof API_METHODS)[number];
 
 type Handler = (req: Request, ctx: unknown) => Promise<Response>;
 
+const notAllowedHandlers = new WeakSet<object>();
+
+/** Whether a route export is one of otherMethods' 405 handlers (not a method the route implements). */
+export function isOtherMethodsHandler(fn: unknown): boolean {
+  return typeof fn === "function" && notAllowedHandlers.has(fn);
+}
+
 /** A 405 handler for every method; destructure the ones the route does not implement. */
 export function otherMethods(...allowed: (ApiMethod | "HEAD" | "OPTIONS")[]): Record<ApiMethod, Handler> {
   const allow = allowed.join(", ");
@@ -23,5 +30,6 @@ export function otherMethods(...allowed: (ApiMethod | "HEAD" | "OPTIONS")[]): Re
     const path = new URL(req.url).pathname;
     throw new ApiError(405, "method_not_allowed", `${req.method} is not supported on ${path}; allowed: ${allow}`, { method: req.method, allowed }, { allow });
   }) as Handler;
+  notAllowedHandlers.add(handler);
   return Object.fromEntries(API_METHODS.map((m) => [m, handler])) as Record<ApiMethod, Handler>;
 }

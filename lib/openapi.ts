@@ -156,6 +156,7 @@ const jobProps = {
   stage: nullable(str("what the job is doing now, e.g. `extract features`")),
   etaSeconds: nullable(int("estimated seconds left")),
   params: { type: "object", description: "the job's parameters (for train: the resolved TrainOptions; a pipeline stage also carries `then`, the stages still to come)" },
+  settings: anyJson("the experiment's settings when it was queued ({sampleRate, f0Method, version}); null without an experiment or for older jobs"),
   result: anyJson("what the job produced (kind-specific JSON), or null"),
   error: nullable(str()),
   workerId: nullable(str("id of the worker that ran / runs it")),
@@ -298,6 +299,24 @@ const schemas: Record<string, JsonSchema> = {
       files: arr(ref("AudioFileRow"), "oldest first"),
       jobs: arr(ref("JobRow"), "newest first, at most 50"),
       models: arr(ref("VoiceModelRow"), "newest first"),
+      stages: obj(
+        Object.fromEntries(
+          ["preprocess", "extract", "train", "index"].map((k) => [
+            k,
+            obj(
+              {
+                status: nullable(str("status of the stage's latest job; null: never run")),
+                stale: { type: "boolean", description: "its last successful run used other settings than the current ones" },
+                reason: str("e.g. `settings changed since: sample rate 40000 → 32000`"),
+                changes: arr(obj({ field: str(), from: anyJson("the value it ran with"), to: anyJson("the current value") })),
+              },
+              ["reason", "changes"],
+            ),
+          ]),
+        ),
+        [],
+        "each stage: out of date after a settings change? (lib/stage-settings.ts)",
+      ),
     },
     [],
     "The experiment with its files, jobs and models as database rows (not the API shapes of /files, /api/jobs, /api/models)",

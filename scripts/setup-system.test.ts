@@ -26,7 +26,7 @@ function machine(opts: { tools: Record<string, string>; modules: string[]; chrom
   if (opts.chromium) write("chromium", "exit 0");
   const run = () =>
     spawnSync("/bin/bash", [SCRIPT], {
-      env: { PATH: bin, PYTHON: path.join(bin, "python"), CHROMIUM_PATH: path.join(bin, "chromium"), CALLS: log } as NodeJS.ProcessEnv,
+      env: { PATH: bin, PYTHON: path.join(bin, "python"), CHROMIUM_PATH: path.join(bin, "chromium"), CALLS: log } as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
     });
   return { run, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
