@@ -45,6 +45,11 @@ test("every setting and training field has a help line tied to it; Train says wh
   await expect(trainButton).toBeDisabled();
   await expect(trainButton).toHaveAccessibleDescription(/Upload audio first/);
 
+  // the System page names the interpreter that trains and how it was chosen (the e2e server sets PYTHON)
+  await page.goto("/system");
+  await expect(page.getByTestId("python-executable").first()).toContainText(/python3 \(from PYTHON\)/);
+  await page.goto(`/experiments/${FIELDS_EXP}`);
+
   // an emptied epochs field says what to enter, not "got 0"
   await training.getByLabel("Epochs", { exact: true }).fill("");
   await expect(training.getByText("enter the number of epochs (1–10000)")).toBeVisible();
