@@ -4,15 +4,21 @@ import { CreateExperimentForm } from "@/components/CreateExperimentForm";
 import { listExperiments } from "@/lib/experiments";
 import { formatDuration, formatRate } from "@/lib/format";
 import { ScrollTable } from "@/components/ui";
+import { SetupCallout } from "@/components/SetupCallout";
+import { assetStatus } from "@/lib/assets";
+import { setupProblems } from "@/lib/setup";
+import { liveWorkers } from "@/lib/workers";
 
 export const dynamic = "force-dynamic";
 
 export default async function ExperimentsPage() {
   const me = await pageUser();
-  const experiments = await listExperiments();
+  const [experiments, workers] = await Promise.all([listExperiments(), liveWorkers()]);
+  const setup = setupProblems({ assets: assetStatus(), workers });
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Experiments</h1>
+      <SetupCallout items={setup} />
       {me.role !== "viewer" && <CreateExperimentForm />}
       {experiments.length === 0 ? (
         <p className="text-sm text-zinc-500">No experiments yet. Create one, then upload recordings of the voice.</p>

@@ -1,3 +1,4 @@
+import { useId } from "react";
 /** Small shared building blocks of the account and admin pages (same Tailwind look as the rest of the app). */
 export const inputClass = "mt-1 block w-full rounded border border-zinc-300 bg-white px-2 py-1.5 text-sm disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-900";
 export const cardClass = "rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900";
@@ -58,6 +59,60 @@ export function ScrollTable({ label, className, children }: { label?: string; cl
       <table className={`w-full text-left text-sm${className ? ` ${className}` : ""}`} aria-label={label}>
         {children}
       </table>
+    </div>
+  );
+}
+
+/**
+ * One form field: label, control, a one-line help text and an error, tied together for screen readers (the
+ * control gets `id` and `aria-describedby` naming the help and the error). `children` renders the control from the
+ * ids it must carry. `inline`: a checkbox beside its label.
+ */
+export function Field({
+  label,
+  help,
+  error,
+  inline = false,
+  className,
+  children,
+}: {
+  label: React.ReactNode;
+  help?: React.ReactNode;
+  error?: string | null;
+  inline?: boolean;
+  className?: string;
+  children: (control: { id: string; "aria-describedby"?: string; "aria-invalid"?: true }) => React.ReactNode;
+}) {
+  const id = useId();
+  const helpId = help ? `${id}-help` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [helpId, errorId].filter(Boolean).join(" ") || undefined;
+  const control = children({ id, ...(describedBy ? { "aria-describedby": describedBy } : {}), ...(error ? { "aria-invalid": true as const } : {}) });
+  return (
+    <div className={`min-w-0 text-sm${className ? ` ${className}` : ""}`}>
+      {inline ? (
+        <label htmlFor={id} className="flex items-center gap-2">
+          {control}
+          {label}
+        </label>
+      ) : (
+        <>
+          <label htmlFor={id} className="block">
+            {label}
+          </label>
+          {control}
+        </>
+      )}
+      {help && (
+        <p id={helpId} className={`mt-1 text-xs ${mutedText}`}>
+          {help}
+        </p>
+      )}
+      {error && (
+        <p id={errorId} role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

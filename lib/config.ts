@@ -22,6 +22,8 @@ export interface Config {
   hubertPath: string;
   rmvpePath: string;
   python: string;
+  /** PYTHON was set (otherwise lib/python.ts picks an interpreter with torch by itself) */
+  pythonSet: boolean;
   studioPassword: string | undefined;
   host: string;
   port: number;
@@ -185,6 +187,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     hubertPath: dir(env, "HUBERT_PATH", path.join(assetsRoot, "hubert", "vec-768-layer-12.onnx"), cwd),
     rmvpePath: dir(env, "RMVPE_PATH", path.join(assetsRoot, "rmvpe", "rmvpe.onnx"), cwd),
     python: nonEmpty(env, "PYTHON") ?? "python3",
+    pythonSet: nonEmpty(env, "PYTHON") !== undefined,
     studioPassword,
     host,
     port: int(env, "PORT", 3000, 1, 65535),

@@ -9,6 +9,7 @@ import { assertMayChange } from "./auth/ownership";
 import { toApiJob } from "./jobs";
 import { toApiModel } from "./models";
 import { audioFileJson } from "./uploads/ingest";
+import { experimentStages } from "./stage-settings";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -67,6 +68,13 @@ export async function getExperiment(name: string, prisma: Db = db()) {
     jobs: jobs.map((j) => toApiJob({ ...j, experiment: owner })),
     models: models.map((m) => toApiModel({ ...m, experiment: owner })),
   };
+}
+
+/** The experiment with its relations and each stage's state (`stages`: out of date after a settings change). */
+export async function getExperimentWithStages(name: string, prisma: Db = db()) {
+  const experiment = await getExperiment(name, prisma);
+  const settings = { sampleRate: experiment.sampleRate, f0Method: experiment.f0Method, version: experiment.version } as ExperimentSettings;
+  return { ...experiment, stages: await experimentStages(experiment.id, settings, prisma) };
 }
 
 export type Tx = Prisma.TransactionClient;

@@ -11,6 +11,8 @@ import { isUuid } from "./ids";
 import { modelNameConflict } from "./models";
 import { currentUserId, runAs } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
+import { assertInputsCurrent } from "./stage-settings";
+import type { ExperimentSettings } from "./experiment-rules";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -31,8 +33,14 @@ export async function enqueueJob(
   // "One active job per experiment and stage" is decided under the experiment's row lock.
   const job = await prisma.$transaction(async (tx) => {
     let experimentId: string | null = null;
+    let settings: ExperimentSettings | undefined;
     if (experimentName !== undefined) {
       experimentId = await lockExperiment(tx, experimentName);
+      // recorded with the job: what its stage's output will depend on (lib/stage-settings.ts)
+      settings = (await tx.experiment.findUniqueOrThrow({
+        where: { id: experimentId },
+        select: { sampleRate: true, f0Method: true, version: true },
+      })) as ExperimentSettings;
       const active = await tx.job.findFirst({
         where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
       });
@@ -50,8 +58,12 @@ export async function enqueueJob(
           { name: experimentName },
         );
       }
+      // a stage whose input was made with other settings would fail later (or train on the wrong rate): say which to re-run
+      await assertInputsCurrent(experimentName, experimentId, kind, settings, tx as unknown as Db);
     }
-    const created = await tx.job.create({ data: { kind, experimentId, params: params as object, createdById: currentUserId() } });
+    const created = await tx.job.create({
+      data: { kind, experimentId, params: params as object, ...(settings ? { settings: { ...settings } } : {}), createdById: currentUserId() },
+    });
     return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });
   });
   try {
@@ -156,6 +168,7 @@ export function toApiJob(job: Job & { experiment: { name: string } | null }) {
     stage: job.stage,
     etaSeconds: job.etaSeconds,
     params: (job.params ?? {}) as Record<string, unknown>,
+    settings: job.settings,
     result: job.result,
     error: job.error,
     workerId: job.workerId,

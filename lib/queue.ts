@@ -24,6 +24,11 @@ const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   selftest: { policy: "standard", retryLimit: 2, retryDelay: 1, expireInSeconds: 3600 },
 };
 
+/** How many times a job of this kind is delivered at most (its first try and the retries after a dead worker). */
+export function maxAttempts(kind: string): number {
+  return isQueueName(kind) ? (QUEUE_SETTINGS[kind].retryLimit ?? 0) + 1 : 1;
+}
+
 export function isQueueName(name: string): name is QueueName {
   return (QUEUES as readonly string[]).includes(name);
 }

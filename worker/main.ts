@@ -24,6 +24,7 @@ import { probeCapabilities } from "./capabilities";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
 import { CANCELLED, ReleasedJob, runJob } from "./runner";
+import { describePythonChoice, noTorchMessage, pythonChoice } from "../lib/python";
 
 const GRACE_MS = 20_000;
 const POLL_MS = 1000;
@@ -96,7 +97,8 @@ async function main() {
   const delivered = new Map<string, QueueName>();
   const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
-  const capabilities = await probeCapabilities(cfg.python);
+  const python = await pythonChoice();
+  const capabilities = await probeCapabilities(python.executable, python);
   const beat = async () => {
     try {
       await heartbeat(
@@ -264,6 +266,8 @@ async function main() {
   }
   const ort = capabilities.onnxruntime.executionProviders.join(", ") || "none";
   const torch = capabilities.python.torch ? `torch ${capabilities.python.torch}` : "no torch";
+  console.log(`worker: Python ${describePythonChoice(python)}`);
+  if (!python.torch) console.warn(`worker: ${noTorchMessage(python)}`);
   console.log(
     `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${QUEUES.join(", ")}; ` +
       `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,

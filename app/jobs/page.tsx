@@ -3,7 +3,8 @@ import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
 import { conversionsOfJobs } from "@/lib/conversions";
 import { QUEUES } from "@/lib/queue";
-import { formatAgo } from "@/lib/format";
+import { formatAgo, formatAttempt } from "@/lib/format";
+import { maxAttempts } from "@/lib/queue";
 import { AutoRefresh } from "@/components/AutoRefresh";
 import { ScrollTable } from "@/components/ui";
 
@@ -85,7 +86,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
                 </td>
                 <td>{j.status}</td>
                 <td>{Math.round(j.progress * 100)}%</td>
-                <td>{j.attempts}</td>
+                <td>{formatAttempt(j.attempts, maxAttempts(j.kind)).replace(/^attempt /, "") || "1"}</td>
                 <td>{formatAgo(j.createdAt)}</td>
                 <td className="max-w-xs truncate text-red-600">{j.error}</td>
               </tr>

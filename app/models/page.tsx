@@ -2,7 +2,7 @@ import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { ImportModelForm } from "@/components/ImportModelForm";
 import { listModels } from "@/lib/models";
-import { formatBytes, formatDuration } from "@/lib/format";
+import { formatBytes, formatDateTime, formatDuration } from "@/lib/format";
 import { ScrollTable } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
@@ -44,7 +44,7 @@ export default async function ModelsPage() {
                 <td>{m.epochs ?? "—"}</td>
                 <td>{formatDuration(m.datasetSeconds)}</td>
                 <td>{formatBytes(m.sizeBytes)}</td>
-                <td>{m.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                <td>{formatDateTime(m.createdAt)}</td>
               </tr>
             ))}
           </tbody>

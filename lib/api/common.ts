@@ -197,6 +197,9 @@ export const Job = z
     params: z.record(z.string(), z.unknown()).meta({
       description: "the job's parameters (for train: the resolved TrainOptions; a pipeline stage also carries `then`, the stages still to come)",
     }),
+    settings: z.unknown().meta({
+      description: "the experiment's settings when it was queued ({sampleRate, f0Method, version}); null without an experiment or for older jobs",
+    }),
     result: z.unknown().meta({ description: "what the job produced (kind-specific JSON), or null" }),
     error: z.string().nullable(),
     workerId: z.string().nullable().meta({ description: "id of the worker that ran / runs it" }),
@@ -300,6 +303,18 @@ export type ModelImportResult = z.infer<typeof ModelImportResult>;
 export const PretrainedFile = z.strictObject({ name: PretrainedFileName, bytes: z.int(), modifiedAt: Timestamp }).meta({ id: "PretrainedFile" });
 export type PretrainedFile = z.infer<typeof PretrainedFile>;
 
+/** One pipeline stage's state: out of date when its last successful run used other settings (lib/stage-settings.ts). */
+const StageState = z
+  .strictObject({
+    status: z.string().nullable().meta({ description: "status of the stage's latest job; null: never run" }),
+    stale: z.boolean().meta({ description: "its last successful run used other settings than the current ones" }),
+    reason: z.string().optional().meta({ description: "e.g. `settings changed since: sample rate 40000 → 32000`" }),
+    changes: z
+      .array(z.strictObject({ field: z.string(), from: z.unknown().meta({ description: "the value it ran with" }), to: z.unknown().meta({ description: "the current value" }) }))
+      .optional(),
+  })
+  .meta({ id: "StageState" });
+
 /** GET /api/experiments/{name}: the experiment with its files, jobs and models in the shapes of their own endpoints. */
 export const ExperimentDetail = z
   .strictObject({
@@ -307,6 +322,9 @@ export const ExperimentDetail = z
     files: z.array(AudioFile).meta({ description: "oldest first (as GET …/files)" }),
     jobs: z.array(Job).meta({ description: "newest first, at most 50 (as GET /api/jobs)" }),
     models: z.array(Model).meta({ description: "newest first (as GET /api/models)" }),
+    stages: z
+      .strictObject({ preprocess: StageState, extract: StageState, train: StageState, index: StageState })
+      .meta({ description: "each stage: out of date after a settings change? (lib/stage-settings.ts)" }),
   })
   .meta({ id: "ExperimentDetail", description: "The experiment with its files, jobs and models (the shapes of GET …/files, /api/jobs, /api/models)" });
 export type ExperimentDetail = z.infer<typeof ExperimentDetail>;

@@ -48,7 +48,8 @@ const enqueueResponses = <R extends ResponseSpec>(success: R, badRequestCodes: r
   404: noExperiment,
   409: err(
     `A job of this kind is already queued or running for the experiment; \`details.job\` is that job` +
-      (conflictCodes.includes("no_audio") ? "; `no_audio`: the experiment has no audio file yet (upload first)" : ""),
+      (conflictCodes.includes("no_audio") ? "; `no_audio`: the experiment has no audio file yet (upload first)" : "") +
+      (conflictCodes.includes("stale_stage") ? "; `stale_stage`: a stage it reads is out of date after a settings change (the message names the stage to re-run)" : ""),
     ["job_active", ...conflictCodes],
   ),
   500: INTERNAL,
@@ -222,7 +223,7 @@ export const extractExperiment = defineRoute({
   summary: "Queue the extract job (pitch and content features)",
   params: NameParams,
   body: ExtractBody,
-  responses: enqueueResponses(jobAccepted, [...BODY_CODES, "invalid_f0Method", "unknown_field"]),
+  responses: enqueueResponses(jobAccepted, [...BODY_CODES, "invalid_f0Method", "unknown_field"], ["stale_stage"]),
 });
 
 export const trainExperiment = defineRoute({
@@ -234,7 +235,7 @@ export const trainExperiment = defineRoute({
   summary: "Queue the train job (ends by building the index)",
   params: NameParams,
   body: TrainOptionsBody,
-  responses: enqueueResponses(jobAccepted, TRAIN_CODES),
+  responses: enqueueResponses(jobAccepted, TRAIN_CODES, ["model_name_taken", "stale_stage"]),
 });
 
 export const runExperimentPipeline = defineRoute({
@@ -265,7 +266,7 @@ export const indexExperiment = defineRoute({
   summary: "Queue a rebuild of the model's FAISS index from the experiment's features",
   params: NameParams,
   body: EmptyBody,
-  responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"]),
+  responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"], ["stale_stage"]),
 });
 
 export const validateExperiment = defineRoute({

@@ -9,3 +9,7 @@ export const dynamic = "force-dynamic";
 export const GET = route(spec, async ({ query, reply }) =>
   reply(200, { activity: await listActivity({ limit: Number(query.limit), ...(query.before !== undefined ? { before: BigInt(query.before) } : {}) }) }),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -15,3 +15,7 @@ export const POST = route(createSpec, async ({ req, body, reply }) => {
   const { modelId, fileId, ...params } = body;
   return reply(202, await createConversion({ modelId, input: { fileId }, params }));
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -10,3 +10,7 @@ export const GET = route(spec, async ({ caller }) => {
   const { status, body } = await recentHealth();
   return json(caller?.role === "admin" ? body : { status: body.status }, status);
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -14,3 +14,7 @@ export const POST = route(uploadSpec, async ({ req, reply }) =>
     reply(201, { pretrained: await saveCustomPretrained({ g: requireStagedFile(form, "g"), d: requireStagedFile(form, "d") }) }),
   ),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

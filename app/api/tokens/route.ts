@@ -17,3 +17,7 @@ export const POST = route(createSpec, async ({ body, caller, note, reply }) => {
   note({ action: "token.create", target: { type: "token", id: out.token.id, name: out.token.name }, details: { scope: out.token.scope } });
   return reply(201, out);
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -13,3 +13,7 @@ export const POST = route(createSpec, async ({ body, note, reply }) => {
   note({ action: "user.create", target: { type: "user", id: user.id, name: user.name }, details: { role: user.role } });
   return reply(201, { user });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT, PATCH, DELETE } = otherMethods("GET", "POST");

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { LiveJobView } from "@/components/LiveJobView";
 import { ApiError } from "@/lib/errors";
 import { getJob } from "@/lib/jobs";
+import { formatAttempt, formatDateTime } from "@/lib/format";
+import { maxAttempts } from "@/lib/queue";
 
 export const dynamic = "force-dynamic";
 
@@ -29,7 +31,14 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
               experiment <Link className="underline" href={`/experiments/${job.experiment}`}>{job.experiment}</Link> ·{" "}
             </>
           ) : null}
-          attempt {job.attempts} · created {job.createdAt.toISOString()}
+          {[
+            formatAttempt(job.attempts, maxAttempts(job.kind)),
+            `created ${formatDateTime(job.createdAt)}`,
+            job.startedAt && `started ${formatDateTime(job.startedAt)}`,
+            job.finishedAt && `finished ${formatDateTime(job.finishedAt)}`,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
         </p>
       </div>
       <LiveJobView jobId={job.id} initialStatus={job.status} />

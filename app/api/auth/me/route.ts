@@ -13,3 +13,7 @@ export const GET = route(spec, async ({ caller, reply }) =>
     setupRequired: caller ? false : (await countUsers()) === 0,
   }),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -14,3 +14,7 @@ export const POST = route(spec, async ({ req, body, caller, note }) => {
   const headers: Record<string, string> = caller.via === "session" ? { "set-cookie": (await createSession(caller.user.id, req)).cookie } : {};
   return new Response(null, { status: 204, headers });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -11,3 +11,7 @@ export const DELETE = route(deleteSpec, async ({ params }) => {
   await deleteConversion(params.id);
   return new Response(null, { status: 204 });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH } = otherMethods("GET", "DELETE");

@@ -12,3 +12,7 @@ export const POST = route(spec, async ({ req, reply }) =>
     reply(201, await importModel({ pth: form.files.pth!, index: form.files.index ?? null, name: form.fields.name ?? null })),
   ),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

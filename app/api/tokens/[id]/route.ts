@@ -11,3 +11,7 @@ export const DELETE = route(spec, async ({ params, caller, note, reply }) => {
   note({ action: "token.revoke", target: { type: "token", id: token.id, name: token.name } });
   return reply(200, { token });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");

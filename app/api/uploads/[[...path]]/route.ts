@@ -19,3 +19,7 @@ export const POST = tus;
 export const PATCH = tus;
 export const DELETE = tus;
 export const OPTIONS = tus;
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { PUT } = otherMethods("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS");

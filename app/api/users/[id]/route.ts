@@ -16,3 +16,7 @@ export const PATCH = route(spec, async ({ params, body, note, reply }) => {
   });
   return reply(200, { user });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, POST, PUT, DELETE } = otherMethods("PATCH");

@@ -13,3 +13,7 @@ export const GET = route(spec, async ({ req, params, query }) =>
     missing: { code: "conversion_file_missing", message: "The input audio is missing on disk" },
   }),
 );
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

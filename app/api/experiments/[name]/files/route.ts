@@ -7,3 +7,7 @@ export const dynamic = "force-dynamic";
 
 /** The experiment's files and its dataset card. */
 export const GET = route(spec, async ({ params, reply }) => reply(200, await listFiles(params.name)));
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

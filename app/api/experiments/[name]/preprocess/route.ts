@@ -9,3 +9,7 @@ export const POST = route(spec, async ({ params, reply }) => {
   const job = await enqueueExperimentJob(params.name, "preprocess", {});
   return reply(202, { job: queuedJob(job, params.name) });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -10,3 +10,7 @@ export const GET = route(spec, async ({ params, reply }) => {
   const e = await getExperimentRow(params.name);
   return reply(200, await validateExperiment(e.name, e.version as "v1" | "v2"));
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

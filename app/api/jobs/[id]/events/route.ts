@@ -11,3 +11,7 @@ export const GET = route(spec, async ({ req, params }) => {
   const job = await getJob(params.id);
   return sseResponse(req, { jobId: job.id }, { stillAllowed: accessCheck(req, "viewer") });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

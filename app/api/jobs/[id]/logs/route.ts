@@ -15,3 +15,7 @@ export const GET = route(spec, async ({ params }) => {
     },
   });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

@@ -9,3 +9,7 @@ export const DELETE = route(spec, async ({ params }) => {
   await deleteFile(params.name, params.id);
   return new Response(null, { status: 204 });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, POST, PUT, PATCH } = otherMethods("DELETE");

@@ -15,3 +15,7 @@ export const GET = route(spec, async ({ req, params }) => {
     missing: { code: "file_missing", message: "The stored audio is missing from UPLOADS_DIR" },
   });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");
