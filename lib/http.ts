@@ -5,6 +5,7 @@ import { recordActivity } from "./auth/activity";
 import { runAs } from "./auth/context";
 import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
 import { hostAllowed } from "./auth/headers";
+import { withIdempotency } from "./idempotency";
 import { config } from "./config";
 import type { Access } from "./auth/roles";
 
@@ -47,7 +48,7 @@ const jsonTooLarge = () =>
   new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES }, { connection: "close" });
 
 /** The body as text, refused (413) past `max` bytes: at once by Content-Length, else while reading. */
-async function readText(req: Request, max: number): Promise<string> {
+export async function readText(req: Request, max: number): Promise<string> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > max) throw jsonTooLarge();
   if (!req.body) return "";
@@ -149,9 +150,11 @@ export function route<A extends Access, C = unknown>(access: A, handler: GatedHa
       const res = await runAs(
         caller?.user.id ?? null,
         () =>
-          handler(req, ctx, caller as Auth<A>, (a) => {
-            note = a;
-          }),
+          withIdempotency(req, caller?.user.id ?? null, (r) =>
+            handler(r, ctx, caller as Auth<A>, (a) => {
+              note = a;
+            }),
+          ),
         caller?.role,
       );
       if (!SAFE_METHODS.has(req.method) && res.status < 400 && note !== false && (caller || note)) {
