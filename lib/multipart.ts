@@ -29,6 +29,8 @@ export interface FileRule {
   checkName?: (fileName: string) => void;
   /** how many files this field may carry (default 1); all of them are in StagedForm.all */
   maxCount?: number;
+  /** the error for one file more than maxCount (default 400 too_many_files) */
+  tooMany?: (limit: number) => ApiError;
 }
 
 export interface MultipartRules {
@@ -190,9 +192,10 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
       const maxCount = rule.maxCount ?? 1;
       if (list.length >= maxCount) {
         return refuse(
-          maxCount === 1
+          rule.tooMany?.(maxCount) ??
+            (maxCount === 1
             ? badRequest("duplicate_field", `Form field "${field}" was sent more than once`, { field })
-            : badRequest("too_many_files", `Form field "${field}" may carry at most ${maxCount} files`, { field, limit: maxCount }),
+            : badRequest("too_many_files", `Form field "${field}" may carry at most ${maxCount} files`, { field, limit: maxCount })),
         );
       }
       try {
