@@ -39,6 +39,7 @@ export function toApiConversion(c: Row) {
     stage: c.job?.stage ?? null,
     error: c.job?.error ?? null,
     jobId: c.jobId,
+    batchId: c.batchId,
     createdAt: c.createdAt,
     finishedAt: c.finishedAt,
     inputUrl: `/api/conversions/${c.id}/input`,

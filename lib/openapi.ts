@@ -26,6 +26,7 @@ import { TUS_PATH } from "./uploads/tus";
 import { ROLES, TOKEN_SCOPES, type Access } from "./auth/roles";
 import { USER_NAME_PATTERN } from "./auth/users";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./auth/password";
+import { paths as batchPaths } from "./conversion-batch-openapi";
 
 export type JsonSchema = Record<string, unknown>;
 type Obj = Record<string, unknown>;
@@ -527,6 +528,7 @@ const schemas: Record<string, JsonSchema> = {
     stage: nullable(str()),
     error: nullable(str()),
     jobId: nullable(uuid()),
+    batchId: nullable(uuid("the batch it is a clip of (POST /api/conversions/batch), else null")),
     createdAt: time(),
     finishedAt: nullable(time()),
     inputUrl: str("where to fetch the input (GET /api/conversions/{id}/input)"),
@@ -1479,6 +1481,7 @@ const paths: Record<string, Obj> = {
       },
     },
   },
+  ...batchPaths,
   "/api/openapi.json": {
     get: {
       operationId: "getOpenApi",
@@ -1499,6 +1502,8 @@ const paths: Record<string, Obj> = {
 const DESCRIPTION = `Self-hosted RVC voice-model training and conversion. JSON in and out unless noted; times are ISO 8601.
 
 Every error is \`{"error": {"code", "message", "details"?}}\` with the matching status (400 bad input, 404 unknown, 409 conflict or state, 413 too large, 415 unsupported media, 422 semantically invalid, 429 too many at once, 503 a dependency is down or busy; 500 for the unexpected, code \`internal\`). Each error response below lists the codes it can carry where they are fixed. Any JSON body over 1 MiB is refused with 413 \`body_too_large\`.
+
+A POST that creates something or starts work accepts \`Idempotency-Key\` (1–255 printable ASCII characters, per user; not tus, /api/auth/*, /api/tokens, /api/users): the same key with the same request within 24 h answers the first response again with \`idempotent-replayed: true\`; another request under that key is 422 \`idempotency_key_reused\`, one sent while the first still runs 409 \`idempotency_in_progress\`, a malformed key 400 \`invalid_idempotency_key\`.
 
 Uploads use tus 1.0.0 at ${TUS_PATH}. Live progress is server-sent events (text/event-stream).
 
