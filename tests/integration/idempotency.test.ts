@@ -2,7 +2,7 @@
  * Idempotency-Key on POSTs (lib/idempotency.ts), through the real route handlers and the real gate: the same key
  * with the same request answers the first response again and creates nothing more (rows counted in the database),
  * another request under a used key is a 422, no key creates twice, concurrent duplicates create once, a bad key is
- * a 400, expired keys are forgotten. JSON (experiments) and multipart (conversions with audio, hashed while staged).
+ * a 400, expired keys are forgotten, keys are per user. JSON (experiments) and multipart (conversions with audio, hashed while staged).
  */
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,9 @@ import * as experiments from "../../app/api/experiments/route";
 import * as conversions from "../../app/api/conversions/route";
 import { db } from "../../lib/db";
 import { sineWav, tempDir } from "../helpers/audio-fixtures";
-import { authed } from "../helpers/auth";
+import { authed, withAuth } from "../helpers/auth";
+import { createUser } from "../../lib/auth/users";
+import { createToken } from "../../lib/auth/api-tokens";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const ctx = { params: Promise.resolve({}) };
@@ -57,6 +59,7 @@ afterAll(async () => {
   await db().conversion.deleteMany({ where: { modelId } });
   await db().voiceModel.deleteMany({ where: { id: modelId } });
   await db().experiment.deleteMany({ where: { name: { endsWith: tag } } });
+  await db().user.deleteMany({ where: { name: `idem-u-${tag}` } });
   fs.rmSync(dir, { recursive: true, force: true });
   await db().$disconnect();
 });
@@ -120,6 +123,23 @@ describe("Idempotency-Key", () => {
         expect(JSON.parse(r.text).error.code).toBe("idempotency_in_progress");
       }
     }
+  });
+
+  it("keys belong to their user: another user's same key and body is a request of its own", async () => {
+    const user = await createUser({ name: `idem-u-${tag}`, password: `idem-u-${tag}-password`, role: "member" });
+    const token = (await createToken(user.id, { name: "tests", scope: "write" })).secret;
+    const before = await conversionRows();
+    const mine = await convert(clipA, `shared-${tag}`);
+    const form = audioForm(clipA);
+    const res = await (conversions.POST as Handler)(
+      new Request("http://t/api/conversions", withAuth({ method: "POST", headers: { "idempotency-key": `shared-${tag}` }, body: form }, token)),
+      ctx,
+    );
+    expect(mine.status).toBe(202);
+    expect(res.status).toBe(202);
+    expect(res.headers.get("idempotent-replayed")).toBeNull();
+    expect(((await res.json()) as { conversion: { id: string } }).conversion.id).not.toBe(JSON.parse(mine.text).conversion.id);
+    expect(await conversionRows()).toBe(before + 2);
   });
 
   it("a key that is empty, too long or not printable ASCII is a 400", async () => {
