@@ -48,6 +48,10 @@ export interface Config {
   maxConversionBytes: number;
   /** longest conversion input, seconds */
   maxConversionSeconds: number;
+  /** most clips one batch conversion (POST /api/conversions/batch) may hold */
+  maxBatchClips: number;
+  /** largest batch request: all files sent together, or what its .zip unpacks to, bytes */
+  maxBatchBytes: number;
   /** most bytes a .zip may unpack to */
   zipMaxUnpackedBytes: number;
   /** below this much free space on a data disk, /api/health says "degraded" */
@@ -203,6 +207,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
     maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
+    maxBatchClips: int(env, "MAX_BATCH_CLIPS", 50, 1, 10_000),
+    maxBatchBytes: bytes(env, "MAX_BATCH_BYTES", 2 * 1024 ** 3, 1024, 64 * TiB),
     minFreeBytes: bytes(env, "MIN_FREE_BYTES", 1024 ** 3, 0, 64 * TiB),
     maxPythonHelpers: int(env, "MAX_PYTHON_HELPERS", 2, 1, 64),
     // a bare name is looked up on PATH; anything with a slash is a path

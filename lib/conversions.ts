@@ -40,6 +40,7 @@ export function toApiConversion(c: Row) {
     stage: c.job?.stage ?? null,
     error: c.job?.error ?? null,
     jobId: c.jobId,
+    batchId: c.batchId,
     createdAt: c.createdAt,
     finishedAt: c.finishedAt,
     inputUrl: `/api/conversions/${c.id}/input`,
@@ -68,7 +69,7 @@ export async function listConversions(limit = 20, prisma: Db = db()) {
 }
 
 /** The input of a new conversion: an uploaded file of an experiment, or a file sent with the request. */
-export type ConversionInput = { fileId: string } | { staged: StagedFile };
+export type ConversionInput = { fileId: string } | { staged: Pick<StagedFile, "name" | "path" | "bytes"> };
 
 /** The rules of the multipart form: the `audio` file (name checked before its content), modelId and the params. */
 export function conversionFormRules(): MultipartRules {
@@ -82,7 +83,7 @@ export function conversionFormRules(): MultipartRules {
   };
 }
 
-function checkAudioName(fileName: string): void {
+export function checkAudioName(fileName: string): void {
   if (!(AUDIO_EXTENSIONS as readonly string[]).includes(extensionOf(safeInputName(fileName)))) {
     throw new ApiError(415, "unsupported_type", `"${fileName}" is not a supported audio file; use one of ${AUDIO_EXTENSIONS.map((e) => "." + e).join(", ")}`, { name: fileName });
   }
@@ -97,7 +98,7 @@ export function parseFormRequest(form: StagedForm): { modelId: string; input: Co
 }
 
 /** A model that can convert: it exists and has its ONNX export. */
-async function convertibleModel(modelId: string, prisma: Db): Promise<VoiceModel> {
+export async function convertibleModel(modelId: string, prisma: Db): Promise<VoiceModel> {
   const m = isUuid(modelId) ? await prisma.voiceModel.findUnique({ where: { id: modelId } }) : null;
   if (!m) throw notFound("model_not_found", `No model with id "${modelId}"`, { modelId });
   const files = m.files as unknown as ModelFile[];
@@ -139,8 +140,8 @@ async function storeInput(input: ConversionInput, dir: string, prisma: Db): Prom
   return { file, name };
 }
 
-/** Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. */
-export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams }, prisma: Db = db()) {
+/** Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. `batchId`: one clip of a batch (lib/conversion-batches.ts). */
+export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams }, prisma: Db = db(), batchId?: string) {
   const model = await convertibleModel(request.modelId, prisma);
   const id = crypto.randomUUID();
   const dir = paths().conversionDir(id);
@@ -166,7 +167,7 @@ export async function createConversion(request: { modelId: string; input: Conver
       throw new ApiError(422, "too_long", `"${input.name}" is ${Math.round(seconds)} s long; the limit is ${max} s (MAX_CONVERSION_SECONDS)`, { seconds, limit: max });
     }
     await prisma.conversion.create({
-      data: { id, createdById: currentUserId(), modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
+      data: { id, createdById: currentUserId(), batchId: batchId ?? null, modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
     });
     let job: Job;
     try {

@@ -5,6 +5,7 @@ import { recordActivity } from "./auth/activity";
 import { runAs } from "./auth/context";
 import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
 import { hostAllowed } from "./auth/headers";
+import { withIdempotency } from "./idempotency";
 import { config } from "./config";
 import type { Access } from "./auth/roles";
 import { parsePart, type RouteSpec } from "./api/spec";
@@ -49,7 +50,7 @@ const jsonTooLarge = () =>
   new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES }, { connection: "close" });
 
 /** The body as text, refused (413) past `max` bytes: at once by Content-Length, else while reading. */
-async function readText(req: Request, max: number): Promise<string> {
+export async function readText(req: Request, max: number): Promise<string> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > max) throw jsonTooLarge();
   if (!req.body) return "";
@@ -216,12 +217,14 @@ export function route(specOrAccess: RouteSpec | Access, handler: (...args: never
       };
       const res = await runAs(
         caller?.user.id ?? null,
-        async () => {
-          if (legacy) return (handler as unknown as GatedHandler<unknown, Access>)(req, ctx, caller as Auth<Access>, setNote);
-          const parsed = await parseRequest(spec, req, ctx);
-          const reply = (status: number, data: unknown, headers: Record<string, string> = {}) => json(data, status, headers);
-          return (handler as unknown as (c: RouteContext<RouteSpec>) => Promise<Response>)({ req, ...parsed, caller: caller as Caller, note: setNote, reply } as RouteContext<RouteSpec>);
-        },
+        () =>
+          // a POST with Idempotency-Key: the first answer again for the same request (lib/idempotency.ts)
+          withIdempotency(req, caller?.user.id ?? null, async (r) => {
+            if (legacy) return (handler as unknown as GatedHandler<unknown, Access>)(r, ctx, caller as Auth<Access>, setNote);
+            const parsed = await parseRequest(spec, r, ctx);
+            const reply = (status: number, data: unknown, headers: Record<string, string> = {}) => json(data, status, headers);
+            return (handler as unknown as (c: RouteContext<RouteSpec>) => Promise<Response>)({ req: r, ...parsed, caller: caller as Caller, note: setNote, reply } as RouteContext<RouteSpec>);
+          }),
         caller?.role,
       );
       if (!SAFE_METHODS.has(req.method) && res.status < 400 && note !== false && (caller || note)) {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { ErrorBody, JobEvent, ROUTE_SPECS, UploadResult } from "./api";
 import { isResponseDoc, type JsonSchema, type ResponseSpec, type RouteSpec } from "./api/spec";
 import { TUS_PARAMETERS, TUS_PATHS } from "./api/uploads";
+import { paths as batchPaths } from "./conversion-batch-openapi";
 import { TUS_PATH } from "./uploads/tus";
 import type { Access } from "./auth/roles";
 
@@ -131,7 +132,7 @@ function buildPaths(c: Components): Record<string, Obj> {
     if (item[method]) throw new Error(`two specs for ${spec.method} ${spec.path}`);
     item[method] = operation(spec, c);
   }
-  return { ...paths, ...TUS_PATHS };
+  return { ...paths, ...TUS_PATHS, ...batchPaths };
 }
 
 const DESCRIPTION = `Self-hosted RVC voice-model training and conversion. JSON in and out unless noted; times are ISO 8601.
@@ -140,7 +141,9 @@ Every error is \`{"error": {"code", "message", "details"?}}\` with the matching 
 
 Uploads use tus 1.0.0 at ${TUS_PATH}. Live progress is server-sent events (text/event-stream).
 
-Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Deleting, renaming or changing an experiment, removing a file, deleting a model or conversion and cancelling a job are for its creator (a file or job also for its experiment's creator; rows without a creator for anyone) and admins, else 403 \`not_owner\` naming the owner. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).`;
+Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Deleting, renaming or changing an experiment, removing a file, deleting a model or conversion and cancelling a job are for its creator (a file or job also for its experiment's creator; rows without a creator for anyone) and admins, else 403 \`not_owner\` naming the owner. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).
+
+A POST that creates something or starts work accepts \`Idempotency-Key\` (1–255 printable ASCII characters, per user; not tus, /api/auth/*, /api/tokens, /api/users): the same key with the same request within 24 h answers the first response again with \`idempotent-replayed: true\`; another request under that key is 422 \`idempotency_key_reused\`, one sent while the first still runs 409 \`idempotency_in_progress\`, a malformed key 400 \`invalid_idempotency_key\`.`;
 
 const unauthenticatedResponse = errorResponse("No valid session or token", ["unauthenticated", "invalid_token"]);
 const forbiddenResponse = (write: boolean) =>

@@ -14,3 +14,24 @@ export type ModelSummary = Pick<Model, "id" | "name" | "sampleRate" | "version" 
 export const ACTIVE_STATUSES: readonly ConversionStatus[] = ["queued", "running"];
 
 export const isActive = (c: Pick<Conversion, "status">) => ACTIVE_STATUSES.includes(c.status);
+
+export type BatchStatus = "queued" | "running" | "succeeded" | "partial" | "failed";
+
+/** GET /api/conversions/batch/{id} (api.md "Batch conversion") */
+export interface Batch {
+  id: string;
+  modelId: string | null;
+  model: { id: string; name: string } | null;
+  status: BatchStatus;
+  total: number;
+  done: number;
+  failed: number;
+  progress: number;
+  skipped: { name: string; reason: string }[];
+  createdAt: string;
+  finishedAt: string | null;
+  downloadUrl: string;
+  conversions: Conversion[];
+}
+
+export const isBatchActive = (b: Pick<Batch, "status">) => b.status === "queued" || b.status === "running";

@@ -395,6 +395,7 @@ export const Conversion = z
     audioUrl: z.string().nullable().meta({ description: "where to fetch the result (GET /api/conversions/{id}/audio); set when succeeded" }),
     sampleRate: z.int().nullable(),
     outputSeconds: z.number().nullable(),
+    batchId: Uuid.nullable().meta({ description: "the batch it is a clip of (POST /api/conversions/batch), else null" }),
   })
   .meta({ id: "Conversion" });
 export type Conversion = z.infer<typeof Conversion>;

@@ -1,0 +1,13 @@
+import { route } from "@/lib/http";
+import { batchZip } from "@/lib/conversion-batches";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** The succeeded outputs as one zip (streamed), named after their inputs. */
+export const GET = route("viewer", async (_req, { params }: { params: Promise<{ id: string }> }) => {
+  const z = await batchZip((await params).id);
+  return new Response(z.body, {
+    headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${z.name.replace(/"/g, "")}"` },
+  });
+});
