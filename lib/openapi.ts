@@ -26,6 +26,7 @@ import { TUS_PATH } from "./uploads/tus";
 import { ROLES, TOKEN_SCOPES, type Access } from "./auth/roles";
 import { USER_NAME_PATTERN } from "./auth/users";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./auth/password";
+import { paths as webhookPaths } from "./webhooks/openapi";
 
 export type JsonSchema = Record<string, unknown>;
 type Obj = Record<string, unknown>;
@@ -1574,8 +1575,9 @@ export function openApiDocument(): Obj {
       { name: "conversions", description: "Voice conversion with a model" },
       { name: "system", description: "Health, self-test, this document" },
       { name: "auth", description: "Accounts, sessions, API tokens, activity" },
+      { name: "webhooks", description: "Signed event notifications to your URLs, with a delivery log" },
     ],
-    paths: withAccess(paths),
+    paths: withAccess({ ...paths, ...webhookPaths }),
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     components: {
       schemas,

@@ -10,7 +10,7 @@ import type { Db } from "../db";
 import { db } from "../db";
 import { conflict, unavailable } from "../errors";
 import { senderBoss, WEBHOOK_QUEUE, type WebhookPayload } from "../queue";
-import { wantsEvent } from "./events";
+import { eventList, wantsEvent } from "./events";
 
 export interface WebhookMessage {
   type: string;
@@ -95,7 +95,7 @@ export async function emitEvent(type: string, data: Record<string, unknown>, own
     include: { owner: { select: { id: true, role: true } } },
   });
   const targets = endpoints.filter(
-    (e) => wantsEvent(e.events, type) && mayChange({ userId: e.owner.id, role: e.owner.role }, owners.createdById, owners.alsoOwnedBy),
+    (e) => wantsEvent(eventList(e.events), type) && mayChange({ userId: e.owner.id, role: e.owner.role }, owners.createdById, owners.alsoOwnedBy),
   );
   const messageId = newMessageId();
   const message: WebhookMessage = { type, timestamp: new Date().toISOString(), data: jsonSafe(data) };

@@ -9,6 +9,8 @@ import { db } from "../db";
 import { badRequest, conflict, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { WEBHOOK_URL_MAX, type CreateWebhookBody, type PatchWebhookBody } from "../api/webhooks";
+import { enqueueMessage, newMessageId, type WebhookMessage } from "./emit";
+import { eventList, PING_EVENT } from "./events";
 import { newWebhookSecret } from "./signing";
 
 export interface EndpointCaller {
@@ -25,7 +27,7 @@ export function toApiEndpoint(e: EndpointRow) {
     ownerName: e.owner.name,
     url: e.url,
     description: e.description,
-    events: e.events,
+    events: eventList(e.events),
     enabled: e.enabled,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
@@ -155,4 +157,25 @@ export async function findDelivery(id: string, deliveryId: string, caller: Endpo
 
 export function assertEnabled(endpoint: { enabled: boolean }) {
   if (!endpoint.enabled) throw conflict("webhook_disabled", "This endpoint is disabled: enable it first");
+}
+
+/** Send a message again (same webhook-id, same body, a new attempt number); refused while one is pending. */
+export async function redeliver(id: string, deliveryId: string, caller: EndpointCaller, prisma: Db = db()) {
+  const { endpoint, delivery } = await findDelivery(id, deliveryId, caller, prisma);
+  assertEnabled(endpoint);
+  const row = await enqueueMessage(endpoint.id, delivery.messageId, delivery.payload as unknown as WebhookMessage, prisma);
+  return toApiDelivery(row);
+}
+
+/** "Send test event": a `ping` message to this endpoint only, whatever its event filter. */
+export async function sendTestEvent(id: string, caller: EndpointCaller, prisma: Db = db()) {
+  const endpoint = await findEndpoint(id, caller, prisma);
+  assertEnabled(endpoint);
+  const message: WebhookMessage = {
+    type: PING_EVENT,
+    timestamp: new Date().toISOString(),
+    data: { webhook: { id: endpoint.id, url: endpoint.url }, message: "A test event from Voice Studio" },
+  };
+  const row = await enqueueMessage(endpoint.id, newMessageId(), message, prisma);
+  return toApiDelivery(row);
 }

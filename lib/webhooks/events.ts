@@ -19,3 +19,8 @@ export function isWebhookEventType(t: string): t is WebhookEventType {
 export function wantsEvent(filter: readonly string[], type: string): boolean {
   return filter.length === 0 || filter.includes(type);
 }
+
+/** The stored filter (a JSON array of strings). */
+export function eventList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}

@@ -8,7 +8,7 @@ CREATE TABLE "WebhookEndpoint" (
     "url" TEXT NOT NULL,
     "description" TEXT NOT NULL DEFAULT '',
     "secret" TEXT NOT NULL,
-    "events" TEXT[] DEFAULT ARRAY[]::TEXT[],
+    "events" JSONB NOT NULL DEFAULT '[]',
     "enabled" BOOLEAN NOT NULL DEFAULT true,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
