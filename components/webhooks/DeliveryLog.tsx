@@ -59,7 +59,7 @@ export function DeliveryLog({ webhookId, version, enabled }: { webhookId: string
   }
 
   return (
-    <div className="mt-3 space-y-2" data-testid="delivery-log">
+    <div className="mt-3 min-w-0 space-y-2" data-testid="delivery-log">
       <div className="flex items-center gap-2">
         <h3 className="text-sm font-medium">Deliveries</h3>
         <button type="button" className={`text-xs ${mutedText} underline`} onClick={() => void load()}>

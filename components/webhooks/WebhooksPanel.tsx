@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, listRow, mutedText, secondaryButton, When } from "../ui";
+import { Badge, cardClass, dangerButton, ErrorText, mutedText, secondaryButton, When } from "../ui";
 import { DeliveryLog } from "./DeliveryLog";
 import { NewWebhook, SecretOnce } from "./NewWebhook";
 
@@ -91,7 +91,7 @@ function Endpoint({ webhook: w, showOwner, onChanged }: { webhook: WebhookView; 
 
   const allEvents = w.events.length === 0 || w.events.length === WEBHOOK_EVENT_TYPES.length;
   return (
-    <li className={`${listRow} block`} data-testid="webhook-row">
+    <li className="min-w-0 border-t border-zinc-200 py-3 first:border-t-0 first:pt-0 dark:border-zinc-800" data-testid="webhook-row">
       <div className="flex flex-wrap items-start gap-x-4 gap-y-2">
         <div className="min-w-0 flex-1 basis-64">
           <div className="break-all font-medium" data-testid="webhook-url">
