@@ -81,9 +81,8 @@ export function DeliveryLog({ webhookId, version, enabled }: { webhookId: string
               <th className="py-1 pr-3 font-normal">Code</th>
               <th className="py-1 pr-3 font-normal">Duration</th>
               <th className="py-1 pr-3 font-normal">Time</th>
-              <th className="py-1 font-normal">
-                <span className="sr-only">Actions</span>
-              </th>
+              {/* no sr-only text here: absolutely positioned, it would widen the page beyond the table's scroll box */}
+              <th className="py-1 font-normal" aria-label="Actions" />
             </tr>
           </thead>
           <tbody>
