@@ -272,7 +272,7 @@ describe("webhook delivery", () => {
     // the retries were pg-boss's, with back-off, as configured (WEBHOOK_RETRY_DELAY_SECONDS, WEBHOOK_RETRY_LIMIT)
     const [boss] = await db().$queryRaw<{ state: string; retry_count: number; retry_limit: number; retry_delay: number; retry_backoff: boolean }[]>`
       SELECT state::text AS state, retry_count, retry_limit, retry_delay, retry_backoff FROM pgboss.job
-       WHERE name = 'webhook' AND data->>'messageId' = ${rows[0]!.messageId}`;
+       WHERE name = 'webhook' AND data->>'messageId' = ${rows[0]!.messageId} AND data->>'endpointId' = ${down.webhook.id}`;
     expect(boss).toEqual({ state: "failed", retry_count: 3, retry_limit: 3, retry_delay: 1, retry_backoff: true });
   }, 90_000);
 });
