@@ -27,6 +27,7 @@ import { runAs } from "../../lib/auth/context";
 import { createUser } from "../../lib/auth/users";
 import { db } from "../../lib/db";
 import { cancelJob, enqueueJob } from "../../lib/jobs";
+import { jobFinished, modelCreated } from "../../lib/webhooks/sources";
 import { authed } from "../helpers/auth";
 import { until, workerPool } from "../helpers/process";
 
@@ -274,5 +275,26 @@ describe("webhook delivery", () => {
       SELECT state::text AS state, retry_count, retry_limit, retry_delay, retry_backoff FROM pgboss.job
        WHERE name = 'webhook' AND data->>'messageId' = ${rows[0]!.messageId} AND data->>'endpointId' = ${down.webhook.id}`;
     expect(boss).toEqual({ state: "failed", retry_count: 3, retry_limit: 3, retry_delay: 1, retry_backoff: true });
+  }, 90_000);
+
+  it("model.created and conversion.succeeded carry their resource, to the endpoints that want them", async () => {
+    const models = await createEndpoint({ url: `${base}/models`, events: ["model.created", "conversion.succeeded"] });
+    const model = await db().voiceModel.create({ data: { name: "hook-model", sampleRate: 40000, version: "v2", createdById: memberId, sizeBytes: 12345n } });
+    await modelCreated(model.id);
+    const created = await until(async () => at("/models").find((r) => JSON.parse(r.body).type === "model.created"), 30_000, "model.created");
+    expect(signatureValid(models.secret, created)).toBe(true);
+    expect(JSON.parse(created.body).data.model).toMatchObject({ id: model.id, name: "hook-model", sizeBytes: 12345, source: "trained" });
+    // the member's endpoint (from the test above) gets the member's model too
+    await until(async () => at("/member").find((r) => JSON.parse(r.body).data.model?.id === model.id), 30_000, "model.created at /member");
+
+    // a convert job that succeeded: job.succeeded (not wanted here) and conversion.succeeded
+    const job = await db().job.create({ data: { kind: "convert", status: "succeeded", createdById: adminId(), finishedAt: new Date() } });
+    const conversion = await db().conversion.create({
+      data: { modelId: model.id, jobId: job.id, inputName: "take.wav", inputPath: "/nowhere/take.wav", outputPath: "/nowhere/out.wav", createdById: adminId(), finishedAt: new Date() },
+    });
+    await jobFinished(job.id);
+    const converted = await until(async () => at("/models").find((r) => JSON.parse(r.body).type === "conversion.succeeded"), 30_000, "conversion.succeeded");
+    expect(JSON.parse(converted.body).data.conversion).toMatchObject({ id: conversion.id, status: "succeeded", model: { id: model.id, name: "hook-model" }, jobId: job.id });
+    expect(at("/models").map((r) => JSON.parse(r.body).type).sort()).toEqual(["conversion.succeeded", "model.created"]);
   }, 90_000);
 });
