@@ -24,7 +24,7 @@ import { probeCapabilities } from "./capabilities";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
 import { CANCELLED, ReleasedJob, runJob } from "./runner";
-import { processWebhookJob } from "./webhooks";
+import { processWebhookJob, WEBHOOK_CONCURRENCY } from "./webhooks";
 
 const GRACE_MS = 20_000;
 const POLL_MS = 1000;
@@ -263,8 +263,9 @@ async function main() {
       }
     })());
   }
-  // Webhook deliveries: one at a time; a failed attempt fails the pg-boss job, which retries it with back-off.
-  pollers.push((async () => {
+  // Webhook deliveries: WEBHOOK_CONCURRENCY loops, one message each at a time (a slow receiver holds up only its
+  // loop); a failed attempt fails the pg-boss job, which retries it with back-off.
+  for (let i = 0; i < WEBHOOK_CONCURRENCY; i++) pollers.push((async () => {
     while (!shutdown.signal.aborted) {
       let job: PgBoss.JobWithMetadata<WebhookPayload> | undefined;
       try {

@@ -12,6 +12,10 @@ import { messageBody, type WebhookMessage } from "../lib/webhooks/emit";
 import { signedHeaders } from "../lib/webhooks/signing";
 
 export const USER_AGENT = "VoiceStudio-Webhooks/1";
+/** deliveries worked at once per worker (each waits at most WEBHOOK_TIMEOUT_SECONDS for its receiver) */
+export const WEBHOOK_CONCURRENCY = 4;
+/** finished attempts older than this are removed from the delivery log */
+export const DELIVERY_LOG_DAYS = 30;
 
 export interface AttemptResult {
   ok: boolean;
@@ -108,6 +112,10 @@ export async function processWebhookJob(boss: PgBoss, job: PgBoss.JobWithMetadat
       deliveredAt: new Date(),
       nextAttemptAt: null,
     },
+  });
+  // the log keeps DELIVERY_LOG_DAYS of finished attempts per endpoint
+  await prisma.webhookDelivery.deleteMany({
+    where: { endpointId, createdAt: { lt: new Date(Date.now() - DELIVERY_LOG_DAYS * 86_400_000) }, status: { not: "pending" } },
   });
   if (result.ok) {
     await boss.complete(WEBHOOK_QUEUE, job.id);

@@ -169,6 +169,10 @@ describe("webhook delivery", () => {
     const disabled = await createEndpoint({ url: `${base}/disabled`, enabled: false });
     const members = await createEndpoint({ url: `${base}/member` }, memberToken);
     scripts.set("/all", [500]); // the first request to /all fails, the retry succeeds
+    // an attempt from long ago: the log keeps 30 days
+    const old = await db().webhookDelivery.create({
+      data: { endpointId: all.webhook.id, messageId: "msg_old", eventType: "ping", payload: {}, attempt: 1, status: "succeeded", createdAt: new Date(Date.now() - 31 * 86_400_000) },
+    });
 
     // a job of the admin's succeeds on the worker → job.succeeded
     const job = await runAs(adminId(), () => enqueueJob({ kind: "selftest", params: { seconds: 0.2, steps: 2 } }), "admin");
@@ -206,6 +210,8 @@ describe("webhook delivery", () => {
       expect(d.durationMs).toBeGreaterThanOrEqual(0);
       expect(d.eventType).toBe("job.succeeded");
     }
+
+    expect(await db().webhookDelivery.findUnique({ where: { id: old.id } })).toBeNull();
 
     // the filter: job.succeeded is not for /failures; a disabled endpoint and a member's endpoint (not their job) get nothing
     for (const ep of [failures, disabled, members]) {
