@@ -99,7 +99,10 @@ export async function emitEvent(type: string, data: Record<string, unknown>, own
   );
   const messageId = newMessageId();
   const message: WebhookMessage = { type, timestamp: new Date().toISOString(), data: jsonSafe(data) };
-  for (const e of targets) await enqueueMessage(e.id, messageId, message, prisma);
+  // one endpoint's failure (queue away) does not keep the message from the others
+  const failures: unknown[] = [];
+  for (const e of targets) await enqueueMessage(e.id, messageId, message, prisma).catch((err: unknown) => failures.push(err));
+  if (failures.length) throw failures[0];
   return { messageId, endpoints: targets.length };
 }
 
