@@ -68,6 +68,12 @@ export interface Config {
   sessionMaxDays: number;
   /** a session unused for this long ends */
   sessionIdleHours: number;
+  /** one webhook delivery attempt gives up after this long, seconds */
+  webhookTimeoutSeconds: number;
+  /** first retry delay of a failed webhook delivery, seconds (then doubling, with jitter) */
+  webhookRetryDelaySeconds: number;
+  /** retries after the first attempt of a webhook delivery */
+  webhookRetryLimit: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -217,6 +223,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     trustProxy: bool(env, "TRUST_PROXY"),
     sessionMaxDays: int(env, "SESSION_MAX_DAYS", 30, 1, 3650),
     sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 72, 1, 24 * 3650),
+    webhookTimeoutSeconds: int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120),
+    webhookRetryDelaySeconds: int(env, "WEBHOOK_RETRY_DELAY_SECONDS", 30, 1, 3600),
+    webhookRetryLimit: int(env, "WEBHOOK_RETRY_LIMIT", 6, 0, 20),
   };
 }
 

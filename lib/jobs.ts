@@ -13,6 +13,7 @@ import { currentUserId, runAs } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
 import { assertInputsCurrent } from "./stage-settings";
 import type { ExperimentSettings } from "./experiment-rules";
+import { jobFinished } from "./webhooks/sources";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -139,6 +140,7 @@ export async function cancelJob(id: string, prisma: Db = db()) {
     const boss = await senderBoss(requireDatabaseUrl());
     await boss.cancel(found.kind, found.bossId ?? found.id).catch(() => {});
     await appendJobEvent(found.id, { kind: "status", level: "warn", message: "cancelled before it started", data: { status: "cancelled" } }, prisma);
+    await jobFinished(found.id, prisma);
   } else {
     await appendJobEvent(found.id, { kind: "log", level: "warn", message: "cancel requested; stopping" }, prisma);
   }

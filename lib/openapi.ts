@@ -13,6 +13,7 @@ import { TUS_PARAMETERS, TUS_PATHS } from "./api/uploads";
 import { paths as batchPaths } from "./conversion-batch-openapi";
 import { TUS_PATH } from "./uploads/tus";
 import type { Access } from "./auth/roles";
+import { paths as webhookPaths } from "./webhooks/openapi";
 
 export type { JsonSchema } from "./api/spec";
 type Obj = Record<string, unknown>;
@@ -132,7 +133,7 @@ function buildPaths(c: Components): Record<string, Obj> {
     if (item[method]) throw new Error(`two specs for ${spec.method} ${spec.path}`);
     item[method] = operation(spec, c);
   }
-  return { ...paths, ...TUS_PATHS, ...batchPaths };
+  return { ...paths, ...TUS_PATHS, ...batchPaths, ...webhookPaths };
 }
 
 const DESCRIPTION = `Self-hosted RVC voice-model training and conversion. JSON in and out unless noted; times are ISO 8601.
@@ -219,6 +220,7 @@ export function openApiDocument(): Obj {
       { name: "conversions", description: "Voice conversion with a model" },
       { name: "system", description: "Health, self-test, this document" },
       { name: "auth", description: "Accounts, sessions, API tokens, activity" },
+      { name: "webhooks", description: "Signed event notifications to your URLs, with a delivery log" },
     ],
     paths,
     security: [{ bearerAuth: [] }, { sessionCookie: [] }],

@@ -18,13 +18,14 @@ import { DbOutage, isConnectionError } from "../lib/db-outage";
 import { continuePipeline } from "../lib/jobs";
 import { appendJobEvent, JOB_CANCEL_CHANNEL } from "../lib/job-events";
 import { listen, type Listener } from "../lib/pg-listen";
-import { createBoss, QUEUES, type QueueName, type QueuePayload } from "../lib/queue";
+import { createBoss, QUEUES, WEBHOOK_QUEUE, type QueueName, type QueuePayload, type WebhookPayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
 import { CANCELLED, ReleasedJob, runJob } from "./runner";
 import { describePythonChoice, noTorchMessage, pythonChoice } from "../lib/python";
+import { processWebhookJob, WEBHOOK_CONCURRENCY } from "./webhooks";
 
 const GRACE_MS = 20_000;
 const POLL_MS = 1000;
@@ -264,12 +265,37 @@ async function main() {
       }
     })());
   }
+  // Webhook deliveries: WEBHOOK_CONCURRENCY loops, one message each at a time (a slow receiver holds up only its
+  // loop); a failed attempt fails the pg-boss job, which retries it with back-off.
+  for (let i = 0; i < WEBHOOK_CONCURRENCY; i++) pollers.push((async () => {
+    while (!shutdown.signal.aborted) {
+      let job: PgBoss.JobWithMetadata<WebhookPayload> | undefined;
+      try {
+        [job] = await queue.fetch<WebhookPayload>(WEBHOOK_QUEUE, { batchSize: 1, includeMetadata: true });
+      } catch (err) {
+        failed(`fetch ${WEBHOOK_QUEUE}`, err);
+      }
+      if (!job) {
+        await sleep(POLL_MS, shutdown.signal);
+        continue;
+      }
+      const current = job;
+      try {
+        await processWebhookJob(queue, current, { prisma, timeoutSeconds: cfg.webhookTimeoutSeconds, shutdown: shutdown.signal });
+        outage.ok();
+      } catch (err) {
+        // our own bookkeeping failed (database away): pg-boss delivers the message again; its pending row is reused
+        failed(`webhook ${current.data.messageId}`, err);
+        await retry(`webhook ${current.data.messageId}: release`, () => queue.fail(WEBHOOK_QUEUE, current.id, { reason: "bookkeeping failed" }), false);
+      }
+    }
+  })());
   const ort = capabilities.onnxruntime.executionProviders.join(", ") || "none";
   const torch = capabilities.python.torch ? `torch ${capabilities.python.torch}` : "no torch";
   console.log(`worker: Python ${describePythonChoice(python)}`);
   if (!python.torch) console.warn(`worker: ${noTorchMessage(python)}`);
   console.log(
-    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${QUEUES.join(", ")}; ` +
+    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${[...QUEUES, WEBHOOK_QUEUE].join(", ")}; ` +
       `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,
   );
   stopNow = stop;

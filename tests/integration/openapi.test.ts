@@ -35,6 +35,12 @@ import * as pretrained from "../../app/api/pretrained/route";
 import * as selftest from "../../app/api/system/selftest/route";
 import * as uploads from "../../app/api/uploads/[[...path]]/route";
 import { ROUTE_SPECS } from "../../lib/api";
+import * as webhooks from "../../app/api/webhooks/route";
+import * as webhook from "../../app/api/webhooks/[id]/route";
+import * as webhookRotate from "../../app/api/webhooks/[id]/rotate-secret/route";
+import * as webhookDeliveries from "../../app/api/webhooks/[id]/deliveries/route";
+import * as webhookRedeliver from "../../app/api/webhooks/[id]/deliveries/[deliveryId]/redeliver/route";
+import * as webhookTest from "../../app/api/webhooks/[id]/test/route";
 import { CONVERSION_DEFAULTS } from "../../lib/conversion-params";
 import { db } from "../../lib/db";
 import { openApiDocument } from "../../lib/openapi";
@@ -622,4 +628,39 @@ describe("OpenAPI document: real responses validate", () => {
     expect((await api(model.DELETE, "/api/models/{id}", "DELETE", `/api/models/${modelId}`, { params: { id: modelId } })).status).toBe(404);
   });
 
+});
+
+describe("OpenAPI document: webhook responses", () => {
+  it("create, list, get, patch, rotate, test, deliveries, redeliver, delete and their errors match the document", async () => {
+    const bad = await api(webhooks.POST, "/api/webhooks", "POST", "/api/webhooks", { body: { url: "ftp://x" } });
+    expect(bad.status).toBe(400);
+    const unknown = await api(webhooks.POST, "/api/webhooks", "POST", "/api/webhooks", { body: { url: "http://127.0.0.1:9/", nope: 1 } });
+    expect(unknown.body.error.code).toBe("unknown_field");
+    const made = await api(webhooks.POST, "/api/webhooks", "POST", "/api/webhooks", { body: { url: "http://127.0.0.1:9/hook", events: ["job.failed"] } });
+    expect(made.status).toBe(201);
+    const id = made.body.webhook.id as string;
+    expect((await api(webhooks.GET, "/api/webhooks", "GET", "/api/webhooks")).body.webhooks.some((w: Json) => w.id === id)).toBe(true);
+    expect((await api(webhook.GET, "/api/webhooks/{id}", "GET", `/api/webhooks/${id}`, { params: { id } })).status).toBe(200);
+    expect((await api(webhook.GET, "/api/webhooks/{id}", "GET", `/api/webhooks/${NO_UUID}`, { params: { id: NO_UUID } })).status).toBe(404);
+    expect((await api(webhook.PATCH, "/api/webhooks/{id}", "PATCH", `/api/webhooks/${id}`, { params: { id }, body: { description: "d" } })).status).toBe(200);
+    expect((await api(webhook.PATCH, "/api/webhooks/{id}", "PATCH", `/api/webhooks/${id}`, { params: { id }, body: { events: ["x"] } })).status).toBe(400);
+    expect((await api(webhookRotate.POST, "/api/webhooks/{id}/rotate-secret", "POST", `/api/webhooks/${id}/rotate-secret`, { params: { id } })).status).toBe(200);
+    const test = await api(webhookTest.POST, "/api/webhooks/{id}/test", "POST", `/api/webhooks/${id}/test`, { params: { id } });
+    expect(test.status).toBe(202);
+    const deliveryId = test.body.delivery.id as string;
+    const log = await api(webhookDeliveries.GET, "/api/webhooks/{id}/deliveries", "GET", `/api/webhooks/${id}/deliveries`, { params: { id } });
+    expect(log.body.deliveries.map((d: Json) => d.id)).toContain(deliveryId);
+    // the ping is still pending (no worker here): a redelivery is refused until it ends
+    const pending = await api(webhookRedeliver.POST, "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST", `/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`, { params: { id, deliveryId } });
+    expect(pending.status).toBe(409);
+    await db().webhookDelivery.update({ where: { id: deliveryId }, data: { status: "failed", responseStatus: 500, durationMs: 3, error: "HTTP 500", deliveredAt: new Date(), nextAttemptAt: null } });
+    const again = await api(webhookRedeliver.POST, "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST", `/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`, { params: { id, deliveryId } });
+    expect(again.status).toBe(202);
+    expect(again.body.delivery.attempt).toBe(2);
+    expect((await api(webhookRedeliver.POST, "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST", `/api/webhooks/${id}/deliveries/${NO_UUID}/redeliver`, { params: { id, deliveryId: NO_UUID } })).status).toBe(404);
+    await api(webhook.PATCH, "/api/webhooks/{id}", "PATCH", `/api/webhooks/${id}`, { params: { id }, body: { enabled: false } });
+    expect((await api(webhookTest.POST, "/api/webhooks/{id}/test", "POST", `/api/webhooks/${id}/test`, { params: { id } })).status).toBe(409);
+    expect((await api(webhook.DELETE, "/api/webhooks/{id}", "DELETE", `/api/webhooks/${id}`, { params: { id } })).status).toBe(200);
+    expect(await db().webhookDelivery.count({ where: { endpointId: id } })).toBe(0);
+  });
 });
