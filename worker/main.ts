@@ -265,30 +265,39 @@ async function main() {
       }
     })());
   }
-  // Webhook deliveries: WEBHOOK_CONCURRENCY loops, one message each at a time (a slow receiver holds up only its
-  // loop); a failed attempt fails the pg-boss job, which retries it with back-off.
-  for (let i = 0; i < WEBHOOK_CONCURRENCY; i++) pollers.push((async () => {
-    while (!shutdown.signal.aborted) {
-      let job: PgBoss.JobWithMetadata<WebhookPayload> | undefined;
-      try {
-        [job] = await queue.fetch<WebhookPayload>(WEBHOOK_QUEUE, { batchSize: 1, includeMetadata: true });
-      } catch (err) {
-        failed(`fetch ${WEBHOOK_QUEUE}`, err);
-      }
-      if (!job) {
-        await sleep(POLL_MS, shutdown.signal);
-        continue;
-      }
-      const current = job;
-      try {
-        await processWebhookJob(queue, current, { prisma, timeoutSeconds: cfg.webhookTimeoutSeconds, shutdown: shutdown.signal });
-        outage.ok();
-      } catch (err) {
-        // our own bookkeeping failed (database away): pg-boss delivers the message again; its pending row is reused
-        failed(`webhook ${current.data.messageId}`, err);
-        await retry(`webhook ${current.data.messageId}: release`, () => queue.fail(WEBHOOK_QUEUE, current.id, { reason: "bookkeeping failed" }), false);
-      }
+  // Webhook deliveries: one poll loop keeps up to WEBHOOK_CONCURRENCY messages on their way (a slow receiver holds up
+  // one slot); a failed attempt fails the pg-boss job, which retries it with back-off.
+  const deliverOne = async (job: PgBoss.JobWithMetadata<WebhookPayload>) => {
+    try {
+      await processWebhookJob(queue, job, { prisma, timeoutSeconds: cfg.webhookTimeoutSeconds, shutdown: shutdown.signal });
+      outage.ok();
+    } catch (err) {
+      // our own bookkeeping failed (database away): pg-boss delivers the message again; its pending row is reused
+      failed(`webhook ${job.data.messageId}`, err);
+      await retry(`webhook ${job.data.messageId}: release`, () => queue.fail(WEBHOOK_QUEUE, job.id, { reason: "bookkeeping failed" }), false);
     }
+  };
+  pollers.push((async () => {
+    const inFlight = new Set<Promise<void>>();
+    while (!shutdown.signal.aborted) {
+      const free = WEBHOOK_CONCURRENCY - inFlight.size;
+      let jobs: PgBoss.JobWithMetadata<WebhookPayload>[] = [];
+      if (free > 0) {
+        try {
+          jobs = await queue.fetch<WebhookPayload>(WEBHOOK_QUEUE, { batchSize: free, includeMetadata: true });
+        } catch (err) {
+          failed(`fetch ${WEBHOOK_QUEUE}`, err);
+        }
+      }
+      for (const job of jobs) {
+        const p: Promise<void> = deliverOne(job).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      // all slots busy: wait for one to free; nothing new: wait for the next poll
+      if (inFlight.size >= WEBHOOK_CONCURRENCY) await Promise.race([...inFlight, sleep(2 ** 31 - 1, shutdown.signal)]);
+      else if (jobs.length === 0) await sleep(POLL_MS, shutdown.signal);
+    }
+    await Promise.all(inFlight);
   })());
   const ort = capabilities.onnxruntime.executionProviders.join(", ") || "none";
   const torch = capabilities.python.torch ? `torch ${capabilities.python.torch}` : "no torch";

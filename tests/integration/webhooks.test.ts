@@ -25,6 +25,7 @@ import * as rotateRoute from "../../app/api/webhooks/[id]/rotate-secret/route";
 import { createToken } from "../../lib/auth/api-tokens";
 import { runAs } from "../../lib/auth/context";
 import { createUser } from "../../lib/auth/users";
+import { CONVERSION_DEFAULTS } from "../../lib/conversion-params";
 import { db } from "../../lib/db";
 import { cancelJob, enqueueJob } from "../../lib/jobs";
 import { jobFinished, modelCreated } from "../../lib/webhooks/sources";
@@ -105,6 +106,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workers.stopAll();
+  // later test files share this database: no endpoints pointing at a receiver that is gone
+  await db().webhookEndpoint.deleteMany({});
   await new Promise((r) => server.close(r));
   await db().$disconnect();
 });
@@ -277,9 +280,13 @@ describe("webhook delivery", () => {
     expect(new Set(rows.map((d) => d.messageId)).size).toBe(1);
     expect(JSON.parse(at("/down")[0]!.body).data.job.id).toBe(job.id);
     // the retries were pg-boss's, with back-off, as configured (WEBHOOK_RETRY_DELAY_SECONDS, WEBHOOK_RETRY_LIMIT)
-    const [boss] = await db().$queryRaw<{ state: string; retry_count: number; retry_limit: number; retry_delay: number; retry_backoff: boolean }[]>`
-      SELECT state::text AS state, retry_count, retry_limit, retry_delay, retry_backoff FROM pgboss.job
-       WHERE name = 'webhook' AND data->>'messageId' = ${rows[0]!.messageId} AND data->>'endpointId' = ${down.webhook.id}`;
+    // (the attempt is recorded a moment before pg-boss is told)
+    const boss = await until(async () => {
+      const [b] = await db().$queryRaw<{ state: string; retry_count: number; retry_limit: number; retry_delay: number; retry_backoff: boolean }[]>`
+        SELECT state::text AS state, retry_count, retry_limit, retry_delay, retry_backoff FROM pgboss.job
+         WHERE name = 'webhook' AND data->>'messageId' = ${rows[0]!.messageId} AND data->>'endpointId' = ${down.webhook.id}`;
+      return b?.state === "active" ? null : b;
+    }, 10_000, "pg-boss to record the last failure");
     expect(boss).toEqual({ state: "failed", retry_count: 3, retry_limit: 3, retry_delay: 1, retry_backoff: true });
   }, 90_000);
 
@@ -296,11 +303,27 @@ describe("webhook delivery", () => {
     // a convert job that succeeded: job.succeeded (not wanted here) and conversion.succeeded
     const job = await db().job.create({ data: { kind: "convert", status: "succeeded", createdById: adminId(), finishedAt: new Date() } });
     const conversion = await db().conversion.create({
-      data: { modelId: model.id, jobId: job.id, inputName: "take.wav", inputPath: "/nowhere/take.wav", outputPath: "/nowhere/out.wav", createdById: adminId(), finishedAt: new Date() },
+      data: {
+        modelId: model.id,
+        jobId: job.id,
+        inputName: "take.wav",
+        inputPath: "/nowhere/take.wav",
+        outputPath: "/nowhere/out.wav",
+        params: { ...CONVERSION_DEFAULTS },
+        inputSeconds: 1.5,
+        outputSeconds: 1.5,
+        sampleRate: 40000,
+        createdById: adminId(),
+        finishedAt: new Date(),
+      },
     });
     await jobFinished(job.id);
     const converted = await until(async () => at("/models").find((r) => JSON.parse(r.body).type === "conversion.succeeded"), 30_000, "conversion.succeeded");
     expect(JSON.parse(converted.body).data.conversion).toMatchObject({ id: conversion.id, status: "succeeded", model: { id: model.id, name: "hook-model" }, jobId: job.id });
     expect(at("/models").map((r) => JSON.parse(r.body).type).sort()).toEqual(["conversion.succeeded", "model.created"]);
+    // later test files share this database: no rows without their files
+    await db().conversion.delete({ where: { id: conversion.id } });
+    await db().job.delete({ where: { id: job.id } });
+    await db().voiceModel.delete({ where: { id: model.id } });
   }, 90_000);
 });
