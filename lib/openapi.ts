@@ -200,6 +200,13 @@ function withAccess(all: Record<string, Obj>): Record<string, Obj> {
 
 /** The whole document (a fresh object each call). */
 export function openApiDocument(): Obj {
+  // the specs do not change while the process runs: build once (~0.1 s), hand out copies
+  built ??= buildDocument();
+  return structuredClone(built);
+}
+let built: Obj | undefined;
+
+function buildDocument(): Obj {
   const components = new Components();
   const paths = withAccess(buildPaths(components));
   // schemas that hand-written parts refer to: the error shape (shared responses), the tus answer, the SSE data

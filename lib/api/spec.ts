@@ -80,15 +80,21 @@ export const responseSchema = (r: ResponseSpec): z.ZodType | undefined => (isRes
 
 const WHAT = { params: "path parameter", query: "query parameter", body: "field" } as const;
 
-function allowedKeys(schema: z.ZodType | undefined, at: PropertyKey[]): string[] {
-  let s: unknown = schema;
-  for (const key of at) s = (s as { shape?: Record<string, unknown> })?.shape?.[key as string];
-  // unwrap refinements/pipes/optionals/defaults to reach an object's shape
-  for (let i = 0; i < 5 && s && !(s as { shape?: unknown }).shape; i++) {
-    const def = (s as { def?: { innerType?: unknown; in?: unknown } }).def;
-    s = def?.innerType ?? def?.in;
+/** The object shape under optionals, defaults, pipes and refinements (in a union: its first object option). */
+function shapeOf(schema: unknown): Record<string, unknown> | undefined {
+  let s = schema;
+  for (let i = 0; i < 8 && s; i++) {
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    if (shape) return shape;
+    const def = (s as { def?: { innerType?: unknown; in?: unknown; options?: unknown[] } }).def;
+    s = def?.innerType ?? def?.in ?? def?.options?.find((o) => shapeOf(o));
   }
-  const shape = (s as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return undefined;
+}
+
+function allowedKeys(schema: z.ZodType | undefined, at: PropertyKey[]): string[] {
+  let shape = shapeOf(schema);
+  for (const key of at) shape = shapeOf(shape?.[key as string]);
   return shape ? Object.keys(shape) : [];
 }
 
