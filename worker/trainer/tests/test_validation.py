@@ -1,0 +1,115 @@
+"""Held-out validation (issue 15): the STFT distance, determinism, one entry per checkpoint, no leak into training."""
+
+import json
+import os
+
+import pytest
+import torch
+
+from conftest import make_experiment, read_events, tiny_config
+from trainer.cli import main
+from trainer.data import parse_filelist
+from trainer.hparams import load_hparams
+from trainer.step import build_models
+from trainer.validation import METRICS_FILE, Validator, multi_resolution_stft_distance
+
+
+def split_heldout(exp: str, n: int) -> str:
+    """Moves the last n lines of filelist.txt into heldout.txt."""
+    fl = os.path.join(exp, "filelist.txt")
+    lines = open(fl, encoding="utf-8").read().splitlines()
+    with open(fl, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines[:-n]))
+    path = os.path.join(exp, "heldout.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines[-n:]))
+    return path
+
+
+def run(capsys, exp, epochs, *extra):
+    rc = main(["train", "--exp-dir", exp, "--epochs", str(epochs), "--batch-size", "2", "--save-every", "1",
+               "--out", os.path.join(os.path.dirname(exp), "out"), "--skip-onnx", "--skip-index", *extra])
+    return rc, read_events(capsys.readouterr().out)
+
+
+def test_stft_distance_zero_for_same_signal_and_grows_with_difference():
+    g = torch.Generator().manual_seed(0)
+    y = torch.randn(16000, generator=g)
+    assert multi_resolution_stft_distance(y, y) == pytest.approx(0.0, abs=1e-4)
+    near = multi_resolution_stft_distance(y, y + 0.01 * torch.randn(16000, generator=g))
+    far = multi_resolution_stft_distance(y, y + 1.0 * torch.randn(16000, generator=g))
+    assert 0 < near < far
+    # the longer signal is cut to the shorter; very short inputs still work
+    assert multi_resolution_stft_distance(y, y[:8000]) == pytest.approx(0.0, abs=1e-4)
+    assert multi_resolution_stft_distance(y[:300], y[:300] * 0.5) > 0
+
+
+def test_validator_is_deterministic_and_leaves_training_rng_alone(tmp_path):
+    exp = make_experiment(str(tmp_path), n_items=4)
+    hp = load_hparams(os.path.join(exp, "config.json"))
+    items = parse_filelist(os.path.join(exp, "filelist.txt"), True)[:2]
+    torch.manual_seed(1)
+    net_g, _ = build_models(hp, "v2", True, torch.device("cpu"))
+    v = Validator(items, hp, True, torch.device("cpu"))
+    torch.manual_seed(5)
+    a = v.run(net_g)
+    after_a = torch.rand(1)
+    torch.manual_seed(5)
+    b = v.run(net_g)
+    after_b = torch.rand(1)
+    assert a["mel"] == b["mel"] and a["stft"] == b["stft"] and a["clips"] == 2
+    assert a["mel"] > 0 and a["stft"] > 0
+    assert torch.equal(after_a, after_b)  # the validation's fixed noise does not move the training's generator
+    assert net_g.training
+
+
+def test_every_checkpoint_is_validated_and_recorded_and_resume_appends(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=8)
+    heldout = split_heldout(exp, 2)
+    rc, ev = run(capsys, exp, 2, "--heldout", heldout)
+    assert rc == 0
+    assert ev[0]["type"] == "start" and ev[0]["heldout"] == 2 and ev[0]["items"] == 6
+    vals = [e for e in ev if e["type"] == "validation"]
+    assert [v["epoch"] for v in vals] == [1, 2]
+    assert all(v["mel"] > 0 and v["stft"] > 0 and v["clips"] == 2 for v in vals)
+    metrics = json.load(open(os.path.join(exp, METRICS_FILE)))["checkpoints"]
+    assert [m["epoch"] for m in metrics] == [1, 2]
+    assert metrics[1]["validation"]["mel"] == vals[1]["mel"]
+    assert metrics[1]["train"]["mel"] > 0
+    # continue: the history is kept and the new checkpoint appended
+    rc, ev = run(capsys, exp, 3, "--heldout", heldout)
+    assert rc == 0
+    metrics = json.load(open(os.path.join(exp, METRICS_FILE)))["checkpoints"]
+    assert [m["epoch"] for m in metrics] == [1, 2, 3]
+    assert all(m["validation"] is not None for m in metrics)
+
+
+def test_validation_of_the_same_weights_gives_the_same_numbers(tmp_path, capsys):
+    """Two trainings from the same seed and data: identical weights, so identical validation."""
+    runs = []
+    for name in ("a", "b"):
+        exp = make_experiment(str(tmp_path / name), n_items=6)
+        heldout = split_heldout(exp, 2)
+        rc, ev = run(capsys, exp, 1, "--heldout", heldout)
+        assert rc == 0
+        runs.append([(e["mel"], e["stft"]) for e in ev if e["type"] == "validation"])
+    assert runs[0] == runs[1] and len(runs[0]) == 1
+
+
+def test_heldout_clip_also_in_filelist_is_refused(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=6)
+    path = os.path.join(exp, "heldout.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(open(os.path.join(exp, "filelist.txt"), encoding="utf-8").read().splitlines()[0])
+    rc, ev = run(capsys, exp, 1, "--heldout", path)
+    assert rc != 0
+    assert any(e["type"] == "error" and "must not train" in e["message"] for e in ev)
+
+
+def test_no_heldout_no_validation_but_metrics_recorded(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=4)
+    rc, ev = run(capsys, exp, 1)
+    assert rc == 0
+    assert not [e for e in ev if e["type"] == "validation"]
+    metrics = json.load(open(os.path.join(exp, METRICS_FILE)))["checkpoints"]
+    assert metrics[0]["epoch"] == 1 and metrics[0]["validation"] is None
