@@ -21,6 +21,8 @@ export interface TrainOptions {
   gpus: number[];
   /** train this many epochs beyond what the checkpoints hold (overrides `epochs`) */
   moreEpochs?: number;
+  /** share of the slices held out for validation (0 = none); at least 2 and at most 20 clips (worker/train/filelist.ts) */
+  heldOut: number;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
@@ -31,4 +33,5 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   pretrained: "default",
   precision: "auto",
   gpus: [],
+  heldOut: 0.05,
 };

@@ -34,6 +34,7 @@ const TRAIN_CODES = [
   "invalid_precision",
   "invalid_pretrained",
   "invalid_gpus",
+  "invalid_heldOut",
 ] as const;
 
 /** The experiment path parameter is checked first: 400 invalid_name; then 404 experiment_not_found. */
