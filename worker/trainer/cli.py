@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--device", default="auto")
     b.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto")
     b.add_argument("--threads", type=int, default=0)
+    b.add_argument("--validate-clips", type=int, default=0, help="also time one checkpoint's validation on N held-out clips")
 
     m = sub.add_parser("inspect", help="check that a file is an RVC small model (or a G/D checkpoint) and print what it is")
     what = m.add_mutually_exclusive_group(required=True)

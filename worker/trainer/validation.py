@@ -59,7 +59,8 @@ def multi_resolution_stft_distance(y: torch.Tensor, y_hat: torch.Tensor,
 class Validator:
     """Loads the held-out clips once; ``run(net_g)`` returns {mel, stft, clips, seconds} for the current weights."""
 
-    def __init__(self, items: Sequence[Item], hp: dict, f0: bool, device: torch.device):
+    def __init__(self, items: Sequence[Item], hp: dict, f0: bool, device: torch.device, clips: list | None = None):
+        """``clips``: already loaded dataset items (phone, pitch, pitchf, spec, audio, sid) instead of ``items``."""
         self.device = device
         self.f0 = f0
         d, t = hp["data"], hp["train"]
@@ -67,8 +68,10 @@ class Validator:
         self.mel_args = dict(sr=d["sampling_rate"], n_fft=d["filter_length"], n_mels=d["n_mel_channels"],
                              fmin=d.get("mel_fmin", 0.0) or 0.0, fmax=d.get("mel_fmax"))
         self.c_mel = float(t["c_mel"])
-        ds = TrainDataset(items, hp, f0, cache_spec=False)
-        self.clips = [ds[i] for i in range(len(ds))]
+        if clips is None:
+            ds = TrainDataset(items, hp, f0, cache_spec=False)
+            clips = [ds[i] for i in range(len(ds))]
+        self.clips = clips
         self.names = [os.path.basename(it.wav) for it in items]
 
     def __len__(self) -> int:
