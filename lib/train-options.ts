@@ -23,6 +23,8 @@ export interface TrainOptions {
   moreEpochs?: number;
   /** share of the slices held out for validation (0 = none); at least 2 and at most 20 clips (worker/train/filelist.ts) */
   heldOut: number;
+  /** stop when validation has not improved for this many checkpoints (0 = off; needs held-out clips) */
+  earlyStopPatience: number;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
@@ -34,4 +36,5 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   precision: "auto",
   gpus: [],
   heldOut: 0.05,
+  earlyStopPatience: 0,
 };

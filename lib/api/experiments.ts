@@ -35,6 +35,7 @@ const TRAIN_CODES = [
   "invalid_pretrained",
   "invalid_gpus",
   "invalid_heldOut",
+  "invalid_earlyStopPatience",
 ] as const;
 
 /** The experiment path parameter is checked first: 400 invalid_name; then 404 experiment_not_found. */

@@ -61,7 +61,10 @@ export function trainerArgs(o: { expDir: string; epochs: number; options: TrainO
   if (options.saveLatestOnly) args.push("--latest-only");
   if (o.pretrained) args.push("--pretrained-g", o.pretrained.g, "--pretrained-d", o.pretrained.d);
   if (options.gpus.length) args.push("--gpus", options.gpus.join(","));
-  if (o.heldOutFile) args.push("--heldout", o.heldOutFile);
+  if (o.heldOutFile) {
+    args.push("--heldout", o.heldOutFile);
+    if (options.earlyStopPatience > 0) args.push("--early-stop-patience", String(options.earlyStopPatience));
+  }
   return args;
 }
 
@@ -118,6 +121,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   state.heldOut = filelist.heldOut;
   await writeFileAtomic(stateFile, JSON.stringify(state, null, 1));
   report.log("info", `filelist.txt: ${filelist.stems.length} clips + 2 mute entries (${RVC_SUBDIRS.gtWavs}, ${featureDirName(version)}, ${RVC_SUBDIRS.f0}, ${RVC_SUBDIRS.f0nsf})`);
+  if (options.earlyStopPatience > 0 && !filelist.heldOut.length) report.log("warn", "early stop is off: it needs held-out clips (heldOut > 0 and at least 4 slices)");
   report.log("info", filelist.heldOut.length ? `held out for validation (${HELD_OUT_FILE}): ${filelist.heldOut.length} clips: ${filelist.heldOut.join(", ")}` : "no held-out clips: checkpoints are not validated");
   const configFile = path.join(expDir, "config.json");
   if (!(await fs.access(configFile).then(() => true, () => false))) {
@@ -147,7 +151,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   });
   await db().experiment.update({ where: { id: experiment.id }, data: { status: "trained" } });
   report.log("info", `model ${model.name} registered (${model.files.length} files)`);
-  return { modelId: model.id, epochs: result.epoch, steps: result.step, seconds: result.seconds, heldOut: filelist.heldOut };
+  return { modelId: model.id, epochs: result.epoch, steps: result.step, seconds: result.seconds, heldOut: filelist.heldOut, ...(result.early_stop ? { earlyStop: result.early_stop } : {}) };
 };
 
 async function runTrainer(ctx: JobContext, python: string, args: string[], stateFile: string, state: TrainState, options: TrainOptions) {
@@ -193,6 +197,10 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
       case "validation":
         report.metric({ kind: "validation", epoch: ev.epoch, step: ev.step, mel: ev.mel, stft: ev.stft, clips: ev.clips, seconds: ev.seconds });
         report.log("info", `validation at epoch ${ev.epoch} on ${ev.clips} held-out clips: mel ${fmt(ev.mel)}, stft ${fmt(ev.stft)} (${ev.seconds.toFixed(1)} s)`);
+        break;
+      case "early_stop":
+        report.metric({ kind: "early_stop", epoch: ev.epoch, step: ev.step, bestEpoch: ev.best_epoch, patience: ev.patience, reason: ev.reason });
+        report.log("info", `early stop after epoch ${ev.epoch}: ${ev.reason}`);
         break;
       case "artifact":
         report.log("info", `wrote ${ev.kind}: ${path.basename(ev.path)}`);

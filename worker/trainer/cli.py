@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--name", help="model name (default: the experiment dir's name)")
     t.add_argument("--sample-rate", choices=["32k", "40k", "48k"], help="optional check against the config")
     t.add_argument("--heldout", default="", help="held-out clips (filelist format, never trained on): validated at each checkpoint")
+    t.add_argument("--early-stop-patience", type=int, default=0,
+                   help="stop when validation has not improved for N checkpoints (needs --heldout; 0 = off)")
     t.add_argument("--no-resume", action="store_true", help="ignore existing checkpoints")
     t.add_argument("--workers", type=int, default=None, help="DataLoader workers (default 0 on CPU, ≤4 on CUDA)")
     t.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")

@@ -24,7 +24,7 @@ from .hparams import load_hparams, sr_name
 from .indexing import build_index
 from .models import count_params
 from .protocol import emit, set_emit_enabled
-from .validation import Validator, record_checkpoint
+from .validation import Validator, early_stop_due, read_metrics, record_checkpoint
 from .step import StepRunner, build_models, build_optimizers, resolve_precision
 
 log = logging.getLogger("trainer")
@@ -357,6 +357,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     if validator is not None:
         log.info("validating each checkpoint on %d held-out clips", len(validator))
     last_means: dict = {}
+    patience = int(getattr(args, "early_stop_patience", 0) or 0) if validator is not None else 0
+    early: dict = {}
 
     precision = resolve_precision(args.precision, hp, device)
     runner = StepRunner(hp, net_g, net_d, optim_g, optim_d, device, precision, f0)
@@ -385,6 +387,13 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                 emit("validation", epoch=epoch_done, step=global_step, **validation)
             record_checkpoint(exp_dir, {"epoch": epoch_done, "step": global_step, "train": dict(last_means),
                                         "validation": validation, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+            if patience and validation is not None:
+                history = [(int(e["epoch"]), (e.get("validation") or {}).get("mel")) for e in read_metrics(exp_dir)]
+                due = early_stop_due(history, patience)
+                if due:
+                    early.update(due, epoch=epoch_done, patience=patience)
+                    log.info("early stop at epoch %d: %s", epoch_done, due["reason"])
+                    emit("early_stop", epoch=epoch_done, step=global_step, patience=patience, **due)
         if args.keep and not args.latest_only:
             for old in ck.prune_checkpoints(exp_dir, args.keep):
                 log.info("removed old checkpoint %s", old)
@@ -453,6 +462,14 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
             if epoch % save_every == 0 or epoch == args.epochs:
                 save(epoch, "schedule" if epoch % save_every == 0 else "final")
                 dirty = False
+            if patience:
+                halt = bool(early)
+                if distributed:  # rank 0 decided; every rank leaves the loop after the same epoch
+                    flag = torch.tensor([1 if halt else 0], device=sync_device)
+                    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+                    halt = bool(flag.item())
+                if halt:
+                    break
         if stopping and dirty:
             # a partial epoch records only the completed epochs, so a resume redoes the interrupted one
             save(completed_epoch, "signal")
@@ -474,7 +491,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     # ---------------------------------------------------------------- outputs
     os.makedirs(out_dir, exist_ok=True)
     artifacts = {}
-    final_epoch = max(args.epochs, start_epoch - 1)
+    # an early stop ends before --epochs; otherwise as before (a run that was already complete keeps its epoch)
+    final_epoch = completed_epoch if completed_epoch < args.epochs else max(args.epochs, start_epoch - 1)
     small_path = os.path.join(out_dir, f"{name}.pth")
     save_small_model(small_path, ck.model_state(raw_g), raw_g.config_list, epoch=final_epoch,
                      sr=d_hp["sampling_rate"], f0=f0, version=version)
@@ -495,6 +513,7 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     if stop.requested:
         emit("stopped", signal=stop.signal, step=global_step, seconds=time.time() - t_start)
         return 0
-    emit("done", epoch=final_epoch, step=global_step, seconds=time.time() - t_start, artifacts=artifacts)
+    emit("done", epoch=final_epoch, step=global_step, seconds=time.time() - t_start, artifacts=artifacts,
+         **({"early_stop": {k: early[k] for k in ("epoch", "best_epoch", "reason")}} if early else {}))
     log.info("training done: %s", artifacts)
     return 0

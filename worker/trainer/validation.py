@@ -111,6 +111,24 @@ class Validator:
                 "seconds": time.time() - t0}
 
 
+def early_stop_due(history: Sequence[tuple[int, float | None]], patience: int) -> dict | None:
+    """Early stop (off when ``patience`` < 1): the last ``patience`` validated checkpoints all failed to beat the best
+    validation mel before them. ``history``: (epoch, validation mel or None) in checkpoint order, over the whole
+    experiment (a continue keeps it). Returns {best_epoch, best_mel, reason} when due, else None. Pure."""
+    if patience < 1:
+        return None
+    scored = [(e, m) for e, m in history if m is not None]
+    if len(scored) <= patience:
+        return None
+    before, recent = scored[:-patience], scored[-patience:]
+    best_epoch, best_mel = min(before, key=lambda x: x[1])  # the earliest of equal values
+    if any(m < best_mel for _, m in recent):
+        return None
+    return {"best_epoch": best_epoch, "best_mel": best_mel,
+            "reason": f"validation mel L1 has not improved for {patience} checkpoint{'s' if patience != 1 else ''} "
+                      f"(best {best_mel:.3f} at epoch {best_epoch})"}
+
+
 def read_metrics(exp_dir: str) -> list:
     try:
         with open(os.path.join(exp_dir, METRICS_FILE), encoding="utf-8") as f:

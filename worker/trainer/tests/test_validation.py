@@ -113,3 +113,43 @@ def test_no_heldout_no_validation_but_metrics_recorded(tmp_path, capsys):
     assert not [e for e in ev if e["type"] == "validation"]
     metrics = json.load(open(os.path.join(exp, METRICS_FILE)))["checkpoints"]
     assert metrics[0]["epoch"] == 1 and metrics[0]["validation"] is None
+
+
+def test_early_stop_due_is_pure_and_counts_checkpoints_without_improvement():
+    from trainer.validation import early_stop_due
+
+    h = [(5, 30.0), (10, 25.0), (15, 26.0), (20, 27.0)]
+    assert early_stop_due(h, 0) is None
+    assert early_stop_due(h, 3) is None  # only 1 checkpoint before the last 3
+    due = early_stop_due(h, 2)
+    assert due["best_epoch"] == 10 and "not improved for 2 checkpoints" in due["reason"] and "epoch 10" in due["reason"]
+    assert early_stop_due(h + [(25, 24.0)], 2) is None  # improved at 25
+    assert early_stop_due([(5, 30.0), (10, None), (15, 31.0)], 1)["best_epoch"] == 5  # unvalidated ones do not count
+    assert early_stop_due([(5, 30.0), (10, 30.0)], 1)["best_epoch"] == 5  # equal is no improvement
+
+
+def test_early_stop_ends_training_at_the_documented_point(tmp_path, capsys, monkeypatch):
+    """Validation that never improves after the first checkpoint: patience 2 stops after epoch 3 of 10."""
+    import trainer.train as train_mod
+
+    scores = iter([10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0])
+
+    class Worse(Validator):
+        def run(self, net_g):
+            return {"mel": next(scores), "stft": 1.0, "clips": len(self), "seconds": 0.0}
+
+    monkeypatch.setattr(train_mod, "Validator", Worse)
+    exp = make_experiment(str(tmp_path), n_items=8)
+    heldout = split_heldout(exp, 2)
+    rc, ev = run(capsys, exp, 10, "--heldout", heldout, "--early-stop-patience", "2")
+    assert rc == 0
+    stops = [e for e in ev if e["type"] == "early_stop"]
+    assert len(stops) == 1 and stops[0]["epoch"] == 3 and stops[0]["best_epoch"] == 1
+    assert [e["epoch"] for e in ev if e["type"] == "epoch"] == [1, 2, 3]
+    done = ev[-1]
+    assert done["type"] == "done" and done["epoch"] == 3 and done["early_stop"]["best_epoch"] == 1
+    # off by default: the same scores train all epochs
+    scores = iter([10.0 + i for i in range(10)])
+    exp2 = make_experiment(str(tmp_path / "b"), n_items=8)
+    rc, ev = run(capsys, exp2, 4, "--heldout", split_heldout(exp2, 2))
+    assert [e["epoch"] for e in ev if e["type"] == "epoch"] == [1, 2, 3, 4]
