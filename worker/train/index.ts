@@ -111,8 +111,9 @@ export const train: JobHandler = async (ctx: JobContext) => {
   const stateFile = path.join(expDir, "train-state.json");
   const state = await readState(stateFile);
   const usable = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute }).stems;
-  // continue/resume keeps the held-out set the checkpoints were validated on; a fresh training picks one
-  const heldOutStems = state.completedEpochs > 0 && state.heldOut ? state.heldOut : pickHeldOut(usable, options.heldOut);
+  // continue/resume keeps the held-out set the checkpoints were validated on (none for checkpoints made before held-out
+  // clips existed: those clips were trained on); a fresh training picks one
+  const heldOutStems = state.completedEpochs > 0 ? (state.heldOut ?? []) : pickHeldOut(usable, options.heldOut);
   const filelist = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute, heldOut: heldOutStems });
   await writeFileAtomic(path.join(expDir, "filelist.txt"), filelist.text);
   const heldOutFile = path.join(expDir, HELD_OUT_FILE);
