@@ -84,6 +84,7 @@ export function CheckpointTimeline({ experiment, readOnly = false }: { experimen
             <span title="mel L1 (× c_mel) and multi-resolution STFT distance on the held-out clips">
               validation {c.validation ? `mel ${num(c.validation.mel)} · stft ${num(c.validation.stft)}` : "—"}
             </span>
+            {c.preview && <audio controls preload="none" src={c.preview} className="h-8" aria-label={`Preview of epoch ${c.epoch}`} />}
             {rec?.epoch === c.epoch && <Badge tone="good">recommended</Badge>}
             {c.published && <Badge>the model</Badge>}
             {!c.available && <span className={mutedText}>file replaced</span>}

@@ -8,6 +8,7 @@ const entry = (epoch: number, mel: number | null, available = true): CheckpointE
   createdAt: null,
   available,
   published: false,
+  preview: null,
 });
 
 describe("recommendCheckpoint", () => {
@@ -40,8 +41,8 @@ describe("mergeCheckpoints", () => {
       4,
     );
     expect(merged).toEqual([
-      { epoch: 2, step: 20, trainLoss: { mel: 30 }, validation: { mel: 25, stft: 3, clips: 2 }, createdAt: "2026-12-01T00:00:02Z", available: false, published: false },
-      { epoch: 4, step: 40, trainLoss: { mel: 28 }, validation: null, createdAt: "2026-12-01T00:00:04Z", available: true, published: true },
+      { epoch: 2, step: 20, trainLoss: { mel: 30 }, validation: { mel: 25, stft: 3, clips: 2 }, createdAt: "2026-12-01T00:00:02Z", available: false, published: false, preview: null },
+      { epoch: 4, step: 40, trainLoss: { mel: 28 }, validation: null, createdAt: "2026-12-01T00:00:04Z", available: true, published: true, preview: null },
     ]);
   });
 });

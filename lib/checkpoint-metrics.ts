@@ -20,6 +20,8 @@ export interface CheckpointEntry {
   /** the generator checkpoint file still exists (a pruned or replaced one cannot be published) */
   available: boolean;
   published: boolean;
+  /** the URL of the checkpoint's listening preview, or null (set by lib/checkpoints.ts, which checks the file) */
+  preview: string | null;
 }
 
 export interface Recommendation {
@@ -65,10 +67,11 @@ export function mergeCheckpoints(
       createdAt: m.at ?? null,
       available: false,
       published: false,
+      preview: null,
     });
   }
   for (const c of state) {
-    const e = byEpoch.get(c.epoch) ?? { epoch: c.epoch, trainLoss: {}, validation: null, createdAt: null, available: false, published: false };
+    const e = byEpoch.get(c.epoch) ?? { epoch: c.epoch, trainLoss: {}, validation: null, createdAt: null, available: false, published: false, preview: null };
     byEpoch.set(c.epoch, { ...e, step: c.step, createdAt: c.at ?? e.createdAt, available: e.available || available(c) });
   }
   return [...byEpoch.values()]

@@ -7,6 +7,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { db, type Db } from "./db";
 import { conflict, notFound } from "./errors";
+import type { ServedFile } from "./file-response";
 import { getExperimentRow } from "./experiments";
 import { enqueueExperimentJob } from "./jobs";
 import { paths } from "./paths";
@@ -32,6 +33,9 @@ interface StateFile {
 /** The generator file of a train-state entry (older states lack `g`: G_{step}.pth). */
 const generatorFile = (expDir: string, c: StateCheckpoint) => path.join(expDir, path.basename(c.g ?? `G_${c.step}.pth`));
 
+/** where the trainer writes a checkpoint's preview (worker/trainer/validation.py#preview_name); built from the epoch */
+const previewFile = (expDir: string, epoch: number) => path.join(expDir, "previews", `e${Math.trunc(epoch)}.wav`);
+
 const exists = (file: string) => fs.access(file).then(() => true, () => false);
 
 async function readTimeline(expDir: string) {
@@ -49,7 +53,12 @@ export async function listCheckpoints(name: string, prisma: Db = db()) {
   const expDir = paths().experimentDir(experiment.name);
   const { state, stateCps, metrics, present } = await readTimeline(expDir);
   const model = await prisma.voiceModel.findFirst({ where: { name: experiment.name, experimentId: experiment.id }, select: { epochs: true } });
-  const checkpoints = mergeCheckpoints(stateCps, metrics, (c) => present.has(generatorFile(expDir, c)), model?.epochs ?? null);
+  const merged = mergeCheckpoints(stateCps, metrics, (c) => present.has(generatorFile(expDir, c)), model?.epochs ?? null);
+  const checkpoints = [];
+  for (const c of merged) {
+    const url = `/api/experiments/${encodeURIComponent(experiment.name)}/checkpoints/${c.epoch}/preview`;
+    checkpoints.push({ ...c, preview: (await exists(previewFile(expDir, c.epoch))) ? url : null });
+  }
   return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [] };
 }
 
@@ -73,4 +82,14 @@ export async function publishCheckpoint(name: string, epoch: number, prisma: Db 
     throw conflict("no_config", `"${name}" has no config.json beside its checkpoints`, { name });
   }
   return enqueueExperimentJob(experiment.name, "publish", { epoch }, prisma);
+}
+
+/** GET …/checkpoints/{epoch}/preview: the held-out probe clip rendered by that checkpoint (audio/wav). */
+export async function checkpointPreview(name: string, epoch: number, prisma: Db = db()): Promise<ServedFile> {
+  const experiment = await getExperimentRow(name, prisma);
+  const file = previewFile(paths().experimentDir(experiment.name), epoch);
+  if (!(await exists(file))) {
+    throw notFound("preview_not_found", `"${name}" has no preview for epoch ${epoch} (previews are made at validated checkpoints, which need held-out clips)`, { epoch });
+  }
+  return { path: file, type: "audio/wav", name: `${experiment.name}.e${epoch}.preview.wav` };
 }

@@ -9,6 +9,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as listRoute from "../../app/api/experiments/[name]/checkpoints/route";
 import * as publishRoute from "../../app/api/experiments/[name]/checkpoints/[epoch]/publish/route";
+import * as previewRoute from "../../app/api/experiments/[name]/checkpoints/[epoch]/preview/route";
+import { withAuth } from "../helpers/auth";
+import { decodeWav } from "../../worker/dsp/wav";
 import { db } from "../../lib/db";
 import { paths } from "../../lib/paths";
 import { tempDir } from "../helpers/audio-fixtures";
@@ -100,6 +103,26 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
     const best = cps.reduce((a, b) => (b.validation.mel < a.validation.mel ? b : a));
     expect(list.body.recommended).toEqual({ epoch: best.epoch, reason: "lowest validation mel L1 over 3 checkpoints" });
     expect(list.body.heldOut).toEqual(heldOut);
+
+    // each checkpoint's preview: a wav at the model's rate, as long as the first held-out clip (whole frames), ≤ 10 s
+    const probe = decodeWav(fs.readFileSync(path.join(paths().experimentSubdir(exp.name, "gtWavs"), `${heldOut[0]}.wav`)));
+    for (const c of list.body.checkpoints as { epoch: number; preview: string }[]) {
+      expect(c.preview).toBe(`/api/experiments/${exp.name}/checkpoints/${c.epoch}/preview`);
+      const res = await (previewRoute.GET as unknown as (r: Request, ctx: unknown) => Promise<Response>)(new Request(`http://test.local${c.preview}`, withAuth({ method: "GET" })), {
+        params: Promise.resolve({ name: exp.name, epoch: String(c.epoch) }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("audio/wav");
+      const wav = decodeWav(new Uint8Array(await res.arrayBuffer()));
+      expect(wav.sampleRate).toBe(32000);
+      const samples = wav.channels[0]!.length;
+      const probeSamples = probe.channels[0]!.length;
+      expect(samples).toBeLessThanOrEqual(Math.min(probeSamples, 320_000));
+      expect(samples).toBeGreaterThan(probeSamples - 2 * 320);
+    }
+    const noPreview = await call(previewRoute.GET as never, "GET", { name: exp.name, epoch: "99" }, undefined);
+    expect(noPreview.status).toBe(404);
+    expect(noPreview.body.error.code).toBe("preview_not_found");
 
     const published = await publishVia(exp.name, 1);
     expect(published.status, published.error ?? "").toBe("succeeded");

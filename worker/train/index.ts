@@ -196,7 +196,7 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
         break;
       }
       case "validation":
-        report.metric({ kind: "validation", epoch: ev.epoch, step: ev.step, mel: ev.mel, stft: ev.stft, clips: ev.clips, seconds: ev.seconds });
+        report.metric({ kind: "validation", epoch: ev.epoch, step: ev.step, mel: ev.mel, stft: ev.stft, clips: ev.clips, seconds: ev.seconds, preview: ev.preview ?? null });
         report.log("info", `validation at epoch ${ev.epoch} on ${ev.clips} held-out clips: mel ${fmt(ev.mel)}, stft ${fmt(ev.stft)} (${ev.seconds.toFixed(1)} s)`);
         break;
       case "early_stop":

@@ -5,7 +5,7 @@ export type TrainerEvent =
   | { type: "progress"; epoch: number; epochs: number; step: number; total_steps: number; steps_per_s: number | null }
   | { type: "epoch"; epoch: number; epochs: number; step: number; losses: Record<string, number | null>; lr: number; seconds: number }
   | { type: "checkpoint"; epoch: number; step: number; g: string; d: string; reason: string }
-  | { type: "validation"; epoch: number; step: number; mel: number | null; stft: number | null; clips: number; seconds: number }
+  | { type: "validation"; epoch: number; step: number; mel: number | null; stft: number | null; clips: number; seconds: number; preview?: string }
   | { type: "early_stop"; epoch: number; step: number; patience: number; best_epoch: number; best_mel: number; reason: string }
   | { type: "artifact"; kind: string; path: string }
   | { type: "warning"; message: string }

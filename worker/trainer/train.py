@@ -24,7 +24,7 @@ from .hparams import load_hparams, sr_name
 from .indexing import build_index
 from .models import count_params
 from .protocol import emit, set_emit_enabled
-from .validation import Validator, early_stop_due, read_metrics, record_checkpoint
+from .validation import Validator, early_stop_due, preview_name, read_metrics, record_checkpoint
 from .step import StepRunner, build_models, build_optimizers, resolve_precision
 
 log = logging.getLogger("trainer")
@@ -382,8 +382,10 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
         log.info("saved model and optimizer state at epoch %d to %s", epoch_done, g_path)
         emit("checkpoint", epoch=epoch_done, step=global_step, g=g_path, d=d_path, reason=reason)
         if reason != "signal":  # a stop request is answered at once; a partial epoch's weights are not scored
-            validation = validator.run(raw_g) if validator is not None else None
+            preview = preview_name(epoch_done)
+            validation = validator.run(raw_g, os.path.join(exp_dir, preview)) if validator is not None else None
             if validation is not None:
+                validation["preview"] = preview
                 emit("validation", epoch=epoch_done, step=global_step, **validation)
             record_checkpoint(exp_dir, {"epoch": epoch_done, "step": global_step, "train": dict(last_means),
                                         "validation": validation, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})

@@ -20,6 +20,8 @@ from .data import Item, TrainDataset
 from .mel import mel_spectrogram
 
 METRICS_FILE = "metrics.json"
+PREVIEW_DIR = "previews"
+PREVIEW_MAX_SECONDS = 10.0
 VALIDATION_SEED = 20261201
 # (n_fft, hop, win): three resolutions around the 1024/2048-point front ends of the configs
 STFT_RESOLUTIONS: Tuple[Tuple[int, int, int], ...] = ((512, 128, 512), (1024, 256, 1024), (2048, 512, 2048))
@@ -78,7 +80,9 @@ class Validator:
         return len(self.clips)
 
     @torch.no_grad()
-    def run(self, net_g) -> Dict[str, float]:
+    def run(self, net_g, preview_path: str | None = None) -> Dict[str, float]:
+        """``preview_path``: also write the first held-out clip as rendered by these weights (16-bit WAV at the
+        config's rate, at most PREVIEW_MAX_SECONDS) there."""
         t0 = time.time()
         was_training = net_g.training
         net_g.eval()
@@ -104,6 +108,8 @@ class Validator:
                     mel_h = mel_spectrogram(y_hat, hop=self.hop, win_length=self.win, **self.mel_args)
                     mels.append(float(F.l1_loss(mel_h, mel_y)) * self.c_mel)
                     stfts.append(multi_resolution_stft_distance(y[0], y_hat[0]))
+                    if preview_path and len(mels) == 1:
+                        write_preview(preview_path, y_hat[0], self.mel_args["sr"])
         finally:
             if was_training:
                 net_g.train()
@@ -127,6 +133,23 @@ def early_stop_due(history: Sequence[tuple[int, float | None]], patience: int) -
     return {"best_epoch": best_epoch, "best_mel": best_mel,
             "reason": f"validation mel L1 has not improved for {patience} checkpoint{'s' if patience != 1 else ''} "
                       f"(best {best_mel:.3f} at epoch {best_epoch})"}
+
+
+def write_preview(path: str, audio: torch.Tensor, sr: int) -> None:
+    """A listening preview: mono 16-bit PCM WAV, cut to PREVIEW_MAX_SECONDS, written atomically."""
+    from scipy.io import wavfile
+
+    x = audio.detach().float().cpu().reshape(-1)[: int(PREVIEW_MAX_SECONDS * sr)]
+    pcm = (torch.clamp(x, -1.0, 1.0) * 32767.0).round().to(torch.int16).numpy()
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = path + ".tmp-preview"
+    wavfile.write(tmp, int(sr), pcm)
+    publish(tmp, path)
+
+
+def preview_name(epoch: int) -> str:
+    """The preview's path relative to the experiment folder."""
+    return f"{PREVIEW_DIR}/e{int(epoch)}.wav"
 
 
 def read_metrics(exp_dir: str) -> list:

@@ -3,6 +3,7 @@
 import json
 import os
 
+import numpy as np
 import pytest
 import torch
 
@@ -135,7 +136,7 @@ def test_early_stop_ends_training_at_the_documented_point(tmp_path, capsys, monk
     scores = iter([10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0])
 
     class Worse(Validator):
-        def run(self, net_g):
+        def run(self, net_g, preview_path=None):
             return {"mel": next(scores), "stft": 1.0, "clips": len(self), "seconds": 0.0}
 
     monkeypatch.setattr(train_mod, "Validator", Worse)
@@ -153,3 +154,36 @@ def test_early_stop_ends_training_at_the_documented_point(tmp_path, capsys, monk
     exp2 = make_experiment(str(tmp_path / "b"), n_items=8)
     rc, ev = run(capsys, exp2, 4, "--heldout", split_heldout(exp2, 2))
     assert [e["epoch"] for e in ev if e["type"] == "epoch"] == [1, 2, 3, 4]
+
+
+def test_each_checkpoint_has_a_preview_of_the_probe_clip(tmp_path, capsys):
+    from scipy.io import wavfile
+
+    exp = make_experiment(str(tmp_path), n_items=6, seconds=2.0)
+    heldout = split_heldout(exp, 2)
+    rc, ev = run(capsys, exp, 2, "--heldout", heldout)
+    assert rc == 0
+    vals = [e for e in ev if e["type"] == "validation"]
+    assert [v["preview"] for v in vals] == ["previews/e1.wav", "previews/e2.wav"]
+    probe = parse_filelist(heldout, True)[0].wav
+    n_probe = wavfile.read(probe)[1].shape[0]
+    hop = tiny_config()["data"]["hop_length"]
+    data = []
+    for v in vals:
+        sr, x = wavfile.read(os.path.join(exp, v["preview"]))
+        assert sr == 32000 and x.dtype.name == "int16" and x.ndim == 1
+        assert n_probe - 2 * hop <= x.shape[0] <= n_probe  # the probe clip's length (whole frames)
+        data.append(x)
+    assert not np.array_equal(data[0], data[1])  # each checkpoint's own weights
+    metrics = json.load(open(os.path.join(exp, METRICS_FILE)))["checkpoints"]
+    assert [m["validation"]["preview"] for m in metrics] == ["previews/e1.wav", "previews/e2.wav"]
+
+
+def test_preview_is_cut_to_ten_seconds(tmp_path):
+    from scipy.io import wavfile
+    from trainer.validation import write_preview
+
+    path = str(tmp_path / "p" / "e1.wav")
+    write_preview(path, torch.ones(32000 * 12) * 2.0, 32000)
+    sr, x = wavfile.read(path)
+    assert sr == 32000 and x.shape[0] == 320000 and x.max() == 32767
