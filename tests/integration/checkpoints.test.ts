@@ -104,7 +104,7 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
     expect(list.body.recommended).toEqual({ epoch: best.epoch, reason: "lowest validation mel L1 over 3 checkpoints" });
     expect(list.body.heldOut).toEqual(heldOut);
 
-    // each checkpoint's preview: a wav at the model's rate, as long as the first held-out clip (whole frames), ≤ 10 s
+    // each checkpoint's preview: a wav at the model's rate, as long as the first held-out clip (to a few frames), ≤ 10 s
     const probe = decodeWav(fs.readFileSync(path.join(paths().experimentSubdir(exp.name, "gtWavs"), `${heldOut[0]}.wav`)));
     for (const c of list.body.checkpoints as { epoch: number; preview: string }[]) {
       expect(c.preview).toBe(`/api/experiments/${exp.name}/checkpoints/${c.epoch}/preview`);
@@ -118,7 +118,7 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
       const samples = wav.channels[0]!.length;
       const probeSamples = probe.channels[0]!.length;
       expect(samples).toBeLessThanOrEqual(Math.min(probeSamples, 320_000));
-      expect(samples).toBeGreaterThan(probeSamples - 2 * 320);
+      expect(samples).toBeGreaterThanOrEqual(probeSamples - 4 * 320); // features, pitch and spectrogram aligned to the shortest: a few frames
     }
     const noPreview = await call(previewRoute.GET as never, "GET", { name: exp.name, epoch: "99" }, undefined);
     expect(noPreview.status).toBe(404);
