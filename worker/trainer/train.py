@@ -357,7 +357,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     if validator is not None:
         log.info("validating each checkpoint on %d held-out clips", len(validator))
     last_means: dict = {}
-    patience = int(getattr(args, "early_stop_patience", 0) or 0) if validator is not None else 0
+    # every rank knows the patience (rank 0 alone validates and decides; the others learn it through all_reduce)
+    patience = int(getattr(args, "early_stop_patience", 0) or 0) if job.heldout else 0
     early: dict = {}
 
     precision = resolve_precision(args.precision, hp, device)

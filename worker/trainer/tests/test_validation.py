@@ -199,3 +199,22 @@ def test_validation_goes_down_while_a_toy_model_learns(tmp_path, capsys):
     assert len(mels) == 8
     print("validation mel per epoch:", [round(m, 2) for m in mels])
     assert mels[-1] < mels[0] * 0.9, mels
+
+
+def test_ddp_validates_on_rank_0_and_early_stop_keeps_ranks_in_step(tmp_path):
+    """Two CPU processes (gloo): rank 0 validates each checkpoint; with early stop armed every rank joins its vote."""
+    import subprocess
+    import sys
+
+    from conftest import WORKER_DIR
+
+    exp = make_experiment(str(tmp_path), n_items=8)
+    heldout = split_heldout(exp, 2)
+    cmd = [sys.executable, "-m", "trainer", "train", "--exp-dir", exp, "--epochs", "3", "--batch-size", "2", "--save-every", "1",
+           "--out", os.path.join(str(tmp_path), "out"), "--skip-onnx", "--skip-index", "--cpu-processes", "2",
+           "--heldout", heldout, "--early-stop-patience", "50"]
+    r = subprocess.run(cmd, cwd=WORKER_DIR, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    ev = read_events(r.stdout)
+    assert ev[0]["world_size"] == 2 and ev[-1]["type"] == "done" and ev[-1]["epoch"] == 3
+    assert [e["epoch"] for e in ev if e["type"] == "validation"] == [1, 2, 3]
