@@ -163,6 +163,7 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
     const published = await publishVia(exp.name, epoch);
     expect(published.status, published.error ?? "").toBe("succeeded");
     expect((await db().voiceModel.findUniqueOrThrow({ where: { name: exp.name } })).epochs).toBe(epoch);
+    expect((await db().experiment.findUniqueOrThrow({ where: { id: exp.id } })).status).toBe("trained");
 
     const heldBefore = list.body.heldOut as string[];
     const more = await runInProcess(train, "train", exp.id, { moreEpochs: 1, batchSize: 2, saveEvery: 1, pretrained: "none", heldOut: 0.5 });

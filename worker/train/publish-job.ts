@@ -69,6 +69,8 @@ export const publishCheckpoint: JobHandler = async (ctx) => {
       trainParams: { publishedEpoch: epoch, step: checkpoint.step, checkpoint: path.basename(checkpoint.file) },
       createdById: job.createdById,
     });
+    // as after a finished training: the experiment has a model now (a cancelled one may not have had one)
+    await db().experiment.update({ where: { id: experiment.id }, data: { status: "trained" } });
     report.progress(3, 3, `epoch ${epoch} published`);
     report.log("info", `model ${model.name} is now epoch ${epoch} (${path.basename(checkpoint.file)})`);
     return { modelId: model.id, epoch, step: checkpoint.step };
