@@ -42,13 +42,15 @@ export async function enqueueJob(
         where: { id: experimentId },
         select: { sampleRate: true, f0Method: true, version: true },
       })) as ExperimentSettings;
+      // publishing a checkpoint and training both write the experiment's model: one at a time
+      const kinds: QueueName[] = kind === "publish" || kind === "train" ? ["publish", "train"] : [kind];
       const active = await tx.job.findFirst({
-        where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
+        where: { experimentId, kind: { in: kinds }, status: { in: [...ACTIVE_JOB_STATUSES] } },
       });
       if (active) {
-        throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob({ ...active, experiment: { name: experimentName } }) });
+        throw conflict("job_active", `A ${active.kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob({ ...active, experiment: { name: experimentName } }) });
       }
-      const trains = kind === "train" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
+      const trains = kind === "train" || kind === "publish" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
       const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;
       if (clash) throw conflict("model_name_taken", clash, { name: experimentName });
       // refused now rather than accepted and failed by the worker a moment later (a pipeline starts with preprocess)

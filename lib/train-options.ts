@@ -21,6 +21,10 @@ export interface TrainOptions {
   gpus: number[];
   /** train this many epochs beyond what the checkpoints hold (overrides `epochs`) */
   moreEpochs?: number;
+  /** share of the slices held out for validation (0 = none); at least 2 and at most 20 clips (worker/train/filelist.ts) */
+  heldOut: number;
+  /** stop when validation has not improved for this many checkpoints (0 = off; needs held-out clips) */
+  earlyStopPatience: number;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {
@@ -31,4 +35,6 @@ export const TRAIN_DEFAULTS: TrainOptions = {
   pretrained: "default",
   precision: "auto",
   gpus: [],
+  heldOut: 0.05,
+  earlyStopPatience: 0,
 };

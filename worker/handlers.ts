@@ -8,6 +8,7 @@ import { selftest } from "./selftest";
 import { train } from "./train";
 import { exportOnnx } from "./train/export-job";
 import { rebuildIndex } from "./train/index-job";
+import { publishCheckpoint } from "./train/publish-job";
 
 export const handlers: Record<QueueName, JobHandler> = {
   preprocess,
@@ -17,4 +18,5 @@ export const handlers: Record<QueueName, JobHandler> = {
   export: exportOnnx,
   convert,
   selftest,
+  publish: publishCheckpoint,
 };

@@ -258,6 +258,15 @@ export const TrainOptionsBody = z
       .default(TRAIN_DEFAULTS.gpus)
       .meta({ description: "GPU ids; empty: the trainer's choice (first GPU, or CPU)", uniqueItems: true }),
     moreEpochs: trainInt(1, 10_000, "train this many epochs beyond what the checkpoints hold (overrides epochs)").optional(),
+    heldOut: z
+      .number({ error: "must be a number from 0 to 0.5" })
+      .min(0, { error: "must be a number from 0 to 0.5" })
+      .max(0.5, { error: "must be a number from 0 to 0.5" })
+      .default(TRAIN_DEFAULTS.heldOut)
+      .meta({ description: "share of the slices held out for validation at each checkpoint (whole source files where possible; at least 2, at most 20 clips); 0 = none. A continued training keeps its held-out set" }),
+    earlyStopPatience: trainInt(0, 1000, "stop when the validation mel L1 has not improved for N checkpoints (0 = off; needs held-out clips); the reason is logged").default(
+      TRAIN_DEFAULTS.earlyStopPatience,
+    ),
   })
   .meta({ id: "TrainOptions" });
 export type TrainOptionsBody = z.input<typeof TrainOptionsBody>;

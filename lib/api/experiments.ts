@@ -34,6 +34,8 @@ const TRAIN_CODES = [
   "invalid_precision",
   "invalid_pretrained",
   "invalid_gpus",
+  "invalid_heldOut",
+  "invalid_earlyStopPatience",
 ] as const;
 
 /** The experiment path parameter is checked first: 400 invalid_name; then 404 experiment_not_found. */

@@ -4,6 +4,7 @@
  * OpenAPI test checks that the two agree (every route file's handler carries a spec listed here, and back).
  */
 import * as auth from "./auth";
+import * as checkpoints from "./checkpoints";
 import * as conversions from "./conversions";
 import * as experiments from "./experiments";
 import * as jobs from "./jobs";
@@ -18,6 +19,6 @@ const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =
   typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
 
 /** The documented operations, in the order of their modules. */
-export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, jobs, models, conversions].flatMap((m) =>
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, checkpoints, jobs, models, conversions].flatMap((m) =>
   Object.values(m).filter(isSpec),
 );

@@ -35,7 +35,7 @@ export function installTinyModels(models: TinyModelsResult): void {
   }
 }
 
-export async function runInProcess(handler: JobHandler, kind: "preprocess" | "extract" | "train" | "index", experimentId: string, params: object = {}) {
+export async function runInProcess(handler: JobHandler, kind: "preprocess" | "extract" | "train" | "index" | "publish", experimentId: string, params: object = {}) {
   const job = await db().job.create({ data: { kind, experimentId, params } });
   await runJob(job.id, handler, { prisma: db(), workerId: "test", shutdown: new AbortController().signal });
   return db().job.findUniqueOrThrow({ where: { id: job.id } });

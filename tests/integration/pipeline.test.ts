@@ -3,6 +3,8 @@
  * tiny ONNX stand-ins with the real signatures) → train (our PyTorch trainer, tiny config) → a model in
  * MODELS_ROOT, then "train 1 more epoch". Skips, with the reason, where torch or the tiny models are missing.
  */
+import { heldOutCount } from "../../worker/train/filelist";
+import { TRAIN_DEFAULTS } from "../../lib/train-options";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -89,7 +91,10 @@ describe.skipIf(!ready)(`speech → preprocess → extract → train → model${
     const filelist = fs.readFileSync(path.join(expDir, "filelist.txt"), "utf8");
     const lines = filelist.split("\n");
     expect(filelist.endsWith("\n")).toBe(false);
-    expect(lines).toHaveLength(report.counts.gt + 2);
+    // every slice is either trained (filelist.txt, plus the two mute lines) or held out for validation (heldout.txt)
+    const heldOut = (trained.result as { heldOut: string[] }).heldOut;
+    expect(heldOut.length).toBe(heldOutCount(report.counts.gt, TRAIN_DEFAULTS.heldOut));
+    expect(lines).toHaveLength(report.counts.gt - heldOut.length + 2);
     expect(lines.every((l) => l.split("|").length === 5 && l.endsWith("|0"))).toBe(true);
     expect(lines.filter((l) => l.includes("/mute/"))).toHaveLength(2);
 

@@ -108,9 +108,10 @@ describe.skipIf(!ready)(`train job with a worker process${why}`, () => {
   }, 400_000);
 
   it("cancel during training leaves a checkpoint, and continue finishes the remaining epochs", async () => {
+    // prepared in-process before the worker starts: its reaper would hand back jobs of the in-process runner ("test")
+    const exp = await preparedExperiment("train-cancel", src);
     const w = worker();
     await w.waitFor(/ready on/, 60_000);
-    const exp = await preparedExperiment("train-cancel", src);
     const res = await call(trainRoute.POST as never, "POST", { name: exp.name }, { epochs: 40, batchSize: 2, saveEvery: 1, pretrained: "none" });
     const id = res.body.job.id as string;
     await until(async () => (await epochMetrics(id)).some((m) => m.kind === "checkpoint" && Number(m.epoch) >= 2), 180_000, "a checkpoint at epoch 2");
@@ -136,9 +137,9 @@ describe.skipIf(!ready)(`train job with a worker process${why}`, () => {
   }, 600_000);
 
   it("a worker killed with SIGKILL mid-training: the retried job resumes from the checkpoint", async () => {
+    const exp = await preparedExperiment("train-kill", src);
     const a = worker();
     await a.waitFor(/ready on/, 60_000);
-    const exp = await preparedExperiment("train-kill", src);
     const res = await call(trainRoute.POST as never, "POST", { name: exp.name }, { epochs: 6, batchSize: 2, saveEvery: 1, pretrained: "none" });
     const id = res.body.job.id as string;
     await until(async () => (await epochMetrics(id)).some((m) => m.kind === "checkpoint" && Number(m.epoch) >= 2), 180_000, "a checkpoint at epoch 2");

@@ -16,7 +16,7 @@ import { parseTrainOptions } from "../../lib/api/parse";
 import type { TrainOptions } from "../../lib/train-options";
 import { summarizeValidation, validateExperiment } from "../../lib/validate";
 import { PermanentJobError, type JobContext, type JobHandler } from "../runner";
-import { buildFilelist, stemOf } from "./filelist";
+import { buildFilelist, pickHeldOut, stemOf } from "./filelist";
 import { ensureMuteFiles } from "./mute";
 import { checkResources, probeTorch } from "./preflight";
 import { resolvePretrained } from "./pretrained";
@@ -30,9 +30,15 @@ import { pythonExecutable } from "../../lib/python";
 /** after SIGTERM the trainer finishes its step and saves; on a CPU a full-size step can take ~20 s */
 export const STOP_GRACE_MS = 90_000;
 
-interface TrainState {
+/** the held-out clips, in filelist.txt's format, beside it (the trainer's --heldout) */
+export const HELD_OUT_FILE = "heldout.txt";
+
+export interface TrainState {
   completedEpochs: number;
-  checkpoints: { epoch: number; step: number; reason: string; at: string }[];
+  /** `g`: the generator checkpoint's file name in the experiment folder (publish reads it) */
+  checkpoints: { epoch: number; step: number; reason: string; at: string; g?: string }[];
+  /** the held-out stems (validation clips), chosen when the training starts and kept by continue/resume */
+  heldOut?: string[];
 }
 
 async function readState(file: string): Promise<TrainState> {
@@ -47,7 +53,7 @@ async function stemsIn(dir: string): Promise<string[]> {
   return (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".wav") || n.endsWith(".npy"))).map(stemOf);
 }
 
-export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string }): string[] {
+export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string; heldOutFile?: string | null }): string[] {
   const { options } = o;
   const args = ["train", "--exp-dir", o.expDir, "--epochs", String(o.epochs), "--batch-size", String(options.batchSize),
     "--save-every", String(options.saveEvery), "--device", "auto", "--precision", options.precision, "--out", o.out, "--name", o.name,
@@ -55,6 +61,10 @@ export function trainerArgs(o: { expDir: string; epochs: number; options: TrainO
   if (options.saveLatestOnly) args.push("--latest-only");
   if (o.pretrained) args.push("--pretrained-g", o.pretrained.g, "--pretrained-d", o.pretrained.d);
   if (options.gpus.length) args.push("--gpus", options.gpus.join(","));
+  if (o.heldOutFile) {
+    args.push("--heldout", o.heldOutFile);
+    if (options.earlyStopPatience > 0) args.push("--early-stop-patience", String(options.earlyStopPatience));
+  }
   return args;
 }
 
@@ -97,15 +107,23 @@ export const train: JobHandler = async (ctx: JobContext) => {
     f0: p.experimentSubdir(experiment.name, "f0"),
     f0nsf: p.experimentSubdir(experiment.name, "f0nsf"),
   };
-  const filelist = buildFilelist({
-    dirs,
-    stems: { gt: await stemsIn(dirs.gt), feature: await stemsIn(dirs.feature), f0: await stemsIn(dirs.f0), f0nsf: await stemsIn(dirs.f0nsf) },
-    f0: true,
-    speakerId: 0,
-    mute,
-  });
+  const stemLists = { gt: await stemsIn(dirs.gt), feature: await stemsIn(dirs.feature), f0: await stemsIn(dirs.f0), f0nsf: await stemsIn(dirs.f0nsf) };
+  const stateFile = path.join(expDir, "train-state.json");
+  const state = await readState(stateFile);
+  const usable = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute }).stems;
+  // continue/resume keeps the held-out set the checkpoints were validated on (none for checkpoints made before held-out
+  // clips existed: those clips were trained on); a fresh training picks one
+  const heldOutStems = state.completedEpochs > 0 ? (state.heldOut ?? []) : pickHeldOut(usable, options.heldOut);
+  const filelist = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute, heldOut: heldOutStems });
   await writeFileAtomic(path.join(expDir, "filelist.txt"), filelist.text);
+  const heldOutFile = path.join(expDir, HELD_OUT_FILE);
+  if (filelist.heldOut.length) await writeFileAtomic(heldOutFile, filelist.heldOutText);
+  else await fs.rm(heldOutFile, { force: true });
+  state.heldOut = filelist.heldOut;
+  await writeFileAtomic(stateFile, JSON.stringify(state, null, 1));
   report.log("info", `filelist.txt: ${filelist.stems.length} clips + 2 mute entries (${RVC_SUBDIRS.gtWavs}, ${featureDirName(version)}, ${RVC_SUBDIRS.f0}, ${RVC_SUBDIRS.f0nsf})`);
+  if (options.earlyStopPatience > 0 && !filelist.heldOut.length) report.log("warn", "early stop is off: it needs held-out clips (heldOut > 0 and at least 4 slices)");
+  report.log("info", filelist.heldOut.length ? `held out for validation (${HELD_OUT_FILE}): ${filelist.heldOut.length} clips: ${filelist.heldOut.join(", ")}` : "no held-out clips: checkpoints are not validated");
   const configFile = path.join(expDir, "config.json");
   if (!(await fs.access(configFile).then(() => true, () => false))) {
     const args = ["write-config", "--sample-rate", `${experiment.sampleRate / 1000}k`, "--version", version, "--out", configFile];
@@ -117,15 +135,13 @@ export const train: JobHandler = async (ctx: JobContext) => {
     }
   }
 
-  const stateFile = path.join(expDir, "train-state.json");
-  const state = await readState(stateFile);
   const epochs = options.moreEpochs ? state.completedEpochs + options.moreEpochs : options.epochs;
   const out = path.join(expDir, "model-out");
   await fs.rm(out, { recursive: true, force: true });
   await fs.mkdir(out, { recursive: true });
   report.log("info", `training to epoch ${epochs}${state.completedEpochs ? ` (checkpoints hold ${state.completedEpochs})` : ""}, batch size ${options.batchSize}`);
 
-  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version }), stateFile, state, options);
+  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version, heldOutFile: filelist.heldOut.length ? heldOutFile : null }), stateFile, state, options);
   const model = await registerModel({
     experiment,
     artifacts: result.artifacts,
@@ -136,7 +152,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   });
   await db().experiment.update({ where: { id: experiment.id }, data: { status: "trained" } });
   report.log("info", `model ${model.name} registered (${model.files.length} files)`);
-  return { modelId: model.id, epochs: result.epoch, steps: result.step, seconds: result.seconds };
+  return { modelId: model.id, epochs: result.epoch, steps: result.step, seconds: result.seconds, heldOut: filelist.heldOut, ...(result.early_stop ? { earlyStop: result.early_stop } : {}) };
 };
 
 async function runTrainer(ctx: JobContext, python: string, args: string[], stateFile: string, state: TrainState, options: TrainOptions) {
@@ -171,7 +187,7 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
         report.log("info", `epoch ${ev.epoch}/${ev.epochs}: mel ${fmt(ev.losses.mel)}, kl ${fmt(ev.losses.kl)}, gen ${fmt(ev.losses.gen)}, disc ${fmt(ev.losses.disc)}, fm ${fmt(ev.losses.fm)} (${ev.seconds.toFixed(1)} s)`);
         break;
       case "checkpoint": {
-        const entry = { epoch: ev.epoch, step: ev.step, reason: ev.reason, at: new Date().toISOString() };
+        const entry = { epoch: ev.epoch, step: ev.step, reason: ev.reason, at: new Date().toISOString(), g: path.basename(ev.g) };
         state.completedEpochs = Math.max(state.completedEpochs, ev.epoch);
         state.checkpoints = [...state.checkpoints.filter((c) => options.saveLatestOnly ? false : c.step !== ev.step), entry];
         await writeFileAtomic(stateFile, JSON.stringify(state, null, 1));
@@ -179,6 +195,14 @@ async function runTrainer(ctx: JobContext, python: string, args: string[], state
         report.log("info", `checkpoint saved at epoch ${ev.epoch} (${ev.reason})`);
         break;
       }
+      case "validation":
+        report.metric({ kind: "validation", epoch: ev.epoch, step: ev.step, mel: ev.mel, stft: ev.stft, clips: ev.clips, seconds: ev.seconds, preview: ev.preview ?? null });
+        report.log("info", `validation at epoch ${ev.epoch} on ${ev.clips} held-out clips: mel ${fmt(ev.mel)}, stft ${fmt(ev.stft)} (${ev.seconds.toFixed(1)} s)`);
+        break;
+      case "early_stop":
+        report.metric({ kind: "early_stop", epoch: ev.epoch, step: ev.step, bestEpoch: ev.best_epoch, patience: ev.patience, reason: ev.reason });
+        report.log("info", `early stop after epoch ${ev.epoch}: ${ev.reason}`);
+        break;
       case "artifact":
         report.log("info", `wrote ${ev.kind}: ${path.basename(ev.path)}`);
         break;

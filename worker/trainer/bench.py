@@ -62,6 +62,26 @@ def run_bench(args) -> int:
         if i >= args.warmup:
             times.append(dt)
         emit("progress", step=i + 1, seconds=dt, warmup=i < args.warmup, mel=losses["mel"])
-    emit("done", s_per_step=float(np.mean(times)), s_per_step_min=float(np.min(times)), steps=len(times),
+    validation = {}
+    if args.validate_clips > 0:
+        # one checkpoint's held-out validation (issue 15) on clips of the same length, timed after one warm-up clip
+        from .validation import Validator
+
+        d = hp["data"]
+        clips = []
+        for k in range(args.validate_clips + 1):
+            one = synthetic_batch(hp, 1, args.seconds, 768 if args.version == "v2" else 256, seed=100 + k)
+            phone, _pl, pitch, pitchf, spec, _sl, wave, _wl, _sid = one
+            clips.append((phone[0], pitch[0], pitchf[0], spec[0], wave[0], 0))
+        Validator([], hp, True, device, clips=clips[:1]).run(net_g)
+        v = Validator([], hp, True, device, clips=clips[1:])
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        res = v.run(net_g)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        validation = {"validation_s": time.perf_counter() - t0, "validation_clips": res["clips"]}
+    emit("done", **validation, s_per_step=float(np.mean(times)), s_per_step_min=float(np.min(times)), steps=len(times),
          device=str(device), batch_size=args.batch_size, sample_rate=args.sample_rate)
     return 0

@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", help="where the small model, ONNX and index go (default: <exp-dir>)")
     t.add_argument("--name", help="model name (default: the experiment dir's name)")
     t.add_argument("--sample-rate", choices=["32k", "40k", "48k"], help="optional check against the config")
+    t.add_argument("--heldout", default="", help="held-out clips (filelist format, never trained on): validated at each checkpoint")
+    t.add_argument("--early-stop-patience", type=int, default=0,
+                   help="stop when validation has not improved for N checkpoints (needs --heldout; 0 = off)")
     t.add_argument("--no-resume", action="store_true", help="ignore existing checkpoints")
     t.add_argument("--workers", type=int, default=None, help="DataLoader workers (default 0 on CPU, ≤4 on CUDA)")
     t.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's choice)")
@@ -76,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--device", default="auto")
     b.add_argument("--precision", choices=["auto", "fp32", "fp16", "bf16"], default="auto")
     b.add_argument("--threads", type=int, default=0)
+    b.add_argument("--validate-clips", type=int, default=0, help="also time one checkpoint's validation on N held-out clips")
 
     m = sub.add_parser("inspect", help="check that a file is an RVC small model (or a G/D checkpoint) and print what it is")
     what = m.add_mutually_exclusive_group(required=True)

@@ -24,6 +24,7 @@ from .hparams import load_hparams, sr_name
 from .indexing import build_index
 from .models import count_params
 from .protocol import emit, set_emit_enabled
+from .validation import Validator, early_stop_due, preview_name, read_metrics, record_checkpoint
 from .step import StepRunner, build_models, build_optimizers, resolve_precision
 
 log = logging.getLogger("trainer")
@@ -93,6 +94,7 @@ class Job:
     f0: bool
     save_every: int
     items: list
+    heldout: list
     device: str  # "cpu", "cuda:N"
     world_size: int = 1
     port: int = 0
@@ -147,6 +149,14 @@ def prepare(args) -> Job:
         port = _free_port()
     items = parse_filelist(os.path.join(exp_dir, "filelist.txt"), f0)
     check_items(items, hp["data"]["sampling_rate"], 768 if version == "v2" else 256, hp["model"]["spk_embed_dim"])
+    heldout = []
+    if getattr(args, "heldout", None):
+        heldout = parse_filelist(args.heldout, f0)
+        check_items(heldout, hp["data"]["sampling_rate"], 768 if version == "v2" else 256, hp["model"]["spk_embed_dim"])
+        train_wavs = {os.path.realpath(it.wav) for it in items}
+        leaked = [it.wav for it in heldout if os.path.realpath(it.wav) in train_wavs]
+        if leaked:
+            raise TrainerError(f"held-out clip {leaked[0]} is also in filelist.txt: a validation clip must not train")
     hop = hp["data"]["hop_length"]
     if len(BucketBatchSampler([os.path.getsize(it.wav) // (3 * hop) for it in items], 1)) == 0:
         raise TrainerError(
@@ -155,7 +165,7 @@ def prepare(args) -> Job:
         )
     return Job(args=args, hp=hp, exp_dir=exp_dir, out_dir=os.path.abspath(args.out or exp_dir),
                name=args.name or os.path.basename(exp_dir.rstrip("/")), version=version, f0=f0,
-               save_every=max(1, int(args.save_every)), items=items, device=device, world_size=world, port=port)
+               save_every=max(1, int(args.save_every)), items=items, heldout=heldout, device=device, world_size=world, port=port)
 
 
 def run_train(args) -> int:
@@ -343,6 +353,14 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
         dist.all_reduce(flag, op=dist.ReduceOp.MAX)  # every rank stops at the same step
         return bool(flag.item())
 
+    validator = Validator(job.heldout, hp, f0, device) if rank == 0 and job.heldout else None
+    if validator is not None:
+        log.info("validating each checkpoint on %d held-out clips", len(validator))
+    last_means: dict = {}
+    # every rank knows the patience (rank 0 alone validates and decides; the others learn it through all_reduce)
+    patience = int(getattr(args, "early_stop_patience", 0) or 0) if job.heldout else 0
+    early: dict = {}
+
     precision = resolve_precision(args.precision, hp, device)
     runner = StepRunner(hp, net_g, net_d, optim_g, optim_d, device, precision, f0)
     gamma = float(t_hp["lr_decay"])
@@ -351,7 +369,7 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
          world_size=world,
          epochs=args.epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch,
          total_steps=args.epochs * steps_per_epoch, step=global_step, items=len(items), batch_size=args.batch_size,
-         resumed_from=resumed_from, torch=torch.__version__)
+         resumed_from=resumed_from, torch=torch.__version__, heldout=len(job.heldout))
 
     def save(epoch_done: int, reason: str):
         if rank != 0:
@@ -364,6 +382,21 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
         ck.save_checkpoint(g_path, net_g, optim_g, lr0, epoch_done, global_step, gamma)
         log.info("saved model and optimizer state at epoch %d to %s", epoch_done, g_path)
         emit("checkpoint", epoch=epoch_done, step=global_step, g=g_path, d=d_path, reason=reason)
+        if reason != "signal":  # a stop request is answered at once; a partial epoch's weights are not scored
+            preview = preview_name(epoch_done)
+            validation = validator.run(raw_g, os.path.join(exp_dir, preview)) if validator is not None else None
+            if validation is not None:
+                validation["preview"] = preview
+                emit("validation", epoch=epoch_done, step=global_step, **validation)
+            record_checkpoint(exp_dir, {"epoch": epoch_done, "step": global_step, "train": dict(last_means),
+                                        "validation": validation, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+            if patience and validation is not None:
+                history = [(int(e["epoch"]), (e.get("validation") or {}).get("mel")) for e in read_metrics(exp_dir)]
+                due = early_stop_due(history, patience)
+                if due:
+                    early.update(due, epoch=epoch_done, patience=patience)
+                    log.info("early stop at epoch %d: %s", epoch_done, due["reason"])
+                    emit("early_stop", epoch=epoch_done, step=global_step, patience=patience, **due)
         if args.keep and not args.latest_only:
             for old in ck.prune_checkpoints(exp_dir, args.keep):
                 log.info("removed old checkpoint %s", old)
@@ -423,6 +456,7 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                 break
             completed_epoch = epoch
             means = {k: v / max(1, n_batches) for k, v in sums.items()}
+            last_means = means
             emit("epoch", epoch=epoch, epochs=args.epochs, step=global_step, losses=means, lr=lr,
                  seconds=time.time() - t_epoch)
             # the "epoch" event above is what the job logs; this line only for a developer running with DEBUG
@@ -431,6 +465,14 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
             if epoch % save_every == 0 or epoch == args.epochs:
                 save(epoch, "schedule" if epoch % save_every == 0 else "final")
                 dirty = False
+            if patience:
+                halt = bool(early)
+                if distributed:  # rank 0 decided; every rank leaves the loop after the same epoch
+                    flag = torch.tensor([1 if halt else 0], device=sync_device)
+                    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+                    halt = bool(flag.item())
+                if halt:
+                    break
         if stopping and dirty:
             # a partial epoch records only the completed epochs, so a resume redoes the interrupted one
             save(completed_epoch, "signal")
@@ -452,7 +494,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     # ---------------------------------------------------------------- outputs
     os.makedirs(out_dir, exist_ok=True)
     artifacts = {}
-    final_epoch = max(args.epochs, start_epoch - 1)
+    # an early stop ends before --epochs; otherwise as before (a run that was already complete keeps its epoch)
+    final_epoch = completed_epoch if completed_epoch < args.epochs else max(args.epochs, start_epoch - 1)
     small_path = os.path.join(out_dir, f"{name}.pth")
     save_small_model(small_path, ck.model_state(raw_g), raw_g.config_list, epoch=final_epoch,
                      sr=d_hp["sampling_rate"], f0=f0, version=version)
@@ -473,6 +516,7 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     if stop.requested:
         emit("stopped", signal=stop.signal, step=global_step, seconds=time.time() - t_start)
         return 0
-    emit("done", epoch=final_epoch, step=global_step, seconds=time.time() - t_start, artifacts=artifacts)
+    emit("done", epoch=final_epoch, step=global_step, seconds=time.time() - t_start, artifacts=artifacts,
+         **({"early_stop": {k: early[k] for k in ("epoch", "best_epoch", "reason")}} if early else {}))
     log.info("training done: %s", artifacts)
     return 0

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ExperimentSettingsForm } from "@/components/ExperimentSettingsForm";
 import { ExperimentWorkspace } from "@/components/ExperimentWorkspace";
 import { DatasetCard } from "@/components/DatasetCard";
+import { CheckpointTimeline } from "@/components/CheckpointTimeline";
 import { FileList } from "@/components/FileList";
 import { UploadPanel } from "@/components/UploadPanel";
 import { ApiError } from "@/lib/errors";
@@ -77,6 +78,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
         readOnly={viewer}
         hasIndex={experiment.models.some((m) => Array.isArray(m.files) && (m.files as { kind?: string }[]).some((f) => f.kind === "index"))}
       />
+      <CheckpointTimeline experiment={experiment.name} readOnly={viewer} />
       {experiment.models.length > 0 && (
         <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900" aria-label="Models">
           <h2 className="mb-2 font-medium">Models</h2>
