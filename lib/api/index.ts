@@ -4,11 +4,13 @@
  * OpenAPI test checks that the two agree (every route file's handler carries a spec listed here, and back).
  */
 import * as auth from "./auth";
+import * as batches from "./batches";
 import * as conversions from "./conversions";
 import * as experiments from "./experiments";
 import * as jobs from "./jobs";
 import * as models from "./models";
 import * as system from "./system";
+import * as webhooks from "./webhooks";
 import type { RouteSpec } from "./spec";
 
 export * from "./common";
@@ -18,6 +20,6 @@ const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =
   typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
 
 /** The documented operations, in the order of their modules. */
-export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, jobs, models, conversions].flatMap((m) =>
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, jobs, models, conversions, batches, webhooks].flatMap((m) =>
   Object.values(m).filter(isSpec),
 );
