@@ -25,6 +25,7 @@ import * as rotateRoute from "../../app/api/webhooks/[id]/rotate-secret/route";
 import { createToken } from "../../lib/auth/api-tokens";
 import { runAs } from "../../lib/auth/context";
 import { createUser } from "../../lib/auth/users";
+import { CONVERSION_DEFAULTS } from "../../lib/conversion-params";
 import { db } from "../../lib/db";
 import { cancelJob, enqueueJob } from "../../lib/jobs";
 import { jobFinished, modelCreated } from "../../lib/webhooks/sources";
@@ -293,10 +294,11 @@ describe("webhook delivery", () => {
     // the member's endpoint (from the test above) gets the member's model too
     await until(async () => at("/member").find((r) => JSON.parse(r.body).data.model?.id === model.id), 30_000, "model.created at /member");
 
-    // a convert job that succeeded: job.succeeded (not wanted here) and conversion.succeeded
+    // a convert job that succeeded: job.succeeded (not wanted here) and conversion.succeeded (a row as the API stores
+    // it, settings included: later tests of the same database check listed conversions against the OpenAPI schema)
     const job = await db().job.create({ data: { kind: "convert", status: "succeeded", createdById: adminId(), finishedAt: new Date() } });
     const conversion = await db().conversion.create({
-      data: { modelId: model.id, jobId: job.id, inputName: "take.wav", inputPath: "/nowhere/take.wav", outputPath: "/nowhere/out.wav", createdById: adminId(), finishedAt: new Date() },
+      data: { modelId: model.id, jobId: job.id, inputName: "take.wav", inputPath: "/nowhere/take.wav", outputPath: "/nowhere/out.wav", params: { ...CONVERSION_DEFAULTS }, createdById: adminId(), finishedAt: new Date() },
     });
     await jobFinished(job.id);
     const converted = await until(async () => at("/models").find((r) => JSON.parse(r.body).type === "conversion.succeeded"), 30_000, "conversion.succeeded");
