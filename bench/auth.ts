@@ -24,8 +24,8 @@ const cookie = (await createSession(user.id, new Request("http://127.0.0.1/api")
 
 const handler = async () => new Response("{}", { headers: { "content-type": "application/json" } });
 const bare = handler;
-const gated = route("viewer", handler);
-const open = route("public", handler);
+const gated = route({ access: "viewer", summary: "bench", responses: {} }, handler);
+const open = route({ access: "public", summary: "bench", responses: {} }, handler);
 const ctx = { params: Promise.resolve({}) };
 
 function stats(ms: number[]) {

@@ -29,7 +29,7 @@ import { uploadKind } from "./audio/formats";
 import { uploadErrors } from "./uploads/errors";
 import { zipSizeIssue } from "./uploads/limits";
 import { extract, openZip, readEntries } from "./uploads/zip";
-import { BATCH_STATUSES, BatchCreateFormFields, parseBody, type BatchCreateJson } from "./api/batches";
+import { BATCH_STATUSES, type BatchCreateJson } from "./api/batches";
 
 export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
@@ -262,12 +262,8 @@ export async function getBatch(id: string, prisma: Db = db()) {
   return present(await findBatch(id, prisma), prisma);
 }
 
-/** ?limit=1..100 (20): recent batches, newest first, without their clip lists. */
-export async function listBatches(limitParam: string | null, prisma: Db = db()) {
-  const limit = limitParam === null ? 20 : Number(limitParam);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw badRequest("invalid_limit", `limit must be a whole number from 1 to 100 (got ${JSON.stringify(limitParam)})`, { field: "limit" });
-  }
+/** Recent batches (`limit`: 1..100, checked by the route's query schema), newest first, without their clip lists. */
+export async function listBatches(limit: number, prisma: Db = db()) {
   const rows = await prisma.conversionBatch.findMany({ orderBy: { createdAt: "desc" }, take: limit, include });
   const out = [];
   for (const row of rows) {

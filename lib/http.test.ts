@@ -57,10 +57,10 @@ describe("errorResponse", () => {
 
   it("is what route() answers when a handler throws", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const handler = route("public", async () => {
+    const handler = route({ access: "public", summary: "", responses: {} }, async () => {
       throw new TypeError("Cannot read properties of undefined (reading 'id')");
     });
-    const res = await handler(new Request("http://x/api/thing"), {});
+    const res = await handler(new Request("http://x/api/thing"), { params: Promise.resolve({}) });
     expect(res.status).toBe(500);
     const body = await res.json();
     expect(body.error.message).not.toContain("Cannot read");

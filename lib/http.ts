@@ -108,9 +108,6 @@ export interface ActivityNote {
 /** What a handler learns about its caller; `null` only on public routes. */
 export type Auth<A extends Access> = (A extends "public" ? Caller | null : Caller) & {};
 
-type Handler<C> = (req: Request, ctx: C) => Promise<Response>;
-type GatedHandler<C, A extends Access> = (req: Request, ctx: C, auth: Auth<A>, note: (activity: ActivityNote | false) => void) => Promise<Response>;
-
 /** Pure: the generic activity of a write, from its method and path (`DELETE /api/models/ab12` → models ab12). */
 export function genericActivity(method: string, pathname: string): ActivityNote {
   const parts = pathname.replace(/^\/api\/?/, "").split("/").filter(Boolean).map((p) => {
@@ -188,12 +185,7 @@ async function parseRequest(spec: RouteSpec, req: Request, ctx: { params?: Promi
  * (lib/auth/context.ts), records an Activity row for every successful write, and turns every thrown error into the
  * API's error shape. The returned handler carries the spec (`.spec`).
  */
-export function route<const S extends RouteSpec>(spec: S, handler: (ctx: RouteContext<S>) => Promise<Response>): RouteHandler<S>;
-/** @deprecated the old form without a spec: declare the route in lib/api/* and use `route(spec, handler)` (docs/api.md, "Adding a route"). */
-export function route<A extends Access, C = unknown>(access: A, handler: GatedHandler<C, A>): Handler<C>;
-export function route(specOrAccess: RouteSpec | Access, handler: (...args: never[]) => Promise<Response>) {
-  const spec: RouteSpec = typeof specOrAccess === "string" ? { access: specOrAccess, summary: "", responses: {} } : specOrAccess;
-  const legacy = typeof specOrAccess === "string";
+export function route<const S extends RouteSpec>(spec: S, handler: (ctx: RouteContext<S>) => Promise<Response>): RouteHandler<S> {
   const access = spec.access;
   const gated = async (req: Request, ctx?: { params?: Promise<unknown> }) => {
     try {
@@ -220,10 +212,9 @@ export function route(specOrAccess: RouteSpec | Access, handler: (...args: never
         () =>
           // a POST with Idempotency-Key: the first answer again for the same request (lib/idempotency.ts)
           withIdempotency(req, caller?.user.id ?? null, async (r) => {
-            if (legacy) return (handler as unknown as GatedHandler<unknown, Access>)(r, ctx, caller as Auth<Access>, setNote);
             const parsed = await parseRequest(spec, r, ctx);
             const reply = (status: number, data: unknown, headers: Record<string, string> = {}) => json(data, status, headers);
-            return (handler as unknown as (c: RouteContext<RouteSpec>) => Promise<Response>)({ req: r, ...parsed, caller: caller as Caller, note: setNote, reply } as RouteContext<RouteSpec>);
+            return handler({ req: r, ...parsed, caller: caller as Auth<S["access"]>, note: setNote, reply } as unknown as RouteContext<S>);
           }),
         caller?.role,
       );
@@ -236,5 +227,5 @@ export function route(specOrAccess: RouteSpec | Access, handler: (...args: never
       return errorResponse(err);
     }
   };
-  return Object.assign(gated, { spec });
+  return Object.assign(gated, { spec }) as RouteHandler<S>;
 }

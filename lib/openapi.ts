@@ -10,10 +10,8 @@ import { z } from "zod";
 import { ErrorBody, JobEvent, ROUTE_SPECS, UploadResult } from "./api";
 import { isResponseDoc, type JsonSchema, type ResponseSpec, type RouteSpec } from "./api/spec";
 import { TUS_PARAMETERS, TUS_PATHS } from "./api/uploads";
-import { paths as batchPaths } from "./conversion-batch-openapi";
 import { TUS_PATH } from "./uploads/tus";
 import type { Access } from "./auth/roles";
-import { paths as webhookPaths } from "./webhooks/openapi";
 
 export type { JsonSchema } from "./api/spec";
 type Obj = Record<string, unknown>;
@@ -133,7 +131,7 @@ function buildPaths(c: Components): Record<string, Obj> {
     if (item[method]) throw new Error(`two specs for ${spec.method} ${spec.path}`);
     item[method] = operation(spec, c);
   }
-  return { ...paths, ...TUS_PATHS, ...batchPaths, ...webhookPaths };
+  return { ...paths, ...TUS_PATHS };
 }
 
 const DESCRIPTION = `Self-hosted RVC voice-model training and conversion. JSON in and out unless noted; times are ISO 8601.

@@ -5,11 +5,13 @@
  */
 import * as auth from "./auth";
 import * as checkpoints from "./checkpoints";
+import * as batches from "./batches";
 import * as conversions from "./conversions";
 import * as experiments from "./experiments";
 import * as jobs from "./jobs";
 import * as models from "./models";
 import * as system from "./system";
+import * as webhooks from "./webhooks";
 import type { RouteSpec } from "./spec";
 
 export * from "./common";
@@ -19,6 +21,6 @@ const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =
   typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
 
 /** The documented operations, in the order of their modules. */
-export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, checkpoints, jobs, models, conversions].flatMap((m) =>
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, checkpoints, jobs, models, conversions, batches, webhooks].flatMap((m) =>
   Object.values(m).filter(isSpec),
 );

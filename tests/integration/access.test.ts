@@ -2,7 +2,7 @@
  * The gate, from the route list: every route file under app/api × every method it exports is called with no
  * credentials, a viewer, a read-only token, a member and an admin. What each must answer comes from the role the
  * OpenAPI document declares for it (x-required-role), so a new route without a role, or whose handler is not
- * wrapped by route(access, …), fails here.
+ * wrapped by route(spec, …), fails here.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -13,6 +13,7 @@ import { openApiDocument, requiredRole } from "../../lib/openapi";
 import { createUser } from "../../lib/auth/users";
 import { createToken } from "../../lib/auth/api-tokens";
 import type { Access } from "../../lib/auth/roles";
+import { isOtherMethodsHandler } from "../../lib/http-methods";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const API_DIR = path.join(ROOT, "app", "api");
@@ -70,7 +71,8 @@ for (const file of routeFiles()) {
   const { docPath, url, params } = describeRoute(file);
   const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   for (const m of METHODS) {
-    if (typeof mod[m] !== "function") continue;
+    // otherMethods' 405 answers (lib/http-methods.ts) are no operations: tests/unit/method-not-allowed.test.ts checks them
+    if (typeof mod[m] !== "function" || isOtherMethodsHandler(mod[m])) continue;
     // the tus catch-all serves /api/uploads (create) and /api/uploads/{id} (the rest)
     const docAt = doc.paths[docPath]?.[m.toLowerCase()] ? docPath : params.path ? `${docPath}/{id}` : docPath;
     const op = doc.paths[docAt]?.[m.toLowerCase()];

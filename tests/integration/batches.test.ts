@@ -163,7 +163,13 @@ describe("POST /api/conversions/batch", () => {
     expect(badPitch.body.error.code).toBe("invalid_pitch");
     const unknown = await post(JSON.stringify({ modelId, fileIds: ["x"], params: { speed: 2 } }), { "content-type": "application/json" });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toMatchObject({ code: "unknown_field", details: { fields: ["speed"] } });
+    expect(unknown.body.error).toMatchObject({ code: "unknown_field", details: { fields: ["params.speed"], field: "params.speed" } });
+    const badNested = await post(JSON.stringify({ modelId, fileIds: ["x"], params: { pitch: 99 } }), { "content-type": "application/json" });
+    expect(badNested.status).toBe(400);
+    expect(badNested.body.error).toMatchObject({ code: "invalid_params", details: { field: "params.pitch" } });
+    const noModel = await post(JSON.stringify({ fileIds: ["x"] }), { "content-type": "application/json" });
+    expect(noModel.status).toBe(400);
+    expect(noModel.body.error).toMatchObject({ code: "missing_model", details: { field: "modelId" } });
     const none = await post(form([]));
     expect(none.status).toBe(400);
     expect(none.body.error.code).toBe("missing_input");

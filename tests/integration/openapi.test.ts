@@ -357,6 +357,8 @@ describe("OpenAPI document: route coverage", () => {
       for (const m of HTTP_METHODS) {
         const handler = mod[m];
         if (typeof handler !== "function") continue;
+        // otherMethods' 405 answers (lib/http-methods.ts) are no operations; every other export must carry its spec
+        if (isOtherMethodsHandler(handler)) continue;
         const spec = (handler as { spec?: { method?: string; path?: string; access?: string } }).spec;
         if (!spec?.access) problems.push(`${m} ${rel}: not declared with route(spec, handler)`);
         else if (spec.method === undefined) {
@@ -615,6 +617,27 @@ describe("OpenAPI document: real responses validate", () => {
     expect(fs.existsSync(dir)).toBe(false);
     expect((await api(audio.GET, "/api/conversions/{id}/audio", "GET", `/api/conversions/${NO_UUID}/audio`, { params: { id: NO_UUID } })).status).toBe(404);
     expect((await api(input.GET, "/api/conversions/{id}/input", "GET", `/api/conversions/${NO_UUID}/input`, { params: { id: NO_UUID } })).status).toBe(404);
+  });
+
+  it("conversion batches: list, a refused create, unknown batches", async () => {
+    const load = async (rel: string) => (await import(pathToFileURL(path.join(API_DIR, rel)).href)) as Record<string, unknown>;
+    const create = await load("conversions/batch/route.ts");
+    const one = await load("conversions/batch/[id]/route.ts");
+    const zip = await load("conversions/batch/[id]/download/route.ts");
+    const list = await load("conversions/batches/route.ts");
+    const listed = await api(list.GET, "/api/conversions/batches", "GET", "/api/conversions/batches?limit=5");
+    expect(listed.status).toBe(200);
+    expect(Array.isArray(listed.body.batches)).toBe(true);
+    const badLimit = await api(list.GET, "/api/conversions/batches", "GET", "/api/conversions/batches?limit=0");
+    expect(badLimit.body.error.code).toBe("invalid_limit");
+    const noModel = await api(create.POST, "/api/conversions/batch", "POST", "/api/conversions/batch", { body: { modelId: NO_UUID, fileIds: [fileId] } });
+    expect(noModel.status).toBe(404);
+    const unknown = await api(create.POST, "/api/conversions/batch", "POST", "/api/conversions/batch", { body: { modelId: NO_UUID, fileIds: [fileId], speed: 2 } });
+    expect(unknown.body.error.code).toBe("unknown_field");
+    const noIds = await api(create.POST, "/api/conversions/batch", "POST", "/api/conversions/batch", { body: { modelId: NO_UUID } });
+    expect(noIds.body.error.code).toBe("missing_input");
+    expect((await api(one.GET, "/api/conversions/batch/{id}", "GET", `/api/conversions/batch/${NO_UUID}`, { params: { id: NO_UUID } })).status).toBe(404);
+    expect((await api(zip.GET, "/api/conversions/batch/{id}/download", "GET", `/api/conversions/batch/${NO_UUID}/download`, { params: { id: NO_UUID } })).status).toBe(404);
   });
   it("deletes: the experiment once its jobs are cancelled, then the model", async () => {
     for (const id of queued) {

@@ -300,7 +300,8 @@ describe("webhook delivery", () => {
     // the member's endpoint (from the test above) gets the member's model too
     await until(async () => at("/member").find((r) => JSON.parse(r.body).data.model?.id === model.id), 30_000, "model.created at /member");
 
-    // a convert job that succeeded: job.succeeded (not wanted here) and conversion.succeeded
+    // a convert job that succeeded: job.succeeded (not wanted here) and conversion.succeeded (a row as the API stores
+    // it, settings included: later tests of the same database check listed conversions against the OpenAPI schema)
     const job = await db().job.create({ data: { kind: "convert", status: "succeeded", createdById: adminId(), finishedAt: new Date() } });
     const conversion = await db().conversion.create({
       data: {
