@@ -64,7 +64,7 @@ describe("request errors", () => {
 
 describe("parsers on the schemas", () => {
   it("train options: defaults, saveEvery at most the epochs, moreEpochs only when given", () => {
-    expect(parseTrainOptions({})).toEqual({ epochs: 20, batchSize: 4, saveEvery: 5, saveLatestOnly: false, pretrained: "default", precision: "auto", gpus: [] });
+    expect(parseTrainOptions({})).toEqual({ epochs: 20, batchSize: 4, saveEvery: 5, saveLatestOnly: false, pretrained: "default", precision: "auto", gpus: [], heldOut: 0.05, earlyStopPatience: 0 });
     expect(parseTrainOptions({ epochs: 2 }).saveEvery).toBe(2);
     expect(parseTrainOptions({ epochs: 2, moreEpochs: 3 }).moreEpochs).toBe(3);
     expect(refusal(() => parseTrainOptions({ gpus: [0, 0] })).code).toBe("invalid_gpus");
