@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { callApi } from "./api-client";
 import { inputClass, SettingsFields } from "./SettingsFields";
+import { useConfirm, useToast } from "./ui";
 
 /** `readOnly`: shown but not changeable (a viewer, or a member on someone else's experiment: `readOnlyNote` says why). */
 export function ExperimentSettingsForm({ name, settings, readOnly = false, readOnlyNote }: { name: string; settings: ExperimentSettings; readOnly?: boolean; readOnlyNote?: string }) {
@@ -11,6 +12,8 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
   const [newName, setNewName] = useState(name);
   const [value, setValue] = useState(settings);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
@@ -29,9 +32,16 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
   }
 
   async function remove() {
-    if (!confirm(`Delete experiment "${name}" with its uploads and working files? Finished models are kept.`)) return;
+    const yes = await confirm({
+      title: `Delete experiment “${name}”?`,
+      message: "Its uploads and working files are deleted. Finished models are kept.",
+      confirmLabel: "Delete experiment",
+      danger: true,
+    });
+    if (!yes) return;
     try {
       await callApi(`/api/experiments/${name}`, { method: "DELETE" });
+      toast(`Deleted experiment “${name}”`);
       router.push("/");
       router.refresh();
     } catch (err) {

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
+import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm, useToast } from "../ui";
 
 export interface TokenView {
   id: string;
@@ -26,13 +26,17 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   async function revoke(t: TokenView) {
     const whose = mode === "all" && t.userName ? ` of ${t.userName}` : "";
-    if (!confirm(`Revoke the token "${t.name}"${whose}? Scripts that use it stop working at once.`)) return;
+    const yes = await confirm({ title: `Revoke the token “${t.name}”${whose}?`, message: "Scripts that use it stop working at once.", confirmLabel: "Revoke", danger: true });
+    if (!yes) return;
     setError(null);
     try {
       await callApi(`/api/tokens/${t.id}`, { method: "DELETE" });
+      toast(`Revoked “${t.name}”`);
       router.refresh();
     } catch (err) {
       setError((err as Error).message);

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
+import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm } from "../ui";
 
 export interface UserView {
   id: string;
@@ -101,6 +101,7 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
   const [resetting, setResetting] = useState(false);
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
+  const confirm = useConfirm();
 
   async function patch(body: Partial<{ role: string; disabled: boolean; password: string }>, said: string): Promise<boolean> {
     setError(null);
@@ -120,7 +121,16 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
   }
 
   async function toggleDisabled() {
-    if (!user.disabled && !confirm(`Disable “${user.name}”? Their sessions end and their API tokens stop working until you enable the account again.`)) return;
+    if (
+      !user.disabled &&
+      !(await confirm({
+        title: `Disable “${user.name}”?`,
+        message: "Their sessions end and their API tokens stop working until you enable the account again.",
+        confirmLabel: "Disable",
+        danger: true,
+      }))
+    )
+      return;
     await patch({ disabled: !user.disabled }, user.disabled ? "Enabled." : "Disabled; their sessions have ended.");
   }
 

@@ -14,7 +14,6 @@ const EXPERIMENT = "ui-token-exp";
 async function login(browser: Browser, baseURL: string, who: { name: string; password: string }): Promise<Page> {
   const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] }, extraHTTPHeaders: {} });
   const page = await context.newPage();
-  page.on("dialog", (d) => void d.accept());
   await page.goto("/login");
   await page.getByLabel("Name").fill(who.name);
   await page.getByLabel("Password").fill(who.password);
@@ -24,7 +23,6 @@ async function login(browser: Browser, baseURL: string, who: { name: string; pas
 }
 
 test("users page, tokens shown once and revoked from the UI, a viewer without write buttons, the activity log", async ({ page, browser, baseURL }) => {
-  page.on("dialog", (d) => void d.accept());
   const nav = page.getByRole("navigation", { name: "Main" });
 
   // the admin adds the two accounts through the Users page
@@ -85,6 +83,7 @@ test("users page, tokens shown once and revoked from the UI, a viewer without wr
 
   // revoked from the UI: the token stops working at once
   await row.getByRole("button", { name: "Revoke e2e script" }).click();
+  await member.getByRole("dialog", { name: /Revoke the token “e2e script”/ }).getByRole("button", { name: "Revoke" }).click();
   await expect(member.getByText("You have no API tokens.")).toBeVisible();
   const after = await api("/api/experiments");
   expect(after.status).toBe(401);
