@@ -16,6 +16,8 @@ const STATUS_TONE: Record<string, StatusTone> = {
   queued: "neutral",
   new: "neutral",
   running: "active",
+  busy: "active",
+  idle: "neutral",
   processing: "active",
   uploaded: "neutral",
   preprocessed: "neutral",
