@@ -68,7 +68,7 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
           Delete experiment
         </button>
         {message && (
-          <span role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700" : "text-red-600"}`}>
+          <span role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
             {message.text}
           </span>
         )}

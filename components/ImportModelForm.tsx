@@ -55,7 +55,7 @@ export function ImportModelForm() {
         {busy ? "Checking…" : "Import"}
       </button>
       {message && (
-        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-green-700" : "text-red-600"}>
+        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>
           {message.text}
         </p>
       )}

@@ -104,10 +104,10 @@ export function PipelinePanel({
               {state ? (
                 <span className={`mt-1 inline-block rounded px-1.5 text-xs ${badge[state] ?? ""}`}>{state}</span>
               ) : (
-                <span className="mt-1 block text-xs text-zinc-500">not started</span>
+                <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">not started</span>
               )}
               {job && statusOf(job) === "failed" && (
-                <p className="mt-1 text-xs text-red-600 [overflow-wrap:anywhere]" data-testid="stage-error">
+                <p className="mt-1 text-xs text-red-700 dark:text-red-400 [overflow-wrap:anywhere]" data-testid="stage-error">
                   {live[job.id]?.error ?? job.error}
                 </p>
               )}
@@ -133,7 +133,7 @@ export function PipelinePanel({
         </div>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}
         </p>
       )}

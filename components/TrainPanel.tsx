@@ -150,14 +150,14 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
               </button>
             )}
           </div>
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
             Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
             preprocess → extract → train (training builds the index at the end).
           </p>
         </>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}
         </p>
       )}
@@ -170,7 +170,7 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
           <div className="text-sm">
             <h3 className="font-medium">Checkpoints</h3>
             {checkpoints.length === 0 ? (
-              <p className="text-xs text-zinc-500">none yet</p>
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">none yet</p>
             ) : (
               <ul className="text-xs" data-testid="checkpoints">
                 {checkpoints.map((c) => (

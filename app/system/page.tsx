@@ -40,7 +40,7 @@ export default async function SystemPage() {
           <div className="text-lg" data-testid="db-status">
             <Ok ok={body.db.ok} />
           </div>
-          {"error" in body.db && body.db.error && <p className="text-xs text-red-600">{body.db.error}</p>}
+          {"error" in body.db && body.db.error && <p className="text-xs text-red-700 dark:text-red-400">{body.db.error}</p>}
         </div>
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
           <div className="text-sm text-zinc-600 dark:text-zinc-400">Job queue (pg-boss)</div>
@@ -51,8 +51,8 @@ export default async function SystemPage() {
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
           <div className="text-sm text-zinc-600 dark:text-zinc-400">Free disk (DATA_ROOT)</div>
           <div className="text-lg" data-testid="disk-free">
-            <span className={d.low ? "text-red-600" : undefined}>{formatBytes(d.free)}</span> of {formatBytes(d.total)}
-            {d.low && <span className="ml-2 text-sm text-red-600">low (under {formatBytes(body.minFreeBytes)})</span>}
+            <span className={d.low ? "text-red-700 dark:text-red-400" : undefined}>{formatBytes(d.free)}</span> of {formatBytes(d.total)}
+            {d.low && <span className="ml-2 text-sm text-red-700 dark:text-red-400">low (under {formatBytes(body.minFreeBytes)})</span>}
           </div>
           <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{d.path}</p>
           {body.disks.length > 1 && (
@@ -60,7 +60,7 @@ export default async function SystemPage() {
               {body.disks
                 .filter((x) => !x.dirs.includes("DATA_ROOT"))
                 .map((x) => (
-                  <li key={x.path} className={x.low ? "text-red-600" : undefined}>
+                  <li key={x.path} className={x.low ? "text-red-700 dark:text-red-400" : undefined}>
                     {x.dirs.join(", ")}: {formatBytes(x.free)} free of {formatBytes(x.total)}
                   </li>
                 ))}

@@ -28,7 +28,7 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
             }}
           />
         </label>
-        <span className="text-sm text-zinc-500">or</span>
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">or</span>
         {rec.recording ? (
           <button type="button" className={`${button} border-red-400 text-red-700`} onClick={rec.stop}>
             <span aria-hidden className="mr-1 inline-block h-2 w-2 animate-pulse rounded-full bg-red-600" />
@@ -41,11 +41,11 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
         )}
       </div>
       {rec.recording && <p className="text-sm text-red-700" role="status">Recording… press Stop when done.</p>}
-      {rec.error && <p role="alert" className="text-sm text-red-600">{rec.error}</p>}
+      {rec.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{rec.error}</p>}
       {file && (
         <div className="space-y-1" data-testid="input-preview">
           <p className="text-sm">
-            <span className="font-mono">{file.name}</span> <span className="text-zinc-500">· {formatBytes(file.size)}</span>
+            <span className="font-mono">{file.name}</span> <span className="text-zinc-600 dark:text-zinc-400">· {formatBytes(file.size)}</span>
           </p>
           <Waveform source={file} label="Chosen clip waveform" />
         </div>

@@ -123,7 +123,9 @@ export function DataTableView({ label, columns, rows }: { label: string; columns
                     title={r.titles[i]}
                     className={[
                       "py-2 pr-4 last:pr-0 max-sm:flex max-sm:gap-3 max-sm:py-0.5 max-sm:pr-0 max-sm:[&:has(>div:empty)]:hidden",
-                      "max-sm:before:w-24 max-sm:before:shrink-0 max-sm:before:text-zinc-600 max-sm:before:content-[attr(data-label)] max-sm:dark:before:text-zinc-400",
+                      c.primary || c.srHeader
+                        ? ""
+                        : "max-sm:before:w-24 max-sm:before:shrink-0 max-sm:before:text-zinc-600 max-sm:before:content-[attr(data-label)] max-sm:dark:before:text-zinc-400",
                       c.primary ? "max-sm:pb-1 max-sm:text-base max-sm:font-semibold" : "",
                       c.srHeader ? "max-sm:pt-2" : "",
                       c.align === "right" ? "sm:text-right" : "",
