@@ -1,6 +1,6 @@
-import { cloneElement, isValidElement, useId, type ReactElement, type ReactNode } from "react";
+import { cloneElement, isValidElement, useId, type AriaAttributes, type ReactElement, type ReactNode } from "react";
 
-type Control = ReactElement<{ id?: string; "aria-describedby"?: string; "aria-invalid"?: boolean | "true" | "false" }>;
+type Control = ReactElement<{ id?: string } & Pick<AriaAttributes, "aria-describedby" | "aria-invalid">>;
 
 /**
  * One form field: a label, its control (an <input>, <select> or <textarea> given as the only child), a help line and
