@@ -64,7 +64,7 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
           Save
         </button>
-        <button type="button" onClick={remove} className="rounded border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 dark:hover:bg-red-950">
+        <button type="button" onClick={remove} className="rounded border border-red-300 dark:border-red-800 px-3 py-1.5 text-sm text-red-700 dark:text-red-400 hover:bg-red-50 dark:hover:bg-red-950">
           Delete experiment
         </button>
         {message && (

@@ -50,7 +50,7 @@ export function JobProgress({ jobId, live, initialStatus }: { jobId: string; liv
           Download full log
         </a>
         {ACTIVE.has(status) && (
-          <button onClick={cancel} className="rounded border border-red-300 px-2 text-red-700 hover:bg-red-50 dark:hover:bg-red-950">
+          <button onClick={cancel} className="rounded border border-red-300 dark:border-red-800 px-2 text-red-700 dark:text-red-400 hover:bg-red-50 dark:hover:bg-red-950">
             Cancel
           </button>
         )}

@@ -127,7 +127,7 @@ export function PipelinePanel({
       {focus && (
         <div>
           <h3 className="mb-1 text-sm font-medium">
-            {focus.kind} job <a className="text-xs text-indigo-600 underline" href={`/jobs/${focus.id}`}>details</a>
+            {focus.kind} job <a className="text-xs text-indigo-700 dark:text-indigo-300 underline" href={`/jobs/${focus.id}`}>details</a>
           </h3>
           <JobProgress jobId={focus.id} live={live[focus.id]} initialStatus={focus.status} />
         </div>

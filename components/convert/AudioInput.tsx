@@ -30,7 +30,7 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
         </label>
         <span className="text-sm text-zinc-600 dark:text-zinc-400">or</span>
         {rec.recording ? (
-          <button type="button" className={`${button} border-red-400 text-red-700`} onClick={rec.stop}>
+          <button type="button" className={`${button} border-red-400 text-red-700 dark:text-red-400`} onClick={rec.stop}>
             <span aria-hidden className="mr-1 inline-block h-2 w-2 animate-pulse rounded-full bg-red-600" />
             Stop
           </button>
@@ -40,7 +40,7 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
           </button>
         )}
       </div>
-      {rec.recording && <p className="text-sm text-red-700" role="status">Recording… press Stop when done.</p>}
+      {rec.recording && <p className="text-sm text-red-700 dark:text-red-400" role="status">Recording… press Stop when done.</p>}
       {rec.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{rec.error}</p>}
       {file && (
         <div className="space-y-1" data-testid="input-preview">
