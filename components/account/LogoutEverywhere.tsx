@@ -19,7 +19,7 @@ export function LogoutEverywhere() {
   }
   return (
     <section aria-label="Sessions" className={`${cardClass} space-y-2`}>
-      <h2 className="font-medium">Sessions</h2>
+      <h2 className="font-semibold">Sessions</h2>
       <p className={`text-sm ${mutedText}`}>Lost a laptop or used a shared computer? End all your sessions. API tokens are not affected; revoke them below.</p>
       <button type="button" onClick={run} className={dangerButton}>
         Log out everywhere

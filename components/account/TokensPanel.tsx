@@ -49,7 +49,7 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
   const title = mode === "own" ? "API tokens" : "Everyone's API tokens";
   return (
     <section aria-label={title} className={`${cardClass} space-y-3`}>
-      <h2 className="font-medium">{title}</h2>
+      <h2 className="font-semibold">{title}</h2>
       {mode === "own" && (
         <>
           <p className={`text-sm ${mutedText}`}>

@@ -46,7 +46,7 @@ export function ActivityList({ initial, pageSize }: { initial: ActivityView[]; p
         rowKey={(a) => a.id}
         rowProps={() => ({ "data-testid": "activity-row" })}
         columns={[
-          { key: "when", header: "When", sort: (a) => a.at, cell: (a) => <span className={`text-xs tabular-nums ${mutedText}`}><When at={a.at} /></span> },
+          { key: "when", header: "When", primary: true, sort: (a) => a.at, cell: (a) => <span className={`text-xs tabular-nums ${mutedText}`}><When at={a.at} /></span> },
           { key: "who", header: "Who", sort: (a) => a.userName, cell: (a) => (a.userName ? <span className="font-medium">{a.userName}</span> : <span className={mutedText}>anonymous</span>) },
           { key: "action", header: "Action", sort: (a) => a.action, cell: (a) => <code className="break-all text-xs">{a.action}</code> },
           {

@@ -22,7 +22,7 @@ export function UsersPanel({ users, meId }: { users: UserView[]; meId: string })
     <div className="space-y-4">
       <NewUser onCreated={() => router.refresh()} />
       <section aria-label="Users" className={cardClass}>
-        <h2 className="mb-2 font-medium">Users ({users.length})</h2>
+        <h2 className="mb-2 font-semibold">Users ({users.length})</h2>
         <ul className="text-sm">
           {users.map((u) => (
             <UserRow key={u.id} user={u} isMe={u.id === meId} onChanged={() => router.refresh()} />
@@ -61,7 +61,7 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
 
   return (
     <form onSubmit={submit} aria-label="New user" className={`${cardClass} space-y-3`}>
-      <h2 className="font-medium">New user</h2>
+      <h2 className="font-semibold">New user</h2>
       <div className="grid gap-3 sm:grid-cols-4">
         <label className="block text-sm">
           Name
