@@ -17,6 +17,7 @@ const SCHEMES = ["light", "dark"] as const;
 const EMPTY_EXP = "e2e-pages-empty";
 const EXP = "e2e-pages";
 const dir = tempDir("vs-e2e-pages-");
+let conversionId: string | null = null;
 
 test.beforeAll(() => fs.mkdirSync(SHOTS, { recursive: true }));
 test.afterAll(async ({ playwright }) => {
@@ -25,6 +26,7 @@ test.afterAll(async ({ playwright }) => {
   const use = test.info().project.use;
   const api = await playwright.request.newContext({ baseURL: use.baseURL, storageState: use.storageState, extraHTTPHeaders: use.extraHTTPHeaders });
   for (const name of [EMPTY_EXP, EXP]) await api.delete(`/api/experiments/${name}`);
+  if (conversionId) await api.delete(`/api/conversions/${conversionId}`);
   await api.dispose();
 });
 
@@ -101,7 +103,7 @@ test("every page filled: an experiment with a file and a finished job, a model, 
   test.setTimeout(480_000);
   expect((await request.post("/api/experiments", { data: { name: EXP } })).status()).toBe(201);
   await page.goto(`/experiments/${EXP}`);
-  await page.getByLabel("Choose files").setInputFiles(speechWav(dir, "a first take recorded at home with a long name.wav", "A first recording of the voice."));
+  await page.getByLabel("Choose files").setInputFiles(speechWav(dir, "a first take made at home with a rather long name.wav", "A first recording of the voice."));
   await expect(page.getByTestId("file-row")).toHaveCount(1, { timeout: 30_000 });
   expect((await request.post(`/api/experiments/${EXP}/preprocess`, { data: {} })).status()).toBe(202);
   let jobId = "";
@@ -133,6 +135,7 @@ test("every page filled: an experiment with a file and a finished job, a model, 
     const res = await request.post("/api/conversions", { data: { modelId: model.id, fileId: files[0]!.id, f0Method: "yin" } });
     expect(res.status(), await res.text()).toBe(202);
     const { conversion } = (await res.json()) as { conversion: { id: string } };
+    conversionId = conversion.id;
     await expect
       .poll(async () => ((await (await request.get(`/api/conversions/${conversion.id}`)).json()) as { status: string }).status, { timeout: 180_000 })
       .toMatch(/succeeded|failed/);
