@@ -32,11 +32,11 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       <form className="flex flex-wrap items-end gap-3 text-sm" aria-label="Filters">
         <label className="block">
           <span className="block font-medium">Experiment</span>
-          <input name="experiment" defaultValue={filter.experiment} className={`${smallSelect} mt-1 w-44`} />
+          <input name="experiment" defaultValue={filter.experiment} className={`${smallSelect} mt-1 h-8 w-44`} />
         </label>
         <label className="block">
           <span className="block font-medium">Status</span>
-          <select name="status" defaultValue={filter.status ?? ""} className={`${smallSelect} mt-1`}>
+          <select name="status" defaultValue={filter.status ?? ""} className={`${smallSelect} mt-1 h-8`}>
             <option value="">any</option>
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
@@ -45,7 +45,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         </label>
         <label className="block">
           <span className="block font-medium">Kind</span>
-          <select name="kind" defaultValue={filter.kind ?? ""} className={`${smallSelect} mt-1`}>
+          <select name="kind" defaultValue={filter.kind ?? ""} className={`${smallSelect} mt-1 h-8`}>
             <option value="">any</option>
             {QUEUES.map((k) => (
               <option key={k}>{k}</option>

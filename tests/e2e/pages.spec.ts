@@ -145,3 +145,38 @@ test("every page filled: an experiment with a file and a finished job, a model, 
   }
   await checkPages(page, "filled", pages);
 });
+
+test("the confirm dialog: focus on Cancel, Escape keeps the file, axe-clean in both schemes and widths; a toast says what was removed", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await page.goto(`/experiments/${EXP}`);
+  const rows = page.getByTestId("file-row");
+  await expect(rows).toHaveCount(1);
+  const name = (await rows.first().getByRole("button", { name: /^Remove / }).getAttribute("aria-label"))!;
+  const problems: string[] = [];
+  for (const width of WIDTHS) {
+    for (const scheme of SCHEMES) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.getByRole("button", { name }).click();
+      const dialog = page.getByRole("dialog", { name: "Remove this file?" });
+      await expect(dialog).toBeVisible();
+      await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+      await page.screenshot({ path: path.join(SHOTS, `confirm-dialog-${width}-${scheme}.png`) });
+      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+      for (const v of axe.violations.filter((x) => x.impact === "serious" || x.impact === "critical")) problems.push(`${width}px ${scheme}: axe ${v.id}`);
+      await page.keyboard.press("Escape");
+      await expect(dialog).toBeHidden();
+      await expect(rows).toHaveCount(1);
+    }
+  }
+  expect(problems, problems.join("\n")).toEqual([]);
+  await page.getByRole("button", { name }).click();
+  await page.getByRole("dialog", { name: "Remove this file?" }).getByRole("button", { name: "Remove" }).click();
+  await expect(rows).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "Notifications" }).getByTestId("toast")).toContainText("Removed “a first take made at home");
+  await page.screenshot({ path: path.join(SHOTS, "toast-390-dark.png") });
+  expect(errors).toEqual([]);
+});
