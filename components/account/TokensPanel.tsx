@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm, useToast } from "../ui";
+import { Badge, cardClass, DataTable, dangerButton, ErrorText, When, inputClass, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm, useToast } from "../ui";
 
 export interface TokenView {
   id: string;
@@ -62,29 +62,36 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
       {shown.length === 0 ? (
         <p className={`text-sm ${mutedText}`}>{mode === "own" ? "You have no API tokens." : "No API tokens."}</p>
       ) : (
-        <ul aria-label="Tokens" className="text-sm">
-          {shown.map((t) => (
-            <li key={t.id} className={listRow} data-testid="token-row">
-              <div className="min-w-0 flex-1 basis-48">
-                <div className="break-words font-medium">{t.name}</div>
-                <div className={`text-xs ${mutedText}`}>
-                  {mode === "all" && t.userName && <>{t.userName} · </>}
-                  <code>{t.prefix}…</code> · created <When at={t.createdAt} /> · last used <When at={t.lastUsedAt} />
-                </div>
-              </div>
-              <Badge tone={t.scope === "write" ? "warn" : "plain"}>{SCOPE_LABEL[t.scope]}</Badge>
-              {t.revokedAt ? (
-                <span className={`text-xs ${mutedText}`}>
-                  revoked <When at={t.revokedAt} />
-                </span>
-              ) : (
-                <button type="button" onClick={() => revoke(t)} className={dangerButton} aria-label={`Revoke ${t.name}`}>
-                  Revoke
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
+        <DataTable
+          label="Tokens"
+          rows={shown}
+          rowKey={(t) => t.id}
+          rowProps={(t) => ({ "data-testid": "token-row", className: t.revokedAt ? "opacity-70" : undefined })}
+          columns={[
+            { key: "name", header: "Name", primary: true, sort: (t) => t.name, cell: (t) => <span className="break-words font-medium">{t.name}</span> },
+            ...(mode === "all" ? [{ key: "owner", header: "Owner", sort: (t: TokenView) => t.userName, cell: (t: TokenView) => t.userName ?? "—" }] : []),
+            { key: "key", header: "Key", cell: (t) => <code className="whitespace-nowrap text-xs">{t.prefix}…</code> },
+            { key: "access", header: "Access", sort: (t) => t.scope, cell: (t) => <Badge tone={t.scope === "write" ? "warn" : "plain"}>{SCOPE_LABEL[t.scope]}</Badge> },
+            { key: "created", header: "Created", sort: (t) => t.createdAt, cell: (t) => <When at={t.createdAt} /> },
+            { key: "used", header: "Last used", testId: "token-last-used", sort: (t) => t.lastUsedAt, cell: (t) => <When at={t.lastUsedAt} /> },
+            {
+              key: "actions",
+              header: "Actions",
+              srHeader: true,
+              align: "right",
+              cell: (t) =>
+                t.revokedAt ? (
+                  <span className={`text-xs ${mutedText}`}>
+                    revoked <When at={t.revokedAt} />
+                  </span>
+                ) : (
+                  <button type="button" onClick={() => revoke(t)} className={dangerButton} aria-label={`Revoke ${t.name}`}>
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+        />
       )}
       {revoked.length > 0 && (
         <button type="button" className={`text-xs ${mutedText} underline`} onClick={() => setShowRevoked(!showRevoked)}>
