@@ -111,7 +111,7 @@ export function DataTableView({ label, columns, rows }: { label: string; columns
             <tr
               key={r.key}
               {...r.props}
-              className={`border-t border-zinc-200 align-top max-sm:block max-sm:rounded-lg max-sm:border max-sm:bg-white max-sm:p-3 max-sm:shadow-sm dark:border-zinc-800 max-sm:dark:bg-zinc-900 ${r.props.className ?? ""}`}
+              className={`border-t border-zinc-200 align-middle max-sm:block max-sm:rounded-lg max-sm:border max-sm:bg-white max-sm:p-3 max-sm:shadow-sm dark:border-zinc-800 max-sm:dark:bg-zinc-900 ${r.props.className ?? ""}`}
             >
               {columns.map((c, i) => {
                 const cell = r.cells[i];
