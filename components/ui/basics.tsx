@@ -54,7 +54,10 @@ export function AdminOnly({ what }: { what: string }) {
   return <p className={`text-sm ${mutedText}`}>The {what} page is for admins.</p>;
 }
 
-/** A table that scrolls inside its own box on a narrow screen instead of widening the page. */
+/**
+ * A table that scrolls inside its own box on a narrow screen instead of widening the page. Superseded by DataTable
+ * (stacked rows on a phone, sorting); kept so branches written against it still build until they move over.
+ */
 export function ScrollTable({ label, className, children }: { label?: string; className?: string; children: React.ReactNode }) {
   return (
     <div className="overflow-x-auto" data-testid="table-scroll">
