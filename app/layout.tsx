@@ -11,12 +11,13 @@ export const metadata: Metadata = {
 };
 
 const navLink = "text-sm text-zinc-700 hover:text-zinc-950 dark:text-zinc-300 dark:hover:text-white";
-/** the nav by role: everyone sees the work pages and Account; admins also Users, Activity and System */
-const LINKS: { href: string; label: string; admin?: true }[] = [
+/** the nav by role: everyone sees the work pages and Account; members and admins Webhooks; admins also Users, Activity and System */
+const LINKS: { href: string; label: string; admin?: true; member?: true }[] = [
   { href: "/", label: "Experiments" },
   { href: "/models", label: "Models" },
   { href: "/convert", label: "Convert" },
   { href: "/jobs", label: "Jobs" },
+  { href: "/webhooks", label: "Webhooks", member: true },
   { href: "/account", label: "Account" },
   { href: "/admin/users", label: "Users", admin: true },
   { href: "/admin/activity", label: "Activity", admin: true },
@@ -36,7 +37,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               </Link>
               {me && (
                 <>
-                  {LINKS.filter((l) => l.admin !== true || me.role === "admin").map((l) => (
+                  {LINKS.filter((l) => (l.admin !== true || me.role === "admin") && (l.member !== true || me.role !== "viewer")).map((l) => (
                     <Link key={l.href} href={l.href} className={navLink}>
                       {l.label}
                     </Link>

@@ -4,15 +4,21 @@ import { CreateExperimentForm } from "@/components/CreateExperimentForm";
 import { listExperiments } from "@/lib/experiments";
 import { formatDuration, formatRate } from "@/lib/format";
 import { DataTable, EmptyState, linkClass, PageHeader, StatusBadge } from "@/components/ui";
+import { SetupCallout } from "@/components/SetupCallout";
+import { assetStatus } from "@/lib/assets";
+import { setupProblems } from "@/lib/setup";
+import { liveWorkers } from "@/lib/workers";
 
 export const dynamic = "force-dynamic";
 
 export default async function ExperimentsPage() {
   const me = await pageUser();
-  const experiments = await listExperiments();
+  const [experiments, workers] = await Promise.all([listExperiments(), liveWorkers()]);
+  const setup = setupProblems({ assets: assetStatus(), workers });
   return (
     <div className="space-y-6">
-      <PageHeader title="Experiments" description="One experiment per voice: upload its recordings, prepare them, train a model." />
+<PageHeader title="Experiments" description="One experiment per voice: upload its recordings, prepare them, train a model." />
+      <SetupCallout items={setup} />
       {me.role !== "viewer" && <CreateExperimentForm />}
       {experiments.length === 0 ? (
         <EmptyState>No experiments yet. Create one, then upload recordings of the voice.</EmptyState>

@@ -3,20 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
-import { callApi } from "./api-client";
+import { callApi, type AudioFile } from "./api-client";
 import { Card, DataTable, EmptyState, ErrorText, useConfirm, useToast } from "@/components/ui";
 
-export interface FileRow {
-  id: string;
-  name: string;
-  bytes: number;
-  durationSec: number | null;
-  sampleRate: number | null;
-  channels: number | null;
-  codec: string | null;
-  status: string;
-  error: string | null;
-}
+/** What the list shows of an uploaded file (lib/api/common.ts AudioFile). */
+export type FileRow = Pick<AudioFile, "id" | "name" | "bytes" | "durationSec" | "sampleRate" | "channels" | "codec" | "status" | "error">;
 
 export function FileList({ experiment, files, readOnly = false }: { experiment: string; files: FileRow[]; readOnly?: boolean }) {
   const router = useRouter();

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useRef, useState } from "react";
-import { formatDuration } from "@/lib/format";
+import { formatDuration, formatTime } from "@/lib/format";
 import { callApi } from "./api-client";
 import type { LiveJob } from "./useJobEvents";
 
@@ -91,7 +91,7 @@ function LogTail({ lines }: { lines: LiveJob["logs"] }) {
       >
         {lines.map((l) => (
           <div key={l.id} className={l.level === "error" ? "text-red-400" : l.level === "warn" ? "text-amber-300" : undefined}>
-            <span className="text-zinc-400">{new Date(l.at).toLocaleTimeString()} </span>
+            <span className="text-zinc-400">{formatTime(l.at)} </span>
             {l.message}
           </div>
         ))}

@@ -1,17 +1,16 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { callApi } from "./api-client";
+import { callApi, type Job } from "./api-client";
 import { JobProgress } from "./JobProgress";
 import type { LiveJobs } from "./useJobEvents";
+import { StatusBadge } from "@/components/ui";
 
-export interface StageJob {
-  id: string;
-  kind: string;
-  status: string;
-  error: string | null;
-  createdAt: string;
-}
+/** What the stages read of a job (lib/api/common.ts Job). */
+export type StageJob = Pick<Job, "id" | "kind" | "status" | "error" | "createdAt">;
+
+/** per stage: out of date after a settings change (GET /api/experiments/{name} `stages`) */
+export type StageStates = Partial<Record<string, { stale: boolean; reason?: string }>>;
 
 const STAGES: { key: string; label: string; action?: string }[] = [
   { key: "upload", label: "Upload" },
@@ -22,14 +21,6 @@ const STAGES: { key: string; label: string; action?: string }[] = [
   { key: "model", label: "Model" },
 ];
 
-const badge: Record<string, string> = {
-  queued: "bg-zinc-200 text-zinc-800",
-  running: "bg-blue-100 text-blue-800",
-  succeeded: "bg-green-100 text-green-800",
-  failed: "bg-red-100 text-red-800",
-  cancelled: "bg-amber-100 text-amber-800",
-  done: "bg-green-100 text-green-800",
-};
 
 const ACTIVE = new Set(["queued", "running"]);
 
@@ -41,8 +32,10 @@ export function PipelinePanel({
   modelCount,
   hasIndex,
   live,
+  stages = {},
   readOnly = false,
 }: {
+  stages?: StageStates;
   experiment: string;
   jobs: StageJob[];
   fileCount: number;
@@ -85,7 +78,10 @@ export function PipelinePanel({
     if (key === "model") return modelCount > 0 ? "done" : undefined;
     if (key === "index" && !latest("index")) return hasIndex ? "done" : undefined;
     const j = latest(key);
-    return j ? statusOf(j) : undefined;
+    const status = j ? statusOf(j) : undefined;
+    // a stage that ran with other settings: its output no longer fits (unless it is being re-run now)
+    if (stages[key]?.stale && !(status && ACTIVE.has(status))) return "out of date";
+    return status;
   };
   const focus = jobs.find((j) => ACTIVE.has(statusOf(j))) ?? jobs[0];
 
@@ -102,11 +98,18 @@ export function PipelinePanel({
                 {i + 1}. {s.label}
               </div>
               {state ? (
-                <span className={`mt-1 inline-block rounded px-1.5 text-xs ${badge[state] ?? ""}`}>{state}</span>
+                <span className="mt-1 block">
+                  <StatusBadge status={state} />
+                </span>
               ) : (
                 <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">not started</span>
               )}
-              {job && statusOf(job) === "failed" && (
+              {state === "out of date" && (
+                <p className="mt-1 text-xs text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" data-testid="stage-stale">
+                  {stages[s.key]?.reason}
+                </p>
+              )}
+              {job && state === "failed" && (
                 <p className="mt-1 text-xs text-red-700 dark:text-red-400 [overflow-wrap:anywhere]" data-testid="stage-error">
                   {live[job.id]?.error ?? job.error}
                 </p>
@@ -117,7 +120,7 @@ export function PipelinePanel({
                   disabled={state === "queued" || state === "running"}
                   className="mt-2 block rounded border border-zinc-300 px-2 py-0.5 text-xs hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800"
                 >
-                  Run {s.label.toLowerCase()}
+                  {state === "out of date" ? "Re-run" : "Run"} {s.label.toLowerCase()}
                 </button>
               )}
             </li>

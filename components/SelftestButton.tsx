@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "./api-client";
+import { callApi, type JobAccepted } from "./api-client";
 
 /** Queues a worker self-test and opens its live job page. */
 export function SelftestButton() {
@@ -10,7 +10,7 @@ export function SelftestButton() {
   async function run() {
     setError(null);
     try {
-      const { job } = await callApi<{ job: { id: string } }>("/api/system/selftest", {
+      const { job } = await callApi<JobAccepted>("/api/system/selftest", {
         method: "POST",
         body: JSON.stringify({ seconds: 10, steps: 100 }),
       });

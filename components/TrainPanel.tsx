@@ -5,12 +5,23 @@ import { PRECISIONS, TRAIN_DEFAULTS } from "@/lib/train-options";
 import { callApi } from "./api-client";
 import { LossChart } from "./LossChart";
 import { inputClass } from "./SettingsFields";
+import { Field } from "@/components/ui";
+import { formatDateTime } from "@/lib/format";
 import type { LiveJob } from "./useJobEvents";
 
 export interface TrainJobSummary {
   id: string;
   status: string;
   /** metric events stored so far (the live stream adds to them) */
+}
+
+const MAX_EPOCHS = 10_000;
+
+/** Pure: what is wrong with a typed whole number (empty, not whole, out of 1…max), or undefined. */
+export function wholeNumberError(typed: string, what: string, max: number): string | undefined {
+  const n = Number(typed);
+  if (typed.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) return `enter ${what} (1–${max})`;
+  return undefined;
 }
 
 const LOSSES = [
@@ -24,12 +35,28 @@ const RECON = [
 ];
 
 /** Training options, "train / run whole pipeline / continue", live loss charts and the checkpoint list. */
-export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = false }: { experiment: string; trainJobId: string | null; live: LiveJob | undefined; hasModel: boolean; readOnly?: boolean }) {
+export function TrainPanel({
+  experiment,
+  trainJobId,
+  live,
+  hasModel,
+  readOnly = false,
+  blocked,
+}: {
+  experiment: string;
+  trainJobId: string | null;
+  live: LiveJob | undefined;
+  hasModel: boolean;
+  readOnly?: boolean;
+  /** why Train cannot start now (disabled, the reason shown) */
+  blocked?: string;
+}) {
   const router = useRouter();
+  // numbers as typed: an emptied field stays empty (and says so) instead of becoming 0
   const [o, setO] = useState({
-    epochs: TRAIN_DEFAULTS.epochs,
-    batchSize: TRAIN_DEFAULTS.batchSize,
-    saveEvery: TRAIN_DEFAULTS.saveEvery,
+    epochs: String(TRAIN_DEFAULTS.epochs),
+    batchSize: String(TRAIN_DEFAULTS.batchSize),
+    saveEvery: String(TRAIN_DEFAULTS.saveEvery),
     saveLatestOnly: TRAIN_DEFAULTS.saveLatestOnly,
     pretrained: "default" as "default" | "none" | "custom",
     precision: TRAIN_DEFAULTS.precision as string,
@@ -51,15 +78,20 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
     if (!res.ok || !out.pretrained) throw new Error(out.error?.message ?? `upload failed (HTTP ${res.status})`);
     return out.pretrained;
   }
-  const body = async () => ({
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    saveEvery: Math.min(o.saveEvery, o.epochs),
-    saveLatestOnly: o.saveLatestOnly,
-    pretrained: await pretrainedChoice(),
-    precision: o.precision,
-    gpus: o.gpus.trim() ? o.gpus.split(",").map((g) => Number(g.trim())) : [],
-  });
+  const epochsError = wholeNumberError(o.epochs, "the number of epochs", MAX_EPOCHS);
+  const body = async () => {
+    const bad = epochsError ?? wholeNumberError(o.batchSize, "a batch size", 256) ?? wholeNumberError(o.saveEvery, "how often to save", MAX_EPOCHS);
+    if (bad) throw new Error(bad);
+    return {
+      epochs: Number(o.epochs),
+      batchSize: Number(o.batchSize),
+      saveEvery: Math.min(Number(o.saveEvery), Number(o.epochs)),
+      saveLatestOnly: o.saveLatestOnly,
+      pretrained: await pretrainedChoice(),
+      precision: o.precision,
+      gpus: o.gpus.trim() ? o.gpus.split(",").map((g) => Number(g.trim())) : [],
+    };
+  };
   async function post(path: string, payload: object | (() => Promise<object>)) {
     setError(null);
     try {
@@ -74,39 +106,36 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
   const metrics = (live?.metrics ?? []).map((m) => m.data ?? {});
   const epochs = metrics.filter((m) => m.kind === "epoch") as Record<string, number | null>[];
   const checkpoints = metrics.filter((m) => m.kind === "checkpoint");
-  const num = (k: keyof typeof o) => (e: React.ChangeEvent<HTMLInputElement>) => setO({ ...o, [k]: Number(e.target.value) });
+  const text = (k: "epochs" | "batchSize" | "saveEvery") => (e: React.ChangeEvent<HTMLInputElement>) => setO({ ...o, [k]: e.target.value });
 
   return (
     <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Training">
       <h2 className="font-medium">Training</h2>
-      {readOnly && <p className="text-xs text-zinc-500 dark:text-zinc-400">Members and admins start training here; you can follow it.</p>}
+      {readOnly && <p className="text-xs text-zinc-600 dark:text-zinc-400">Members and admins start training here; you can follow it.</p>}
       {!readOnly && (
         <>
           <div className="grid gap-3 text-sm sm:grid-cols-4">
-            <label>
-              Epochs
-              <input name="epochs" type="number" min={1} className={inputClass} value={o.epochs} onChange={num("epochs")} />
-            </label>
-            <label>
-              Batch size
-              <input name="batchSize" type="number" min={1} className={inputClass} value={o.batchSize} onChange={num("batchSize")} />
-            </label>
-            <label>
-              Save every N epochs
-              <input name="saveEvery" type="number" min={1} className={inputClass} value={o.saveEvery} onChange={num("saveEvery")} />
-            </label>
-            <label className="flex items-end gap-2 pb-1.5">
-              <input type="checkbox" checked={o.saveLatestOnly} onChange={(e) => setO({ ...o, saveLatestOnly: e.target.checked })} />
-              Keep latest checkpoint only
-            </label>
-            <label>
-              Pretrained
-              <select name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" | "custom" })}>
-                <option value="default">default (v2, from ASSETS_ROOT)</option>
-                <option value="none">none (from scratch)</option>
-                <option value="custom">custom (upload G and D)</option>
-              </select>
-            </label>
+            <Field label="Epochs" help={`Passes over the whole dataset (1–${MAX_EPOCHS}); 20–200 is usual.`} error={epochsError}>
+              {(ids) => <input {...ids} name="epochs" type="number" min={1} max={MAX_EPOCHS} className={inputClass} value={o.epochs} onChange={text("epochs")} />}
+            </Field>
+            <Field label="Batch size" help="Clips per training step: lower it if the GPU runs out of memory.">
+              {(ids) => <input {...ids} name="batchSize" type="number" min={1} className={inputClass} value={o.batchSize} onChange={text("batchSize")} />}
+            </Field>
+            <Field label="Save every N epochs" help="How often a checkpoint is written (training can resume from it).">
+              {(ids) => <input {...ids} name="saveEvery" type="number" min={1} className={inputClass} value={o.saveEvery} onChange={text("saveEvery")} />}
+            </Field>
+            <Field inline label="Keep latest checkpoint only" help="Replace the previous checkpoint at each save instead of keeping all (saves disk).">
+              {(ids) => <input {...ids} type="checkbox" checked={o.saveLatestOnly} onChange={(e) => setO({ ...o, saveLatestOnly: e.target.checked })} />}
+            </Field>
+            <Field label="Pretrained" help="Start from RVC's pretrained weights (in ASSETS_ROOT, from npm run assets): far fewer epochs needed.">
+              {(ids) => (
+                <select {...ids} name="pretrained" className={inputClass} value={o.pretrained} onChange={(e) => setO({ ...o, pretrained: e.target.value as "default" | "none" | "custom" })}>
+                  <option value="default">default (v2)</option>
+                  <option value="none">none (from scratch)</option>
+                  <option value="custom">custom (upload)</option>
+                </select>
+              )}
+            </Field>
             {o.pretrained === "custom" && (
               <div className="text-sm sm:col-span-2">
                 <label className="block">
@@ -119,21 +148,26 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
                 </label>
               </div>
             )}
-            <label>
-              Precision
-              <select name="precision" className={inputClass} value={o.precision} onChange={(e) => setO({ ...o, precision: e.target.value })}>
-                {PRECISIONS.map((p) => (
-                  <option key={p}>{p}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              GPU ids
-              <input name="gpus" placeholder="e.g. 0,1 (empty: automatic)" className={inputClass} value={o.gpus} onChange={(e) => setO({ ...o, gpus: e.target.value })} />
-            </label>
+            <Field label="Precision" help="auto: fp16/bf16 on a GPU that supports it, fp32 on CPU. fp32 is slowest but safest.">
+              {(ids) => (
+                <select {...ids} name="precision" className={inputClass} value={o.precision} onChange={(e) => setO({ ...o, precision: e.target.value })}>
+                  {PRECISIONS.map((p) => (
+                    <option key={p}>{p}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="GPU ids" help="Comma-separated CUDA device numbers; empty: the first GPU, or the CPU.">
+              {(ids) => <input {...ids} name="gpus" placeholder="e.g. 0,1" className={inputClass} value={o.gpus} onChange={(e) => setO({ ...o, gpus: e.target.value })} />}
+            </Field>
           </div>
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <button onClick={() => post("train", body)} className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
+            <button
+              onClick={() => post("train", body)}
+              disabled={blocked !== undefined}
+              aria-describedby={blocked ? "train-blocked" : undefined}
+              className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500 disabled:cursor-not-allowed disabled:opacity-50"
+            >
               Train
             </button>
             <button onClick={() => post("pipeline", body)} className="rounded border border-indigo-300 px-3 py-1.5 text-indigo-700 hover:bg-indigo-50 dark:text-indigo-300 dark:hover:bg-indigo-950">
@@ -150,6 +184,11 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
               </button>
             )}
           </div>
+          {blocked && (
+            <p id="train-blocked" className="text-sm text-amber-800 dark:text-amber-300" data-testid="train-blocked">
+              {blocked}
+            </p>
+          )}
           <p className="text-xs text-zinc-600 dark:text-zinc-400">
             Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
             preprocess → extract → train (training builds the index at the end).
@@ -175,7 +214,7 @@ export function TrainPanel({ experiment, trainJobId, live, hasModel, readOnly = 
               <ul className="text-xs" data-testid="checkpoints">
                 {checkpoints.map((c) => (
                   <li key={`${c.step}-${c.at}`}>
-                    epoch {c.epoch} · step {c.step} · {c.reason} · {new Date(c.at as string).toLocaleString()}
+                    epoch {c.epoch} · step {c.step} · {c.reason} · {formatDateTime(c.at as string)}
                   </li>
                 ))}
               </ul>

@@ -1,4 +1,32 @@
-/** Browser-side fetch of our API: returns the JSON body or throws the API error's message. */
+/**
+ * Browser-side fetch of our API: returns the JSON body or throws the API error's message. The response types are
+ * the ones inferred from the API's zod schemas (lib/api/common.ts), re-exported here for the components: e.g.
+ * `callApi<{ experiments: ExperimentListItem[] }>("/api/experiments")`. Type-only: nothing of lib/ reaches the bundle.
+ */
+export type {
+  Activity,
+  ApiToken,
+  AudioFile,
+  Conversion,
+  ConversionAccepted,
+  DatasetCard,
+  ErrorBody,
+  Experiment,
+  ExperimentDetail,
+  ExperimentListItem,
+  FileList,
+  Job,
+  JobAccepted,
+  JobRef,
+  Me,
+  Model,
+  ModelImportResult,
+  PretrainedFile,
+  UploadResult,
+  User,
+  ValidationReport,
+} from "@/lib/api/common";
+
 export async function callApi<T = unknown>(url: string, init: RequestInit = {}): Promise<T> {
   const res = await fetch(url, {
     ...init,

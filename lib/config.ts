@@ -22,6 +22,8 @@ export interface Config {
   hubertPath: string;
   rmvpePath: string;
   python: string;
+  /** PYTHON was set (otherwise lib/python.ts picks an interpreter with torch by itself) */
+  pythonSet: boolean;
   studioPassword: string | undefined;
   host: string;
   port: number;
@@ -46,6 +48,10 @@ export interface Config {
   maxConversionBytes: number;
   /** longest conversion input, seconds */
   maxConversionSeconds: number;
+  /** most clips one batch conversion (POST /api/conversions/batch) may hold */
+  maxBatchClips: number;
+  /** largest batch request: all files sent together, or what its .zip unpacks to, bytes */
+  maxBatchBytes: number;
   /** most bytes a .zip may unpack to */
   zipMaxUnpackedBytes: number;
   /** below this much free space on a data disk, /api/health says "degraded" */
@@ -62,6 +68,12 @@ export interface Config {
   sessionMaxDays: number;
   /** a session unused for this long ends */
   sessionIdleHours: number;
+  /** one webhook delivery attempt gives up after this long, seconds */
+  webhookTimeoutSeconds: number;
+  /** first retry delay of a failed webhook delivery, seconds (then doubling, with jitter) */
+  webhookRetryDelaySeconds: number;
+  /** retries after the first attempt of a webhook delivery */
+  webhookRetryLimit: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -185,6 +197,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     hubertPath: dir(env, "HUBERT_PATH", path.join(assetsRoot, "hubert", "vec-768-layer-12.onnx"), cwd),
     rmvpePath: dir(env, "RMVPE_PATH", path.join(assetsRoot, "rmvpe", "rmvpe.onnx"), cwd),
     python: nonEmpty(env, "PYTHON") ?? "python3",
+    pythonSet: nonEmpty(env, "PYTHON") !== undefined,
     studioPassword,
     host,
     port: int(env, "PORT", 3000, 1, 65535),
@@ -200,6 +213,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
     maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
+    maxBatchClips: int(env, "MAX_BATCH_CLIPS", 50, 1, 10_000),
+    maxBatchBytes: bytes(env, "MAX_BATCH_BYTES", 2 * 1024 ** 3, 1024, 64 * TiB),
     minFreeBytes: bytes(env, "MIN_FREE_BYTES", 1024 ** 3, 0, 64 * TiB),
     maxPythonHelpers: int(env, "MAX_PYTHON_HELPERS", 2, 1, 64),
     // a bare name is looked up on PATH; anything with a slash is a path
@@ -208,6 +223,9 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     trustProxy: bool(env, "TRUST_PROXY"),
     sessionMaxDays: int(env, "SESSION_MAX_DAYS", 30, 1, 3650),
     sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 72, 1, 24 * 3650),
+    webhookTimeoutSeconds: int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120),
+    webhookRetryDelaySeconds: int(env, "WEBHOOK_RETRY_DELAY_SECONDS", 30, 1, 3600),
+    webhookRetryLimit: int(env, "WEBHOOK_RETRY_LIMIT", 6, 0, 20),
   };
 }
 

@@ -1,8 +1,8 @@
 /**
  * Conversion settings (rvc-formats §9.3): names, upstream's defaults, ranges and one-line explanations, shared by the
- * API (validation), the worker (the convert job) and the UI (form fields). Pure: no I/O.
+ * API (the zod schemas in lib/api/common.ts are built from them), the worker (the convert job) and the UI (form
+ * fields). Pure: no I/O.
  */
-import { badRequest } from "./errors";
 import { F0_METHODS, type F0Method } from "./experiment-rules";
 
 export interface ConversionParams {
@@ -76,44 +76,3 @@ export const CONVERSION_FIELDS: Record<keyof ConversionParams, NumberField | Cho
 };
 
 export const CONVERSION_PARAM_NAMES = Object.keys(CONVERSION_FIELDS) as (keyof ConversionParams)[];
-
-/** A number given as a JSON number or, from a form, a numeric string. */
-function numeric(value: unknown): number | null {
-  if (typeof value === "number") return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  return null;
-}
-
-/**
- * Validate conversion settings from an API body (JSON or form fields as strings). Missing ones take upstream's
- * defaults; a bad one is a 400 naming the field and its range. Unknown keys are not checked here (the caller knows
- * which other fields it accepts).
- */
-export function parseConversionParams(body: Record<string, unknown>): ConversionParams {
-  const out = { ...CONVERSION_DEFAULTS } as Record<keyof ConversionParams, unknown>;
-  for (const name of CONVERSION_PARAM_NAMES) {
-    const value = body[name];
-    if (value === undefined || value === null || value === "") continue;
-    const field = CONVERSION_FIELDS[name];
-    if (field.kind === "choice") {
-      if (typeof value !== "string" || !field.choices.includes(value)) {
-        throw badRequest(`invalid_${name}`, `${name} must be one of ${field.choices.join(", ")} (got ${JSON.stringify(value)})`, {
-          field: name,
-          allowed: field.choices,
-        });
-      }
-      out[name] = value;
-      continue;
-    }
-    const n = numeric(value);
-    if (n === null || n < field.min || n > field.max || (field.integer && !Number.isInteger(n))) {
-      throw badRequest(
-        `invalid_${name}`,
-        `${name} must be ${field.integer ? "a whole number" : "a number"} from ${field.min} to ${field.max} (got ${JSON.stringify(value)})`,
-        { field: name, min: field.min, max: field.max },
-      );
-    }
-    out[name] = n;
-  }
-  return out as unknown as ConversionParams;
-}

@@ -12,7 +12,8 @@ import { db } from "./db";
 import { ApiError, badRequest, conflict, notFound } from "./errors";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
 import { assertMayChange } from "./auth/ownership";
-import { CONVERSION_PARAM_NAMES, MIN_CONVERSION_SECONDS, parseConversionParams, type ConversionParams } from "./conversion-params";
+import { CONVERSION_PARAM_NAMES, MIN_CONVERSION_SECONDS, type ConversionParams } from "./conversion-params";
+import { parseConversionForm } from "./api/parse";
 import { enqueueJob } from "./jobs";
 import type { ModelFile } from "./models";
 import { isUuid } from "./ids";
@@ -39,6 +40,7 @@ export function toApiConversion(c: Row) {
     stage: c.job?.stage ?? null,
     error: c.job?.error ?? null,
     jobId: c.jobId,
+    batchId: c.batchId,
     createdAt: c.createdAt,
     finishedAt: c.finishedAt,
     inputUrl: `/api/conversions/${c.id}/input`,
@@ -60,31 +62,14 @@ export async function getConversion(id: string, prisma: Db = db()) {
   return toApiConversion(await findConversion(id, prisma));
 }
 
-export async function listConversions(limitParam: string | null, prisma: Db = db()) {
-  const limit = limitParam === null ? 20 : Number(limitParam);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    throw badRequest("invalid_limit", `limit must be a whole number from 1 to 100 (got ${JSON.stringify(limitParam)})`, { field: "limit" });
-  }
+/** The newest `limit` conversions (the route's query schema checks 1..100). */
+export async function listConversions(limit = 20, prisma: Db = db()) {
   const rows = await prisma.conversion.findMany({ orderBy: { createdAt: "desc" }, take: limit, include });
   return rows.map(toApiConversion);
 }
 
 /** The input of a new conversion: an uploaded file of an experiment, or a file sent with the request. */
-export type ConversionInput = { fileId: string } | { staged: StagedFile };
-
-const KNOWN_JSON_FIELDS = new Set(["modelId", "fileId", ...CONVERSION_PARAM_NAMES]);
-
-/** Parse a JSON body: {modelId, fileId, ...params}. */
-export function parseJsonRequest(body: Record<string, unknown>): { modelId: string; input: ConversionInput; params: ConversionParams } {
-  const unknown = Object.keys(body).filter((k) => !KNOWN_JSON_FIELDS.has(k));
-  if (unknown.length) {
-    throw badRequest("unknown_field", `Unknown field(s): ${unknown.join(", ")}; allowed: ${[...KNOWN_JSON_FIELDS].join(", ")}`, { fields: unknown });
-  }
-  if (typeof body.fileId !== "string") {
-    throw badRequest("missing_input", "send fileId (an uploaded file of an experiment), or multipart/form-data with an audio file", { field: "fileId" });
-  }
-  return { modelId: requireModelId(body.modelId), input: { fileId: body.fileId }, params: parseConversionParams(body) };
-}
+export type ConversionInput = { fileId: string } | { staged: Pick<StagedFile, "name" | "path" | "bytes"> };
 
 /** The rules of the multipart form: the `audio` file (name checked before its content), modelId and the params. */
 export function conversionFormRules(): MultipartRules {
@@ -98,7 +83,7 @@ export function conversionFormRules(): MultipartRules {
   };
 }
 
-function checkAudioName(fileName: string): void {
+export function checkAudioName(fileName: string): void {
   if (!(AUDIO_EXTENSIONS as readonly string[]).includes(extensionOf(safeInputName(fileName)))) {
     throw new ApiError(415, "unsupported_type", `"${fileName}" is not a supported audio file; use one of ${AUDIO_EXTENSIONS.map((e) => "." + e).join(", ")}`, { name: fileName });
   }
@@ -108,16 +93,12 @@ function checkAudioName(fileName: string): void {
 export function parseFormRequest(form: StagedForm): { modelId: string; input: ConversionInput; params: ConversionParams } {
   const audio = form.files.audio;
   if (!audio) throw badRequest("missing_input", 'send the audio to convert as form field "audio"', { field: "audio" });
-  return { modelId: requireModelId(form.fields.modelId), input: { staged: audio }, params: parseConversionParams(form.fields) };
-}
-
-function requireModelId(v: unknown): string {
-  if (typeof v !== "string" || v === "") throw badRequest("missing_model", "modelId is required: the id of a model from GET /api/models", { field: "modelId" });
-  return v;
+  const { modelId, params } = parseConversionForm(form.fields);
+  return { modelId, input: { staged: audio }, params };
 }
 
 /** A model that can convert: it exists and has its ONNX export. */
-async function convertibleModel(modelId: string, prisma: Db): Promise<VoiceModel> {
+export async function convertibleModel(modelId: string, prisma: Db): Promise<VoiceModel> {
   const m = isUuid(modelId) ? await prisma.voiceModel.findUnique({ where: { id: modelId } }) : null;
   if (!m) throw notFound("model_not_found", `No model with id "${modelId}"`, { modelId });
   const files = m.files as unknown as ModelFile[];
@@ -159,8 +140,8 @@ async function storeInput(input: ConversionInput, dir: string, prisma: Db): Prom
   return { file, name };
 }
 
-/** Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. */
-export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams }, prisma: Db = db()) {
+/** Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. `batchId`: one clip of a batch (lib/conversion-batches.ts). */
+export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams }, prisma: Db = db(), batchId?: string) {
   const model = await convertibleModel(request.modelId, prisma);
   const id = crypto.randomUUID();
   const dir = paths().conversionDir(id);
@@ -186,7 +167,7 @@ export async function createConversion(request: { modelId: string; input: Conver
       throw new ApiError(422, "too_long", `"${input.name}" is ${Math.round(seconds)} s long; the limit is ${max} s (MAX_CONVERSION_SECONDS)`, { seconds, limit: max });
     }
     await prisma.conversion.create({
-      data: { id, createdById: currentUserId(), modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
+      data: { id, createdById: currentUserId(), batchId: batchId ?? null, modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
     });
     let job: Job;
     try {

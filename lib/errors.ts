@@ -60,12 +60,3 @@ export function isDatabaseDown(err: unknown): boolean {
   }
   return e.cause !== undefined && e.cause !== err ? isDatabaseDown(e.cause) : false;
 }
-
-/** Every JSON body refuses fields it does not know, the same way: 400 `unknown_field` naming them and the allowed ones. */
-export function refuseUnknownFields(body: Record<string, unknown>, allowed: Iterable<string>, what = "field"): void {
-  const known = new Set(allowed);
-  const unknown = Object.keys(body).filter((k) => !known.has(k));
-  if (unknown.length === 0) return;
-  const list = known.size ? `allowed: ${[...known].join(", ")}` : "this request takes none";
-  throw badRequest("unknown_field", `Unknown ${what}(s): ${unknown.join(", ")}; ${list}`, { fields: unknown });
-}

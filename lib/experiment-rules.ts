@@ -1,8 +1,8 @@
 /**
- * Validation of experiment input: pure functions, shared by the API routes and the UI forms.
- * Each failure names the field and the rule, so the message can be shown as is.
+ * Experiment rules: names, sample rates, pitch methods, versions and defaults, shared by the API (its zod schemas in
+ * lib/api/common.ts are built from them), the lib functions (checkName for names in paths) and the UI forms.
  */
-import { badRequest, refuseUnknownFields } from "./errors";
+import { badRequest } from "./errors";
 
 export const EXPERIMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const EXPERIMENT_NAME_RULE =
@@ -41,43 +41,5 @@ export function checkName(name: unknown): string {
   return name;
 }
 
-function oneOf<T extends string | number>(field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw badRequest("invalid_" + field, `${field} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`, {
-      field,
-      allowed,
-    });
-  }
-  return value as T;
-}
-
-const KNOWN_FIELDS = new Set(["name", "sampleRate", "f0Method", "version"]);
-
-function rejectUnknown(body: Record<string, unknown>) {
-  refuseUnknownFields(body, KNOWN_FIELDS);
-}
-
-export function parseCreate(body: Record<string, unknown>): { name: string } & ExperimentSettings {
-  rejectUnknown(body);
-  return {
-    name: checkName(body.name),
-    sampleRate: body.sampleRate === undefined ? DEFAULT_SETTINGS.sampleRate : oneOf("sampleRate", body.sampleRate, SAMPLE_RATES),
-    f0Method: body.f0Method === undefined ? DEFAULT_SETTINGS.f0Method : oneOf("f0Method", body.f0Method, F0_METHODS),
-    version: body.version === undefined ? DEFAULT_SETTINGS.version : oneOf("version", body.version, VERSIONS),
-  };
-}
-
+/** What PATCH /api/experiments/{name} may change (the body, parsed by its zod schema in lib/api/common.ts). */
 export type ExperimentPatch = Partial<{ name: string } & ExperimentSettings>;
-
-export function parsePatch(body: Record<string, unknown>): ExperimentPatch {
-  rejectUnknown(body);
-  const patch: ExperimentPatch = {};
-  if (body.name !== undefined) patch.name = checkName(body.name);
-  if (body.sampleRate !== undefined) patch.sampleRate = oneOf("sampleRate", body.sampleRate, SAMPLE_RATES);
-  if (body.f0Method !== undefined) patch.f0Method = oneOf("f0Method", body.f0Method, F0_METHODS);
-  if (body.version !== undefined) patch.version = oneOf("version", body.version, VERSIONS);
-  if (Object.keys(patch).length === 0) {
-    throw badRequest("empty_patch", `Nothing to change: send one or more of ${[...KNOWN_FIELDS].join(", ")}`);
-  }
-  return patch;
-}

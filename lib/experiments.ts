@@ -6,6 +6,10 @@ import { paths } from "./paths";
 import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
 import { currentUserId } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
+import { toApiJob } from "./jobs";
+import { toApiModel } from "./models";
+import { audioFileJson } from "./uploads/ingest";
+import { experimentStages } from "./stage-settings";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -45,17 +49,32 @@ export async function getExperimentRow(name: string, prisma: Db = db()) {
   return experiment;
 }
 
+/** The experiment with its files, jobs and models in the shapes of GET …/files, /api/jobs and /api/models. */
 export async function getExperiment(name: string, prisma: Db = db()) {
   const experiment = await prisma.experiment.findUnique({
     where: { name: checkName(name) },
     include: {
-      files: { orderBy: { createdAt: "asc" } },
+      files: { orderBy: [{ createdAt: "asc" }, { originalName: "asc" }] },
       jobs: { orderBy: { createdAt: "desc" }, take: 50 },
       models: { orderBy: { createdAt: "desc" } },
     },
   });
   if (!experiment) throw missing(name);
-  return experiment;
+  const { files, jobs, models, ...row } = experiment;
+  const owner = { name: row.name };
+  return {
+    ...row,
+    files: files.map(audioFileJson),
+    jobs: jobs.map((j) => toApiJob({ ...j, experiment: owner })),
+    models: models.map((m) => toApiModel({ ...m, experiment: owner })),
+  };
+}
+
+/** The experiment with its relations and each stage's state (`stages`: out of date after a settings change). */
+export async function getExperimentWithStages(name: string, prisma: Db = db()) {
+  const experiment = await getExperiment(name, prisma);
+  const settings = { sampleRate: experiment.sampleRate, f0Method: experiment.f0Method, version: experiment.version } as ExperimentSettings;
+  return { ...experiment, stages: await experimentStages(experiment.id, settings, prisma) };
 }
 
 export type Tx = Prisma.TransactionClient;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatProgress, roundProgress } from "./format";
+import { formatAttempt, formatDateTime, formatProgress, formatTime, roundProgress } from "./format";
 
 describe("progress numbers", () => {
   it("rounds fractional amounts to one decimal and keeps whole ones", () => {
@@ -21,5 +21,17 @@ describe("formatDateTime", () => {
     expect(formatDateTime("2026-12-01T16:39:25.123Z")).toBe("2026-12-01 16:39 UTC");
     expect(formatDateTime(new Date("2026-01-05T23:30:00Z"), "Europe/Berlin")).toBe("2026-01-06 00:30");
     expect(formatDateTime("not a date")).toBe("—");
+  });
+});
+
+describe("formatAttempt / formatTime", () => {
+  it("counts attempts from 1 (a queued job is on its first), out of the most there can be; nothing when only one", () => {
+    expect(formatAttempt(0, 3)).toBe("attempt 1 of 3");
+    expect(formatAttempt(1, 3)).toBe("attempt 1 of 3");
+    expect(formatAttempt(2, 3)).toBe("attempt 2 of 3");
+    expect(formatAttempt(1, 1)).toBe("");
+  });
+  it("prints a log time as UTC hh:mm:ss", () => {
+    expect(formatTime("2026-12-01T16:39:25.123Z")).toBe("16:39:25");
   });
 });

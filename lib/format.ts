@@ -56,3 +56,18 @@ export function formatDateTime(date: Date | string, timeZone = "UTC"): string {
   );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${timeZone === "UTC" ? " UTC" : ""}`;
 }
+
+/** "16:39:05" (UTC, 24 h): a log line's time, the same on server and client. */
+export function formatTime(date: Date | string): string {
+  const d = new Date(date);
+  return Number.isNaN(d.getTime()) ? "—" : d.toISOString().slice(11, 19);
+}
+
+/**
+ * "attempt 2 of 3", counted from 1: a queued job (no delivery yet) is on its first attempt too. Empty when only one
+ * attempt is possible (nothing worth saying).
+ */
+export function formatAttempt(attempts: number, max: number): string {
+  if (max <= 1) return "";
+  return `attempt ${Math.min(Math.max(attempts, 1), max)} of ${max}`;
+}

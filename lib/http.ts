@@ -5,8 +5,11 @@ import { recordActivity } from "./auth/activity";
 import { runAs } from "./auth/context";
 import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
 import { hostAllowed } from "./auth/headers";
+import { withIdempotency } from "./idempotency";
 import { config } from "./config";
 import type { Access } from "./auth/roles";
+import { parsePart, type RouteSpec } from "./api/spec";
+import type { z } from "zod";
 
 export type { Caller } from "./auth/gate";
 
@@ -47,7 +50,7 @@ const jsonTooLarge = () =>
   new ApiError(413, "body_too_large", `The JSON body is larger than ${MAX_JSON_BYTES} bytes`, { limit: MAX_JSON_BYTES }, { connection: "close" });
 
 /** The body as text, refused (413) past `max` bytes: at once by Content-Length, else while reading. */
-async function readText(req: Request, max: number): Promise<string> {
+export async function readText(req: Request, max: number): Promise<string> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > max) throw jsonTooLarge();
   if (!req.body) return "";
@@ -121,15 +124,78 @@ export function genericActivity(method: string, pathname: string): ActivityNote 
   return { action: `${method} ${pathname}`.slice(0, 200), target: { type, ...(id ? { name: id } : {}) } };
 }
 
+// ───────────────────────────── typed handlers ─────────────────────────────
+
+/** What JSON makes of a value: a Date where a string is expected, a bigint where a number is (both serialise so). */
+export type Wire<T> = unknown extends T
+  ? T
+  : T extends string
+    ? T | Date | string
+    : T extends number
+      ? number | bigint
+      : T extends readonly (infer U)[]
+        ? readonly Wire<U>[]
+        : T extends object
+          ? { [K in keyof T]: Wire<T[K]> }
+          : T;
+
+type Parsed<T> = T extends z.ZodType ? z.output<T> : Record<string, never>;
+type JsonResponses<S extends RouteSpec> = {
+  [K in keyof S["responses"]]: S["responses"][K] extends z.ZodType ? S["responses"][K] : S["responses"][K] extends { schema: z.ZodType } ? S["responses"][K]["schema"] : never;
+};
+type JsonStatus<S extends RouteSpec> = { [K in keyof JsonResponses<S>]: JsonResponses<S>[K] extends never ? never : K }[keyof S["responses"]];
+
+/** What `route(spec, handler)` hands the handler: the request, its parsed parts, the caller. */
+export interface RouteContext<S extends RouteSpec> {
+  req: Request;
+  params: Parsed<S["params"]>;
+  query: Parsed<S["query"]>;
+  /** the parsed JSON body (undefined for a json-or-multipart request sent as multipart, and for other body types) */
+  body: S["bodyType"] extends "json-or-multipart" ? Parsed<S["body"]> | undefined : S["body"] extends z.ZodType ? z.output<S["body"]> : undefined;
+  caller: Auth<S["access"]>;
+  /** the activity a successful write records instead of the generic one (or `false`: none) */
+  note: (activity: ActivityNote | false) => void;
+  /** a JSON answer, typed by the spec's schema for that status */
+  reply: <K extends JsonStatus<S> & number>(status: K, data: Wire<z.output<JsonResponses<S>[K]>>, headers?: Record<string, string>) => Response;
+}
+
+/** A route handler as Next calls it, carrying its spec (for the OpenAPI test and the unknown-field test). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Next passes each route its own params type
+export type RouteHandler<S extends RouteSpec = RouteSpec> = ((req: Request, ctx?: { params: Promise<any> }) => Promise<Response>) & { spec: S };
+
+function isJsonRequest(req: Request): boolean {
+  return !(req.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
+}
+
+/** Parse params, query and body as the spec declares them (a failure is the API's 400). */
+async function parseRequest(spec: RouteSpec, req: Request, ctx: { params?: Promise<unknown> } | undefined) {
+  const params = spec.params ? parsePart(spec.params, (await ctx?.params) ?? {}, "params", spec.errorCodes) : {};
+  const query = spec.query ? parsePart(spec.query, Object.fromEntries(new URL(req.url).searchParams), "query", spec.errorCodes) : {};
+  const type = spec.bodyType ?? (spec.body ? "json" : "none");
+  let body: unknown;
+  if (spec.body && (type === "json" || (type === "json-or-multipart" && isJsonRequest(req)))) {
+    body = parsePart(spec.body, await readJsonObject(req), "body", spec.errorCodes);
+  }
+  return { params, query, body };
+}
+
 /**
- * The one gate every API route goes through. `access` is mandatory: "public", or the least role the route needs
- * ("viewer" < "member" < "admin"). It refuses a Host outside ALLOWED_HOSTS (421), resolves the caller (bearer token or session cookie: 401 without, 403 for a
- * lower role), refuses cross-site writes that are not bearer-authenticated (403 `cross_site`), runs the handler as
- * that user (lib/auth/context.ts), records an Activity row for every successful write, and turns every thrown
- * error into the API's error shape.
+ * The one gate every API route goes through, declared with its spec (lib/api/*): `access` is mandatory: "public",
+ * or the least role the route needs ("viewer" < "member" < "admin"). It refuses a Host outside ALLOWED_HOSTS (421),
+ * resolves the caller (bearer token or session cookie: 401 without, 403 for a lower role), refuses cross-site writes
+ * that are not bearer-authenticated (403 `cross_site`), parses params, query and a JSON body with the spec's zod
+ * schemas (400 in the API's error shape: `unknown_field`, `invalid_<field>`…), runs the handler as that user
+ * (lib/auth/context.ts), records an Activity row for every successful write, and turns every thrown error into the
+ * API's error shape. The returned handler carries the spec (`.spec`).
  */
-export function route<A extends Access, C = unknown>(access: A, handler: GatedHandler<C, A>): Handler<C> {
-  return async (req, ctx) => {
+export function route<const S extends RouteSpec>(spec: S, handler: (ctx: RouteContext<S>) => Promise<Response>): RouteHandler<S>;
+/** @deprecated the old form without a spec: declare the route in lib/api/* and use `route(spec, handler)` (docs/api.md, "Adding a route"). */
+export function route<A extends Access, C = unknown>(access: A, handler: GatedHandler<C, A>): Handler<C>;
+export function route(specOrAccess: RouteSpec | Access, handler: (...args: never[]) => Promise<Response>) {
+  const spec: RouteSpec = typeof specOrAccess === "string" ? { access: specOrAccess, summary: "", responses: {} } : specOrAccess;
+  const legacy = typeof specOrAccess === "string";
+  const access = spec.access;
+  const gated = async (req: Request, ctx?: { params?: Promise<unknown> }) => {
     try {
       // DNS rebinding: the API answers only the allowed Host names (a request without Host is no browser's)
       const host = req.headers.get("host");
@@ -146,11 +212,18 @@ export function route<A extends Access, C = unknown>(access: A, handler: GatedHa
         throw new ApiError(403, "forbidden", "This API token is read-only", { required: "write token", role: caller.role });
       }
       let note: ActivityNote | false | undefined;
+      const setNote = (a: ActivityNote | false) => {
+        note = a;
+      };
       const res = await runAs(
         caller?.user.id ?? null,
         () =>
-          handler(req, ctx, caller as Auth<A>, (a) => {
-            note = a;
+          // a POST with Idempotency-Key: the first answer again for the same request (lib/idempotency.ts)
+          withIdempotency(req, caller?.user.id ?? null, async (r) => {
+            if (legacy) return (handler as unknown as GatedHandler<unknown, Access>)(r, ctx, caller as Auth<Access>, setNote);
+            const parsed = await parseRequest(spec, r, ctx);
+            const reply = (status: number, data: unknown, headers: Record<string, string> = {}) => json(data, status, headers);
+            return (handler as unknown as (c: RouteContext<RouteSpec>) => Promise<Response>)({ req: r, ...parsed, caller: caller as Caller, note: setNote, reply } as RouteContext<RouteSpec>);
           }),
         caller?.role,
       );
@@ -163,4 +236,5 @@ export function route<A extends Access, C = unknown>(access: A, handler: GatedHa
       return errorResponse(err);
     }
   };
+  return Object.assign(gated, { spec });
 }

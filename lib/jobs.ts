@@ -11,6 +11,9 @@ import { isUuid } from "./ids";
 import { modelNameConflict } from "./models";
 import { currentUserId, runAs } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
+import { assertInputsCurrent } from "./stage-settings";
+import type { ExperimentSettings } from "./experiment-rules";
+import { jobFinished } from "./webhooks/sources";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -31,13 +34,19 @@ export async function enqueueJob(
   // "One active job per experiment and stage" is decided under the experiment's row lock.
   const job = await prisma.$transaction(async (tx) => {
     let experimentId: string | null = null;
+    let settings: ExperimentSettings | undefined;
     if (experimentName !== undefined) {
       experimentId = await lockExperiment(tx, experimentName);
+      // recorded with the job: what its stage's output will depend on (lib/stage-settings.ts)
+      settings = (await tx.experiment.findUniqueOrThrow({
+        where: { id: experimentId },
+        select: { sampleRate: true, f0Method: true, version: true },
+      })) as ExperimentSettings;
       const active = await tx.job.findFirst({
         where: { experimentId, kind, status: { in: [...ACTIVE_JOB_STATUSES] } },
       });
       if (active) {
-        throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob(active) });
+        throw conflict("job_active", `A ${kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob({ ...active, experiment: { name: experimentName } }) });
       }
       const trains = kind === "train" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
       const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;
@@ -50,8 +59,12 @@ export async function enqueueJob(
           { name: experimentName },
         );
       }
+      // a stage whose input was made with other settings would fail later (or train on the wrong rate): say which to re-run
+      await assertInputsCurrent(experimentName, experimentId, kind, settings, tx as unknown as Db);
     }
-    const created = await tx.job.create({ data: { kind, experimentId, params: params as object, createdById: currentUserId() } });
+    const created = await tx.job.create({
+      data: { kind, experimentId, params: params as object, ...(settings ? { settings: { ...settings } } : {}), createdById: currentUserId() },
+    });
     return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });
   });
   try {
@@ -127,6 +140,7 @@ export async function cancelJob(id: string, prisma: Db = db()) {
     const boss = await senderBoss(requireDatabaseUrl());
     await boss.cancel(found.kind, found.bossId ?? found.id).catch(() => {});
     await appendJobEvent(found.id, { kind: "status", level: "warn", message: "cancelled before it started", data: { status: "cancelled" } }, prisma);
+    await jobFinished(found.id, prisma);
   } else {
     await appendJobEvent(found.id, { kind: "log", level: "warn", message: "cancel requested; stopping" }, prisma);
   }
@@ -141,17 +155,22 @@ async function findJob(id: string, prisma: Db) {
   return job;
 }
 
-export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
+/**
+ * The API's Job (lib/api/common.ts `Job`). The experiment's name is part of it, so the row must come with it
+ * (`include: { experiment: { select: { name: true } } }`, or `{ name }` where the caller knows it; null: none).
+ */
+export function toApiJob(job: Job & { experiment: { name: string } | null }) {
   return {
     id: job.id,
     kind: job.kind,
-    experiment: job.experiment?.name ?? undefined,
+    experiment: job.experiment?.name ?? null,
     experimentId: job.experimentId,
     status: job.status,
     progress: job.progress,
     stage: job.stage,
     etaSeconds: job.etaSeconds,
-    params: job.params,
+    params: (job.params ?? {}) as Record<string, unknown>,
+    settings: job.settings,
     result: job.result,
     error: job.error,
     workerId: job.workerId,
@@ -162,6 +181,9 @@ export function toApiJob(job: Job & { experiment?: { name: string } | null }) {
     finishedAt: job.finishedAt,
   };
 }
+
+/** A job just queued for `experimentName` (null: none), as the API's Job. */
+export const queuedJob = (job: Job, experimentName: string | null) => toApiJob({ ...job, experiment: experimentName === null ? null : { name: experimentName } });
 
 export async function getJob(id: string, prisma: Db = db()) {
   return toApiJob(await findJob(id, prisma));

@@ -15,6 +15,7 @@ import { EXPERIMENT_NAME_PATTERN, EXPERIMENT_NAME_RULE } from "./experiment-rule
 import { enqueueJob } from "./jobs";
 import { toApiModel, type ModelFile } from "./models";
 import { paths } from "./paths";
+import { modelCreated } from "./webhooks/sources";
 import { looksLikeTorchCheckpoint } from "./pretrained";
 import { moveFile, type MultipartRules, type StagedFile } from "./multipart";
 import { runTrainerCommand, trainerFailure } from "./trainer-cli";
@@ -104,6 +105,7 @@ export async function importModel(input: { pth: StagedFile; index?: StagedFile |
       throw err;
     }
     const job = await enqueueJob({ kind: "export", params: { modelId: row.id } }, prisma);
+    await modelCreated(row.id, prisma);
     return { model: toApiModel({ ...row, experiment: null }), job: { id: job.id, kind: job.kind, status: job.status } };
   } finally {
     await fs.rm(staging, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { isUuid } from "./ids";
 import { paths } from "./paths";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
 import { assertMayChange } from "./auth/ownership";
+import { DOWNLOADS } from "./api/common";
 
 export interface ModelFile {
   kind: "pth" | "onnx" | "index" | "card";
@@ -17,7 +18,7 @@ export interface ModelFile {
   bytes: number;
 }
 
-export const DOWNLOADS = ["pth", "index", "onnx", "zip"] as const;
+export { DOWNLOADS };
 export type Download = (typeof DOWNLOADS)[number];
 
 export function toApiModel(m: VoiceModel & { experiment?: { name: string } | null }) {

@@ -7,13 +7,14 @@
  * Callers get the staged files (path, bytes, first bytes) and the text fields, and must `cleanup()` when done
  * (`withMultipart` does that).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import { type Readable, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import Busboy from "@fastify/busboy";
 import { ApiError, badRequest } from "./errors";
+import { claimMultipart } from "./idempotency";
 import { paths } from "./paths";
 
 export interface FileRule {
@@ -26,6 +27,10 @@ export interface FileRule {
   missingCode?: string;
   /** refuse by the file's name before its content is read (throw an ApiError) */
   checkName?: (fileName: string) => void;
+  /** how many files this field may carry (default 1); all of them are in StagedForm.all */
+  maxCount?: number;
+  /** the error for one file more than maxCount (default 400 too_many_files) */
+  tooMany?: (limit: number) => ApiError;
 }
 
 export interface MultipartRules {
@@ -36,6 +41,8 @@ export interface MultipartRules {
   tooLarge: (what: { field?: string; limit: number }) => ApiError;
   /** largest text field value, bytes (default 16 KiB) */
   maxFieldBytes?: number;
+  /** largest whole body, bytes (default: every file and field at its limit, see bodyLimit) */
+  maxBodyBytes?: number;
 }
 
 export interface StagedFile {
@@ -46,11 +53,16 @@ export interface StagedFile {
   bytes: number;
   /** the first bytes (up to 16), for signature checks */
   head: Uint8Array;
+  /** sha256 of the content (hex), computed while it streamed to disk */
+  sha256: string;
 }
 
 export interface StagedForm {
   dir: string;
+  /** the first file of each field */
   files: Partial<Record<string, StagedFile>>;
+  /** every file of each field, in the order sent (fields with maxCount > 1 carry several) */
+  all: Partial<Record<string, StagedFile[]>>;
   fields: Record<string, string>;
   cleanup: () => Promise<void>;
 }
@@ -62,7 +74,8 @@ const OVERHEAD_BYTES = 64 * 1024;
 
 /** The most bytes a body may have under these rules: all files and fields at their limits plus framing. Pure. */
 export function bodyLimit(rules: MultipartRules): number {
-  const files = Object.values(rules.files).reduce((s, r) => s + r.maxBytes, 0);
+  if (rules.maxBodyBytes !== undefined) return rules.maxBodyBytes;
+  const files = Object.values(rules.files).reduce((s, r) => s + r.maxBytes * (r.maxCount ?? 1), 0);
   return files + rules.fields.length * ((rules.maxFieldBytes ?? DEFAULT_FIELD_BYTES) + 1024) + OVERHEAD_BYTES;
 }
 
@@ -90,11 +103,13 @@ export async function readMultipart(req: Request, rules: MultipartRules): Promis
   await fsp.mkdir(dir, { recursive: true });
   const cleanup = () => fsp.rm(dir, { recursive: true, force: true });
   try {
-    const { files, fields } = await parse(req.body, type, rules, dir, limit);
+    const { files, all, fields } = await parse(req.body, type, rules, dir, limit);
     for (const [field, rule] of Object.entries(rules.files)) {
       if (rule.required && !files[field]) throw badRequest(rule.missingCode ?? "missing_file", rule.missing, { field });
     }
-    return { dir, files, fields, cleanup };
+    // an Idempotency-Key is reserved now that the files' digests are known (lib/idempotency.ts)
+    await claimMultipart(fields, Object.values(all).flatMap((list) => list ?? []));
+    return { dir, files, all, fields, cleanup };
   } catch (err) {
     await cleanup();
     throw closing(err);
@@ -124,10 +139,11 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
   const allowed = new Set(rules.fields);
   const maxFieldBytes = rules.maxFieldBytes ?? DEFAULT_FIELD_BYTES;
   const files: Partial<Record<string, StagedFile>> = {};
+  const all: Partial<Record<string, StagedFile[]>> = {};
   const fields: Record<string, string> = {};
   const writes: Promise<void>[] = [];
 
-  return new Promise<{ files: typeof files; fields: typeof fields }>((resolve, reject) => {
+  return new Promise<{ files: typeof files; all: typeof all; fields: typeof fields }>((resolve, reject) => {
     let failed = false;
     let wake: (() => void) | undefined;
     const streams: (Readable | Writable)[] = [];
@@ -144,6 +160,7 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
     const unknownField = (field: string) =>
       badRequest("unknown_field", `Unknown form field ${JSON.stringify(field)}; allowed: ${[...fileNames, ...allowed].join(", ")}`, { field });
 
+    const fileCount = Object.values(rules.files).reduce((s, r) => s + (r.maxCount ?? 1), 0);
     let bb: ReturnType<typeof Busboy>;
     try {
       bb = Busboy({
@@ -153,8 +170,8 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
           fieldSize: maxFieldBytes,
           // a file's name sent as text is answered missing_file, so it counts among the text fields too
           fields: allowed.size + fileNames.length,
-          files: fileNames.length,
-          parts: allowed.size + fileNames.length,
+          files: fileCount,
+          parts: allowed.size + fileCount,
           headerPairs: 16,
           headerSize: 8 * 1024,
         },
@@ -171,20 +188,37 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
       };
       if (failed) return void stream.resume();
       if (!rule) return refuse(allowed.has(field) ? badRequest("invalid_field", `Form field "${field}" must be text, not a file`, { field }) : unknownField(field));
-      if (files[field]) return refuse(badRequest("duplicate_field", `Form field "${field}" was sent more than once`, { field }));
+      const list = (all[field] ??= []);
+      const maxCount = rule.maxCount ?? 1;
+      if (list.length >= maxCount) {
+        return refuse(
+          rule.tooMany?.(maxCount) ??
+            (maxCount === 1
+            ? badRequest("duplicate_field", `Form field "${field}" was sent more than once`, { field })
+            : badRequest("too_many_files", `Form field "${field}" may carry at most ${maxCount} files`, { field, limit: maxCount })),
+        );
+      }
       try {
         rule.checkName?.(fileName ?? "");
       } catch (err) {
         return refuse(err as ApiError);
       }
-      const staged: StagedFile = { field, name: fileName ?? "", path: `${dir}/${field}.part`, bytes: 0, head: new Uint8Array(0) };
-      files[field] = staged;
+      const file = list.length === 0 ? `${dir}/${field}.part` : `${dir}/${field}.${list.length}.part`;
+      const staged: StagedFile = { field, name: fileName ?? "", path: file, bytes: 0, head: new Uint8Array(0), sha256: "" };
+      files[field] ??= staged;
+      list.push(staged);
+      const digest = createHash("sha256");
       const count = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           staged.bytes += chunk.length;
           if (staged.bytes > rule.maxBytes) return cb(rules.tooLarge({ field, limit: rule.maxBytes }));
           if (staged.head.length < HEAD_BYTES) staged.head = Buffer.concat([staged.head, chunk.subarray(0, HEAD_BYTES - staged.head.length)]);
+          digest.update(chunk);
           cb(null, chunk);
+        },
+        flush(cb) {
+          staged.sha256 = digest.digest("hex");
+          cb();
         },
       });
       const out = fs.createWriteStream(staged.path, { flags: "wx" });
@@ -210,7 +244,7 @@ function parse(body: ReadableStream<Uint8Array>, type: string, rules: MultipartR
     bb.on("error", (err) => fail(badRequest("invalid_form", `The multipart/form-data body could not be read: ${(err as Error).message}`)));
     bb.on("finish", () => {
       void Promise.all(writes).then(() => {
-        if (!failed) resolve({ files, fields });
+        if (!failed) resolve({ files, all, fields });
       });
     });
 

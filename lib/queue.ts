@@ -24,6 +24,31 @@ const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   selftest: { policy: "standard", retryLimit: 2, retryDelay: 1, expireInSeconds: 3600 },
 };
 
+/** How many times a job of this kind is delivered at most (its first try and the retries after a dead worker). */
+export function maxAttempts(kind: string): number {
+  return isQueueName(kind) ? (QUEUE_SETTINGS[kind].retryLimit ?? 0) + 1 : 1;
+}
+
+/**
+ * Webhook deliveries (lib/webhooks/): not a job kind (no Job row). Each pg-boss job is one message to one endpoint;
+ * a failed attempt is failed in pg-boss, which retries it with exponential back-off. The retry settings are given
+ * per message at send time from lib/config.ts (WEBHOOK_RETRY_*); these are the queue's defaults.
+ */
+export const WEBHOOK_QUEUE = "webhook";
+const WEBHOOK_QUEUE_SETTINGS: Omit<PgBoss.Queue, "name"> = {
+  policy: "standard",
+  retryLimit: 6,
+  retryDelay: 30,
+  retryBackoff: true,
+  expireInSeconds: 15 * 60,
+};
+
+export interface WebhookPayload {
+  endpointId: string;
+  /** webhook-id; the message's `pending` WebhookDelivery row is the attempt that is due */
+  messageId: string;
+}
+
 export function isQueueName(name: string): name is QueueName {
   return (QUEUES as readonly string[]).includes(name);
 }
@@ -54,10 +79,11 @@ export async function setupQueues(databaseUrl: string): Promise<void> {
   const boss = createBoss(databaseUrl, "setup");
   await boss.start();
   try {
-    for (const name of QUEUES) {
+    const all: [string, Omit<PgBoss.Queue, "name">][] = [...QUEUES.map((q) => [q, QUEUE_SETTINGS[q]] as [string, Omit<PgBoss.Queue, "name">]), [WEBHOOK_QUEUE, WEBHOOK_QUEUE_SETTINGS]];
+    for (const [name, settings] of all) {
       const existing = await boss.getQueue(name);
-      if (existing) await boss.updateQueue(name, { name, ...QUEUE_SETTINGS[name] });
-      else await boss.createQueue(name, { name, ...QUEUE_SETTINGS[name] });
+      if (existing) await boss.updateQueue(name, { name, ...settings });
+      else await boss.createQueue(name, { name, ...settings });
     }
   } finally {
     await boss.stop({ graceful: false, wait: true });

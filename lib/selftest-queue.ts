@@ -1,25 +1,11 @@
 /** Queueing worker self-tests (`POST /api/system/selftest`), at most MAX_ACTIVE_SELFTESTS queued or running at once. */
 import { db, type Db } from "./db";
-import { ApiError, badRequest, refuseUnknownFields } from "./errors";
+import { ApiError } from "./errors";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
 import { enqueueJob } from "./jobs";
 
 /** A self-test only proves a worker works; more than a few at once is load, not a check. */
 export const MAX_ACTIVE_SELFTESTS = 3;
-
-/** Validate {seconds?, steps?}. Pure. */
-export function parseSelftestBody(body: Record<string, unknown>): { seconds: number; steps: number } {
-  refuseUnknownFields(body, ["seconds", "steps"]);
-  const seconds = body.seconds ?? 10;
-  const steps = body.steps ?? 100;
-  if (typeof seconds !== "number" || !(seconds > 0 && seconds <= 3600)) {
-    throw badRequest("invalid_seconds", "seconds must be a number from 0 to 3600", { field: "seconds" });
-  }
-  if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1 || steps > 100_000) {
-    throw badRequest("invalid_steps", "steps must be a whole number from 1 to 100000", { field: "steps" });
-  }
-  return { seconds, steps };
-}
 
 // count-then-queue runs one at a time in this process (the web server is one process), so parallel requests cannot both pass
 const g = globalThis as unknown as { __vsSelftestChain?: Promise<unknown> };

@@ -9,6 +9,7 @@ import path from "node:path";
 import { config } from "./config";
 import { ApiError } from "./errors";
 import { Semaphore, SemaphoreTimeout } from "./semaphore";
+import { pythonExecutable } from "./python";
 
 // the web process (Next) and the worker both run from the project root
 const WORKER_DIR = path.resolve(process.cwd(), "worker");
@@ -62,9 +63,10 @@ export async function runTrainerCommand(args: string[], timeoutMs = 120_000, wai
   }
 }
 
-function spawnTrainer(args: string[], timeoutMs: number): Promise<TrainerRun> {
+async function spawnTrainer(args: string[], timeoutMs: number): Promise<TrainerRun> {
+  const python = await pythonExecutable();
   return new Promise((resolve, reject) => {
-    const child = spawn(config().python, ["-m", "trainer", ...args], { cwd: WORKER_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(python, ["-m", "trainer", ...args], { cwd: WORKER_DIR, stdio: ["ignore", "pipe", "pipe"] });
     // below the server's own priority: a helper loading PyTorch must not starve the web's event loop of CPU
     if (child.pid !== undefined) {
       try {
@@ -80,7 +82,7 @@ function spawnTrainer(args: string[], timeoutMs: number): Promise<TrainerRun> {
     child.stderr.on("data", (d) => (err += d));
     child.on("error", (e) => {
       clearTimeout(timer);
-      reject(new Error(`could not run ${config().python}: ${e.message} (set PYTHON to an interpreter with PyTorch)`));
+      reject(new Error(`could not run ${python}: ${e.message} (set PYTHON to an interpreter with PyTorch)`));
     });
     child.on("close", (code) => {
       clearTimeout(timer);

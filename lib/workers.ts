@@ -12,7 +12,16 @@ export interface Capabilities {
   memoryBytes: number;
   onnxruntime: { version: string | null; executionProviders: string[]; available: string[]; error?: string };
   cuda: { visible: boolean; gpus: { name: string; memoryMiB: number | null }[]; source: string };
-  python: { executable: string; version: string | null; torch: string | null; torchCuda: boolean | null; error?: string };
+  python: {
+    executable: string;
+    version: string | null;
+    torch: string | null;
+    torchCuda: boolean | null;
+    error?: string;
+    /** how it was chosen (lib/python.ts): from PYTHON, or the first candidate that imports torch */
+    source?: "PYTHON" | "auto";
+    passedOver?: { executable: string; reason: string }[];
+  };
 }
 
 export interface HeartbeatState {

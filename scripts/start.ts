@@ -16,6 +16,7 @@ import { setupQueues } from "../lib/queue";
 import { startEmbeddedDb, type EmbeddedDb } from "./launcher/embedded-db";
 import { childInstance, exited, portIsFree, prefixed, startChild } from "./launcher/processes";
 import { Supervisor, type Instance } from "./launcher/supervisor";
+import { describePythonChoice, noTorchMessage, pythonChoice } from "../lib/python";
 
 const dev = process.argv.includes("--dev");
 const say = prefixed("[studio]");
@@ -137,6 +138,11 @@ async function main(): Promise<number> {
     }
 
     const env = { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: "1" };
+    // once, at start-up: which Python trains, and what will not work without PyTorch (probed while the rest starts)
+    void pythonChoice().then(
+      (py) => say(py.torch ? `Python for training: ${describePythonChoice(py)}` : noTorchMessage(py)),
+      (err) => say(`could not check for Python: ${(err as Error).message}`),
+    );
     await buildIfNeeded(env);
     if (stopping) return await interrupted;
 

@@ -12,6 +12,10 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 status=0
 step() { echo; echo "=== $* ==="; }
 
+step "system packages (scripts/setup-system.sh)"
+# Chromium, espeak-ng, sox and the trainer's Python packages: installed when missing and possible, else it says how
+bash scripts/setup-system.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+
 step "typecheck"
 npx tsc --noEmit || status=1
 

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import type { Capabilities } from "../lib/workers";
+import type { PythonChoice } from "../lib/python";
 
 export type { Capabilities };
 
@@ -93,8 +94,10 @@ async function pythonInfo(executable: string): Promise<Capabilities["python"]> {
   }
 }
 
-export async function probeCapabilities(pythonExecutable: string): Promise<Capabilities> {
-  const [onnxruntime, cuda, python] = await Promise.all([onnxInfo(), cudaInfo(), pythonInfo(pythonExecutable)]);
+export async function probeCapabilities(pythonExecutable: string, choice?: PythonChoice): Promise<Capabilities> {
+  const [onnxruntime, cuda, probed] = await Promise.all([onnxInfo(), cudaInfo(), pythonInfo(pythonExecutable)]);
+  // how the interpreter was chosen (PYTHON, or the first candidate with torch), for the System page
+  const python = choice ? { ...probed, source: choice.source, passedOver: choice.passedOver } : probed;
   return {
     host: os.hostname(),
     pid: process.pid,

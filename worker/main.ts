@@ -18,12 +18,14 @@ import { DbOutage, isConnectionError } from "../lib/db-outage";
 import { continuePipeline } from "../lib/jobs";
 import { appendJobEvent, JOB_CANCEL_CHANNEL } from "../lib/job-events";
 import { listen, type Listener } from "../lib/pg-listen";
-import { createBoss, QUEUES, type QueueName, type QueuePayload } from "../lib/queue";
+import { createBoss, QUEUES, WEBHOOK_QUEUE, type QueueName, type QueuePayload, type WebhookPayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
 import { CANCELLED, ReleasedJob, runJob } from "./runner";
+import { describePythonChoice, noTorchMessage, pythonChoice } from "../lib/python";
+import { processWebhookJob, WEBHOOK_CONCURRENCY } from "./webhooks";
 
 const GRACE_MS = 20_000;
 const POLL_MS = 1000;
@@ -96,7 +98,8 @@ async function main() {
   const delivered = new Map<string, QueueName>();
   const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
-  const capabilities = await probeCapabilities(cfg.python);
+  const python = await pythonChoice();
+  const capabilities = await probeCapabilities(python.executable, python);
   const beat = async () => {
     try {
       await heartbeat(
@@ -262,10 +265,46 @@ async function main() {
       }
     })());
   }
+  // Webhook deliveries: one poll loop keeps up to WEBHOOK_CONCURRENCY messages on their way (a slow receiver holds up
+  // one slot); a failed attempt fails the pg-boss job, which retries it with back-off.
+  const deliverOne = async (job: PgBoss.JobWithMetadata<WebhookPayload>) => {
+    try {
+      await processWebhookJob(queue, job, { prisma, timeoutSeconds: cfg.webhookTimeoutSeconds, shutdown: shutdown.signal });
+      outage.ok();
+    } catch (err) {
+      // our own bookkeeping failed (database away): pg-boss delivers the message again; its pending row is reused
+      failed(`webhook ${job.data.messageId}`, err);
+      await retry(`webhook ${job.data.messageId}: release`, () => queue.fail(WEBHOOK_QUEUE, job.id, { reason: "bookkeeping failed" }), false);
+    }
+  };
+  pollers.push((async () => {
+    const inFlight = new Set<Promise<void>>();
+    while (!shutdown.signal.aborted) {
+      const free = WEBHOOK_CONCURRENCY - inFlight.size;
+      let jobs: PgBoss.JobWithMetadata<WebhookPayload>[] = [];
+      if (free > 0) {
+        try {
+          jobs = await queue.fetch<WebhookPayload>(WEBHOOK_QUEUE, { batchSize: free, includeMetadata: true });
+        } catch (err) {
+          failed(`fetch ${WEBHOOK_QUEUE}`, err);
+        }
+      }
+      for (const job of jobs) {
+        const p: Promise<void> = deliverOne(job).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      // all slots busy: wait for one to free; nothing new: wait for the next poll
+      if (inFlight.size >= WEBHOOK_CONCURRENCY) await Promise.race([...inFlight, sleep(2 ** 31 - 1, shutdown.signal)]);
+      else if (jobs.length === 0) await sleep(POLL_MS, shutdown.signal);
+    }
+    await Promise.all(inFlight);
+  })());
   const ort = capabilities.onnxruntime.executionProviders.join(", ") || "none";
   const torch = capabilities.python.torch ? `torch ${capabilities.python.torch}` : "no torch";
+  console.log(`worker: Python ${describePythonChoice(python)}`);
+  if (!python.torch) console.warn(`worker: ${noTorchMessage(python)}`);
   console.log(
-    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${QUEUES.join(", ")}; ` +
+    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${[...QUEUES, WEBHOOK_QUEUE].join(", ")}; ` +
       `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,
   );
   stopNow = stop;

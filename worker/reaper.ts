@@ -6,6 +6,7 @@
 import type PgBoss from "pg-boss";
 import type { Db } from "../lib/db";
 import { appendJobEvent } from "../lib/job-events";
+import { jobFinished } from "../lib/webhooks/sources";
 
 export async function reapOrphanedJobs(prisma: Db, boss: PgBoss, selfId: string, staleSeconds: number): Promise<string[]> {
   const running = await prisma.job.findMany({ where: { status: "running", NOT: { workerId: selfId } } });
@@ -50,6 +51,7 @@ export async function reapOrphanedJobs(prisma: Db, boss: PgBoss, selfId: string,
         data: { status: "failed", error: `its worker died and no retries are left (${job.attempts} attempt(s))`, finishedAt: new Date() },
       });
       await appendJobEvent(job.id, { kind: "status", level: "error", message: "failed: no retries left after the worker died", data: { status: "failed" } }, prisma);
+      await jobFinished(job.id, prisma);
     }
     reaped.push(job.id);
   }

@@ -7,6 +7,7 @@ import { asDiskFull, type DiskName } from "../lib/disk";
 import { ApiError } from "../lib/errors";
 import { appendJobEvent } from "../lib/job-events";
 import { JobReporter, type LogLevel } from "../lib/report";
+import { jobFinished } from "../lib/webhooks/sources";
 
 export interface JobContext {
   job: Job;
@@ -162,6 +163,7 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
       data: { status: "succeeded", progress: 1, etaSeconds: 0, result: (result ?? {}) as object, finishedAt: new Date() },
     });
     await appendJobEvent(jobId, { kind: "status", message: "succeeded", data: { status: "succeeded", result: result ?? {} } }, prisma);
+    await jobFinished(jobId, prisma);
     if (opts.onSucceeded) {
       await opts.onSucceeded(job).catch((err) =>
         appendJobEvent(jobId, { kind: "log", level: "error", message: `could not queue the next stage: ${(err as Error).message}` }, prisma),
@@ -208,4 +210,5 @@ async function finish(prisma: Db, jobId: string, status: "failed" | "cancelled",
     { kind: "status", level: status === "failed" ? "error" : "warn", message, data: { status, ...(failure ? { code: failure.code } : {}) } },
     prisma,
   );
+  await jobFinished(jobId, prisma);
 }

@@ -2,8 +2,8 @@ import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
 import { conversionsOfJobs } from "@/lib/conversions";
-import { QUEUES } from "@/lib/queue";
-import { formatAgo } from "@/lib/format";
+import { formatAgo, formatAttempt } from "@/lib/format";
+import { maxAttempts, QUEUES } from "@/lib/queue";
 import { AutoRefresh } from "@/components/AutoRefresh";
 import { DataTable, EmptyState, linkClass, PageHeader, primaryButton, smallSelect, StatusBadge } from "@/components/ui";
 
@@ -84,7 +84,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
             },
             { key: "status", header: "Status", sort: (j) => j.status, cell: (j) => <StatusBadge status={j.status} /> },
             { key: "progress", header: "Progress", sort: (j) => j.progress, cell: (j) => `${Math.round(j.progress * 100)}%` },
-            { key: "attempts", header: "Attempts", cell: (j) => j.attempts },
+            { key: "attempts", header: "Attempts", cell: (j) => formatAttempt(j.attempts, maxAttempts(j.kind)).replace(/^attempt /, "") || "1" },
             { key: "created", header: "Created", sort: (j) => new Date(j.createdAt).getTime(), cell: (j) => <span className="whitespace-nowrap">{formatAgo(j.createdAt)}</span> },
             {
               key: "error",

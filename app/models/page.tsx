@@ -2,7 +2,7 @@ import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { ImportModelForm } from "@/components/ImportModelForm";
 import { listModels } from "@/lib/models";
-import { formatBytes, formatDuration } from "@/lib/format";
+import { formatBytes, formatDateTime, formatDuration } from "@/lib/format";
 import { DataTable, EmptyState, linkClass, PageHeader } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
@@ -43,7 +43,7 @@ export default async function ModelsPage() {
               key: "created",
               header: "Created",
               sort: (m) => m.createdAt.getTime(),
-              cell: (m) => <span className="whitespace-nowrap">{m.createdAt.toISOString().slice(0, 16).replace("T", " ")}</span>,
+              cell: (m) => <span className="whitespace-nowrap">{formatDateTime(m.createdAt)}</span>,
             },
           ]}
         />

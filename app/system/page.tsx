@@ -7,6 +7,8 @@ import type { Capabilities } from "@/lib/workers";
 import { AdminOnly, Card, DataTable, EmptyState, PageHeader, StatusBadge } from "@/components/ui";
 
 const caps = (w: { capabilities: unknown }) => w.capabilities as Partial<Capabilities>;
+import { SetupCallout } from "@/components/SetupCallout";
+import { setupProblems } from "@/lib/setup";
 
 export const dynamic = "force-dynamic";
 
@@ -33,6 +35,7 @@ export default async function SystemPage() {
           {body.disks.some((x) => x.low) && <> — uploads and jobs are refused with “disk full” when they would not fit; free space on that disk.</>}
         </div>
       )}
+      <SetupCallout items={setupProblems({ assets: body.assets.detail, workers: body.db.ok ? body.workers : null })} />
       <SelftestButton />
       <section className="grid gap-3 sm:grid-cols-3" aria-label="Services">
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -89,7 +92,19 @@ export default async function SystemPage() {
                 header: "Python / torch",
                 cell: (w) => {
                   const c = caps(w);
-                  return `${c.python?.version ? `Python ${c.python.version}` : "no Python"} · ${c.python?.torch ? `torch ${c.python.torch}${c.python.torchCuda ? " (CUDA)" : ""}` : "no torch"}`;
+                  return (
+                    <>
+                      {c.python?.version ? `Python ${c.python.version}` : "no Python"}
+                      {" · "}
+                      {c.python?.torch ? `torch ${c.python.torch}${c.python.torchCuda ? " (CUDA)" : ""}` : "no torch"}
+                      <span className="block text-xs text-zinc-600 dark:text-zinc-400" data-testid="python-executable">
+                        {c.python?.executable}
+                        {c.python?.source === "auto" ? " (chosen automatically" : c.python?.source === "PYTHON" ? " (from PYTHON" : ""}
+                        {c.python?.source && c.python.passedOver?.length ? `; ${c.python.passedOver.map((p) => `${p.executable}: ${p.reason}`).join(", ")}` : ""}
+                        {c.python?.source ? ")" : ""}
+                      </span>
+                    </>
+                  );
                 },
               },
             ]}

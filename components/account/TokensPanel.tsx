@@ -1,20 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { callApi } from "../api-client";
+import { callApi, type ApiToken } from "../api-client";
 import { Badge, cardClass, DataTable, dangerButton, ErrorText, When, inputClass, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm, useToast } from "../ui";
 
-export interface TokenView {
-  id: string;
-  userId: string;
-  userName?: string;
-  name: string;
-  prefix: string;
-  scope: "read" | "write";
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** A token as GET /api/tokens answers it (lib/api/common.ts). */
+export type TokenView = ApiToken;
 
 const SCOPE_LABEL = { read: "read-only", write: "read-write" } as const;
 
@@ -118,7 +109,7 @@ function NewToken({ onCreated }: { onCreated: () => void }) {
     setError(null);
     setBusy(true);
     try {
-      const out = await callApi<{ token: TokenView; secret: string }>("/api/tokens", { method: "POST", body: JSON.stringify({ name, scope }) });
+      const out = await callApi<{ token: ApiToken; secret: string }>("/api/tokens", { method: "POST", body: JSON.stringify({ name, scope }) });
       setCreated({ name: out.token.name, secret: out.secret });
       setCopied(false);
       setName("");

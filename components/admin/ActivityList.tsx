@@ -1,18 +1,10 @@
 "use client";
 import { useState } from "react";
-import { callApi } from "../api-client";
+import { callApi, type Activity } from "../api-client";
 import { DataTable, EmptyState, ErrorText, mutedText, secondaryButton, When } from "../ui";
 
-export interface ActivityView {
-  id: string;
-  at: string;
-  userId: string | null;
-  userName: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  targetName: string | null;
-}
+/** An activity entry as GET /api/activity answers it (lib/api/common.ts), without its details. */
+export type ActivityView = Omit<Activity, "details">;
 
 /** Who did what, newest first; "Load more" pages back with the `before` cursor of GET /api/activity. */
 export function ActivityList({ initial, pageSize }: { initial: ActivityView[]; pageSize: number }) {
@@ -27,7 +19,7 @@ export function ActivityList({ initial, pageSize }: { initial: ActivityView[]; p
     setBusy(true);
     setError(null);
     try {
-      const { activity } = await callApi<{ activity: ActivityView[] }>(`/api/activity?limit=${pageSize}&before=${last.id}`);
+      const { activity } = await callApi<{ activity: Activity[] }>(`/api/activity?limit=${pageSize}&before=${last.id}`);
       setRows((r) => [...r, ...activity]);
       setMore(activity.length === pageSize);
     } catch (err) {

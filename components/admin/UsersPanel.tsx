@@ -1,17 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { callApi } from "../api-client";
+import { callApi, type User } from "../api-client";
 import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm } from "../ui";
 
-export interface UserView {
-  id: string;
-  name: string;
-  role: "admin" | "member" | "viewer";
-  disabled: boolean;
-  createdAt: string;
-  passwordChangedAt: string;
-}
+/** An account as GET /api/users answers it (lib/api/common.ts). */
+export type UserView = User;
 
 const ROLES = ["admin", "member", "viewer"] as const;
 

@@ -4,10 +4,27 @@ import { formatBytes } from "@/lib/format";
 import { useRecorder } from "./useRecorder";
 import { Waveform } from "./Waveform";
 
-const ACCEPT = AUDIO_EXTENSIONS.map((e) => `.${e}`).join(",");
+const ACCEPT = [...AUDIO_EXTENSIONS.map((e) => `.${e}`), ".zip"].join(",");
 
-/** The clip to convert: a file from disk or a recording from the microphone, shown with its waveform. */
-export function AudioInput({ file, onChange, disabled }: { file: File | null; onChange: (f: File | null) => void; disabled?: boolean }) {
+const isZip = (f: File) => /\.zip$/i.test(f.name);
+
+/**
+ * The clip to convert: a file from disk or a recording from the microphone, shown with its waveform. Several files,
+ * or one .zip, are a batch (`onBatch`).
+ */
+export function AudioInput({
+  file,
+  onChange,
+  batch,
+  onBatch,
+  disabled,
+}: {
+  file: File | null;
+  onChange: (f: File | null) => void;
+  batch: File[] | null;
+  onBatch: (files: File[]) => void;
+  disabled?: boolean;
+}) {
   const rec = useRecorder(onChange);
   const button = "rounded border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800";
   return (
@@ -16,14 +33,17 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
       <div className="flex flex-wrap items-center gap-3">
         {/* the native input is hidden: it would say "No file chosen" after a recording (its value is cleared on purpose) */}
         <label className={`${button} cursor-pointer`}>
-          {file ? "Choose another file" : "Choose a file"}
+          {file || batch ? "Choose another file" : "Choose a file"}
           <input
             type="file"
             accept={ACCEPT}
+            multiple
             className="sr-only"
             aria-label="Audio file"
             onChange={(e) => {
-              onChange(e.target.files?.[0] ?? null);
+              const list = Array.from(e.target.files ?? []);
+              if (list.length === 1 && !isZip(list[0]!)) onChange(list[0]!);
+              else if (list.length > 0) onBatch(list);
               e.target.value = ""; // so choosing the same file again still fires
             }}
           />
@@ -40,8 +60,25 @@ export function AudioInput({ file, onChange, disabled }: { file: File | null; on
           </button>
         )}
       </div>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">Choose several files, or one .zip of clips, to convert them all as a batch with the same settings.</p>
       {rec.recording && <p className="text-sm text-red-700 dark:text-red-400" role="status">Recording… press Stop when done.</p>}
       {rec.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{rec.error}</p>}
+      {batch && (
+        <div className="space-y-1 text-sm" data-testid="batch-preview">
+          <p>
+            {batch.length === 1 ? (
+              <>
+                <span className="font-mono">{batch[0]!.name}</span> <span className="text-zinc-600 dark:text-zinc-400">· {formatBytes(batch[0]!.size)} · a batch of its audio files</span>
+              </>
+            ) : (
+              <>
+                {batch.length} clips <span className="text-zinc-600 dark:text-zinc-400">· {formatBytes(batch.reduce((s, f) => s + f.size, 0))} · converted as one batch</span>
+              </>
+            )}
+          </p>
+          {batch.length > 1 && <p className="break-words font-mono text-xs text-zinc-600 dark:text-zinc-400">{batch.map((f) => f.name).join(", ")}</p>}
+        </div>
+      )}
       {file && (
         <div className="space-y-1" data-testid="input-preview">
           <p className="text-sm">

@@ -1,12 +1,13 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { AudioInput } from "./AudioInput";
-import { listConversions, listModels, startConversion } from "./api";
+import { listConversions, listModels, startBatch, startConversion } from "./api";
+import { BatchResult } from "./BatchResult";
 import { ConversionHistory } from "./ConversionHistory";
 import { ConversionResult } from "./ConversionResult";
 import { ConversionSettings, defaultParamValues, type ParamValues } from "./ConversionSettings";
 import { hasOnnx, ModelPicker } from "./ModelPicker";
-import type { Conversion, ModelSummary } from "./types";
+import type { Batch, Conversion, ModelSummary } from "./types";
 
 const HISTORY_LIMIT = 20;
 // an imported model gets its ONNX file from a background export: look again until every model has one
@@ -17,6 +18,8 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
   const { models, error: modelsError } = useModels();
   const [modelId, setModelId] = useState(initialModelId ?? "");
   const [file, setFile] = useState<File | null>(null);
+  const [batchFiles, setBatchFiles] = useState<File[] | null>(null);
+  const [batch, setBatch] = useState<Batch | null>(null);
   const [params, setParams] = useState<ParamValues>(defaultParamValues);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -40,6 +43,14 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
     setHistory((rows) => rows?.map((r) => (r.id === c.id ? c : r)) ?? rows);
   }, []);
 
+  const onBatchUpdate = useCallback(
+    (b: Batch) => {
+      setBatch((prev) => (prev?.id === b.id ? b : prev));
+      if (b.status !== "queued" && b.status !== "running") refreshHistory();
+    },
+    [refreshHistory],
+  );
+
   // nothing chosen and a single model, one that can convert: choose it (once, so "Choose a model…" stays choosable)
   const preselected = useRef(false);
   useEffect(() => {
@@ -50,7 +61,7 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
   }, [modelId, models]);
 
   const chosen = models?.find((m) => m.id === modelId);
-  const ready = !!chosen && hasOnnx(chosen) && !!file && !busy;
+  const ready = !!chosen && hasOnnx(chosen) && (!!file || !!batchFiles) && !busy;
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -58,7 +69,12 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
     setBusy(true);
     setError(null);
     try {
-      const conversion = await startConversion(file, modelId, params);
+      if (batchFiles) {
+        setBatch(await startBatch(batchFiles, modelId, params, requestKey()));
+        refreshHistory();
+        return;
+      }
+      const conversion = await startConversion(file!, modelId, params);
       setCurrent(conversion);
       refreshHistory();
     } catch (err) {
@@ -76,18 +92,25 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
         {chosen && !hasOnnx(chosen) && <p className="text-sm text-amber-800 dark:text-amber-300">This model's ONNX export is still running; it can be used once it finishes.</p>}
         <AudioInput
           file={file}
+          batch={batchFiles}
           disabled={busy}
           onChange={(f) => {
             setFile(f);
+            setBatchFiles(null);
+            setError(null);
+          }}
+          onBatch={(files) => {
+            setBatchFiles(files);
+            setFile(null);
             setError(null);
           }}
         />
         <ConversionSettings value={params} onChange={setParams} />
         <div className="flex items-center gap-3">
           <button type="submit" disabled={!ready} className="rounded bg-indigo-600 px-4 py-1.5 font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
-            {busy ? "Uploading…" : "Convert"}
+            {busy ? "Uploading…" : batchFiles ? "Convert all" : "Convert"}
           </button>
-          {!ready && !busy && <span className="text-xs text-zinc-600 dark:text-zinc-400">{!chosen ? "Choose a model" : !file ? "Choose or record a clip" : ""}</span>}
+          {!ready && !busy && <span className="text-xs text-zinc-600 dark:text-zinc-400">{!chosen ? "Choose a model" : !file && !batchFiles ? "Choose or record a clip" : ""}</span>}
         </div>
         {error && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="convert-error">
@@ -95,6 +118,7 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
           </p>
         )}
       </form>
+      {batch && <BatchResult batch={batch} onUpdate={onBatchUpdate} />}
       <ConversionResult conversion={current} onUpdate={onUpdate} />
       <ConversionHistory
         conversions={history}
@@ -108,6 +132,11 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
       />
     </div>
   );
+}
+
+/** A random Idempotency-Key; crypto.randomUUID exists only in secure contexts, getRandomValues everywhere. */
+function requestKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The model list, re-read while any model still waits for its ONNX export. */

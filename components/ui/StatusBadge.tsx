@@ -29,6 +29,7 @@ const STATUS_TONE: Record<string, StatusTone> = {
   failed: "bad",
   error: "bad",
   cancelled: "warn",
+  "out of date": "warn",
 };
 
 export function statusTone(status: string): StatusTone {

@@ -1,6 +1,6 @@
 /** The design system: every page builds from these (docs/architecture.md, "User interface"). */
 export * from "./basics";
-export { Field } from "./Field";
+export { Field, type FieldControl } from "./Field";
 export { PageHeader } from "./PageHeader";
 export { Card } from "./Card";
 export { DataTable, type Column } from "./DataTable";

@@ -4,6 +4,8 @@ export type Role = (typeof ROLES)[number];
 /** what a route requires: anyone, or at least this role */
 export type Access = "public" | Role;
 export const TOKEN_SCOPES = ["read", "write"] as const;
+/** an account name: 1-64 of letters, digits, '.', '_', '-', starting with a letter or digit */
+export const USER_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const RANK: Record<Role, number> = { viewer: 1, member: 2, admin: 3 };

@@ -3,9 +3,9 @@ import { db, type Db } from "../db";
 import { ApiError, badRequest, conflict, notFound } from "../errors";
 import { isUuid } from "../ids";
 import { checkPasswordRules, dummyHash, hashPassword, verifyPassword } from "./password";
-import { isRole, type Role } from "./roles";
+import { isRole, USER_NAME_PATTERN, type Role } from "./roles";
+export { USER_NAME_PATTERN };
 
-export const USER_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
 const NAME_RE = new RegExp(USER_NAME_PATTERN);
 
 export interface PublicUser {

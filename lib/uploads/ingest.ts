@@ -3,6 +3,7 @@
  * check the quota and move the file under UPLOADS_DIR/{exp}/ with a generated name, all under the experiment's
  * row lock so that parallel finishes and renames cannot interleave.
  */
+import type { AudioStats } from "../api/common";
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
@@ -99,9 +100,9 @@ export function audioFileJson(f: AudioFile) {
     channels: f.channels,
     codec: f.codec,
     sha256: f.sha256,
-    status: f.status,
+    status: f.status as "ready" | "rejected",
     error: f.error,
-    stats: f.stats as Record<string, number> | null,
+    stats: f.stats as AudioStats | null,
     createdAt: f.createdAt.toISOString(),
   };
 }

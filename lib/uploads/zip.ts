@@ -25,7 +25,7 @@ export interface Skipped {
   reason: string;
 }
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
+export function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, zf) =>
       err ? reject(err) : resolve(zf!),
@@ -33,7 +33,8 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
   );
 }
 
-function readEntries(zf: yauzl.ZipFile, maxEntries: number): Promise<yauzl.Entry[]> {
+/** Every entry of the central directory; refuses more than maxEntries and entries that climb out (422 zip_unsafe_path). */
+export function readEntries(zf: yauzl.ZipFile, maxEntries: number): Promise<yauzl.Entry[]> {
   if (zf.entryCount > maxEntries) return Promise.reject(uploadErrors.zipTooManyEntries(zf.entryCount, maxEntries));
   return new Promise((resolve, reject) => {
     const entries: yauzl.Entry[] = [];
@@ -50,7 +51,8 @@ function readEntries(zf: yauzl.ZipFile, maxEntries: number): Promise<yauzl.Entry
   });
 }
 
-function extract(zf: yauzl.ZipFile, entry: yauzl.Entry, dest: string): Promise<void> {
+/** Stream one entry to `dest` (a new file); yauzl checks its real size against the declared one. */
+export function extract(zf: yauzl.ZipFile, entry: yauzl.Entry, dest: string): Promise<void> {
   return new Promise((resolve, reject) =>
     zf.openReadStream(entry, (err, stream) => {
       if (err) return reject(err);

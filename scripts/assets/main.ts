@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { config } from "../../lib/config";
+import { pythonExecutable } from "../../lib/python";
 import { downloadAssets } from "./download";
 import { defaultAssets, HUBERT_CHECKPOINT, RVC_WEIGHTS_BASE_URL, SAMPLE_RATE_TAGS, type SampleRateTag } from "./manifest";
 
@@ -22,6 +23,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<number> {
   const cfg = config();
+  const python = await pythonExecutable();
   const rates = (arg("--rates")?.split(",") ?? [...SAMPLE_RATE_TAGS]) as SampleRateTag[];
   for (const r of rates) if (!SAMPLE_RATE_TAGS.includes(r)) throw new Error(`--rates: ${r} is not one of ${SAMPLE_RATE_TAGS.join(", ")}`);
   const baseUrl = arg("--base-url") ?? process.env.ASSETS_BASE_URL ?? RVC_WEIGHTS_BASE_URL;
@@ -43,18 +45,18 @@ async function main(): Promise<number> {
         failed++;
         continue;
       }
-      console.log(`  ${c.path}: converting ${HUBERT_CHECKPOINT.path} (layer ${c.layer}${c.proj ? " + final_proj" : ""}) with ${cfg.python}`);
+      console.log(`  ${c.path}: converting ${HUBERT_CHECKPOINT.path} (layer ${c.layer}${c.proj ? " + final_proj" : ""}) with ${python}`);
       const tmp = `${out}.tmp-${process.pid}.onnx`;
       const args = [path.join(import.meta.dirname, "convert_hubert.py"), ckpt, tmp, "--layer", String(c.layer)];
       if (c.proj) args.push("--proj");
-      const r = spawnSync(cfg.python, args, { stdio: ["ignore", "inherit", "inherit"] });
+      const r = spawnSync(python, args, { stdio: ["ignore", "inherit", "inherit"] });
       if (r.status === 0) {
         fs.renameSync(`${tmp}.json`, `${out}.json`);
         fs.renameSync(tmp, out);
       } else {
         fs.rmSync(tmp, { force: true });
         fs.rmSync(`${tmp}.json`, { force: true });
-        console.log(`  ${c.path}: conversion FAILED (${cfg.python} needs torch; PYTHON names the interpreter)`);
+        console.log(`  ${c.path}: conversion FAILED (${python} needs torch; set PYTHON to an interpreter with it)`);
         failed++;
       }
     }

@@ -29,6 +29,35 @@ import { getSession } from "../../worker/onnx/session";
 import { call } from "../helpers/routes";
 import { skipNote, tinyModels } from "../helpers/tiny-models";
 import { authed } from "../helpers/auth";
+import yauzl from "yauzl";
+import * as batchRoute from "../../app/api/conversions/batch/route";
+import * as batchOne from "../../app/api/conversions/batch/[id]/route";
+import * as batchDownload from "../../app/api/conversions/batch/[id]/download/route";
+import { BatchResponse } from "../../lib/api/batches";
+
+/** Every entry of a zip held in memory (a test's small download), name → bytes, in the archive's order. */
+function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zf) => {
+      if (err || !zf) return reject(err);
+      const out = new Map<string, Buffer>();
+      zf.on("entry", (e: yauzl.Entry) =>
+        zf.openReadStream(e, (err2, stream) => {
+          if (err2 || !stream) return reject(err2);
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            out.set(e.fileName, Buffer.concat(chunks));
+            zf.readEntry();
+          });
+        }),
+      );
+      zf.on("end", () => resolve(out));
+      zf.on("error", reject);
+      zf.readEntry();
+    }),
+  );
+}
 
 const models = tinyModels();
 const ready = models.ok && trainerAvailable();
@@ -242,6 +271,38 @@ describe.skipIf(!ready)(`conversion with a tiny trained model${why}`, () => {
     expect(after.status).toBe("cancelled");
     expect(after.audioUrl).toBeNull();
     expect(fs.readdirSync(paths().conversionDir(after.id)).filter((f) => !f.startsWith("input."))).toEqual([]);
+  });
+
+  it("a batch of 5 clips converts to 5 outputs, and its zip holds the 5 WAVs named after the inputs", async () => {
+    const form = new FormData();
+    form.set("modelId", modelId);
+    form.set("f0Method", "yin");
+    const names = [0, 1, 2, 3, 4].map((i) => `clip${i}.wav`);
+    for (const [i, name] of names.entries()) form.append("audio", new File([fs.readFileSync(syntheticVoice(path.join(src, name), 0.8 + 0.2 * i))], name));
+    const res = await (batchRoute.POST as Handler)(authed("http://t/api/conversions/batch", { method: "POST", body: form }), ctx());
+    const batch = await res.json();
+    expect(res.status, JSON.stringify(batch)).toBe(202);
+    expect(batch.total).toBe(5);
+    for (const c of batch.conversions) {
+      const done = await runConversion({ id: c.id, jobId: c.jobId });
+      expect(done.status, done.error ?? "").toBe("succeeded");
+    }
+    const after = BatchResponse.parse(await (await (batchOne.GET as Handler)(authed("http://t"), ctx({ id: batch.id }))).json());
+    expect(after).toMatchObject({ status: "succeeded", total: 5, done: 5, failed: 0, progress: 1 });
+    expect(after.finishedAt).not.toBeNull();
+    expect(after.conversions.every((c) => c.audioUrl !== null)).toBe(true);
+
+    const dl = await (batchDownload.GET as Handler)(authed("http://t"), ctx({ id: batch.id }));
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get("content-type")).toBe("application/zip");
+    const zipped = await unzip(Buffer.from(await dl.arrayBuffer()));
+    expect([...zipped.keys()]).toEqual(names.map((n) => n.replace(/\.wav$/, `.${modelName}.wav`)));
+    for (const [name, bytes] of zipped) {
+      const wav = decodeWav(new Uint8Array(bytes));
+      expect(wav.sampleRate, name).toBe(32000);
+      const i = Number(/clip(\d)/.exec(name)![1]);
+      expect(Math.abs(wav.channels[0]!.length - (0.8 + 0.2 * i) * 32000)).toBeLessThanOrEqual(320);
+    }
   });
 
   it("refuses bad input with a clear error and leaves nothing behind", async () => {

@@ -7,6 +7,9 @@ import * as unknownRoute from "../../app/api/[...path]/route";
 import * as collection from "../../app/api/experiments/route";
 import * as preprocess from "../../app/api/experiments/[name]/preprocess/route";
 import * as pipeline from "../../app/api/experiments/[name]/pipeline/route";
+import * as experimentRoute from "../../app/api/experiments/[name]/route";
+import * as extract from "../../app/api/experiments/[name]/extract/route";
+import * as train from "../../app/api/experiments/[name]/train/route";
 import { db, type Db } from "../../lib/db";
 import { createExperiment } from "../../lib/experiments";
 import { call } from "../helpers/routes";
@@ -40,6 +43,11 @@ describe("unknown API routes", () => {
         expect(res.headers.get("content-type")).toMatch(/^application\/json/);
         expect((await res.json()).error).toMatchObject({ code: "not_found", details: { method, path: p } });
       }
+      // a method a real route does not implement: 405 in the JSON shape with Allow, not Next's empty 405
+      const put = await fetch(`${web.url}/api/experiments`, { method: "PUT", headers: { origin: web.url } });
+      expect(put.status).toBe(405);
+      expect(put.headers.get("allow")).toBe("GET, POST");
+      expect((await put.json()).error).toMatchObject({ code: "method_not_allowed", message: "PUT is not supported on /api/experiments; allowed: GET, POST" });
       // real routes still answer themselves
       expect((await fetch(`${web.url}/api/health`)).status).toBe(200);
       expect((await fetch(`${web.url}/api/experiments`)).status).toBe(401);
@@ -62,7 +70,7 @@ describe("experiment input", () => {
     const res = await call(collection.POST as never, "POST", {}, { sampleRate: 40000 });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_name");
-    expect(res.body.error.message).toMatch(/^The experiment name is missing: give "name", 1 to 64 characters/);
+    expect(res.body.error.message).toMatch(/^name is missing: must be 1 to 64 characters/);
     expect(await db().experiment.count()).toBe(before);
   });
 
@@ -99,5 +107,55 @@ describe("experiment input", () => {
     const ok = await call(preprocess.POST as never, "POST", { name: "silent" }, {});
     expect(ok.status, JSON.stringify(ok.body)).toBe(202);
     expect(ok.body.job).toMatchObject({ kind: "preprocess", status: "queued" });
+  });
+});
+
+describe("settings changed after a stage ran (item 2)", () => {
+  it("marks the stages the change invalidates out of date and refuses to train until the right one is re-run", async () => {
+    expect((await call(collection.POST as never, "POST", {}, { name: "rate-change" })).status).toBe(201);
+    const exp = await db().experiment.findUniqueOrThrow({ where: { name: "rate-change" } });
+    await db().audioFile.create({ data: { experimentId: exp.id, originalName: "a.wav", storedName: "a.wav", bytes: 44n, sha256: "1".repeat(64) } });
+    // run a stage through the API (its job records the settings it was queued with), then let it succeed
+    const runStage = async (handler: unknown) => {
+      const res = await call(handler as never, "POST", { name: "rate-change" }, {});
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const now = await db().experiment.findUniqueOrThrow({ where: { id: exp.id } });
+      expect(res.body.job.settings).toEqual({ sampleRate: now.sampleRate, f0Method: now.f0Method, version: now.version });
+      await db().job.update({ where: { id: res.body.job.id }, data: { status: "succeeded", finishedAt: new Date() } });
+      return res.body.job;
+    };
+    const stagesOf = async () => (await call(experimentRoute.GET as never, "GET", { name: "rate-change" })).body.stages;
+
+    await runStage(preprocess.POST);
+    await runStage(extract.POST);
+    expect(await stagesOf()).toMatchObject({ preprocess: { status: "succeeded", stale: false }, extract: { status: "succeeded", stale: false } });
+
+    expect((await call(experimentRoute.PATCH as never, "PATCH", { name: "rate-change" }, { sampleRate: 32000 })).status).toBe(200);
+    const stale = await stagesOf();
+    expect(stale.preprocess).toMatchObject({ status: "succeeded", stale: true, reason: "settings changed since: sample rate 40000 → 32000" });
+    expect(stale.extract).toMatchObject({ stale: true, reason: "settings changed since: sample rate 40000 → 32000" });
+    expect(stale.train).toMatchObject({ status: null, stale: false });
+
+    const jobsBefore = await db().job.count({ where: { experimentId: exp.id } });
+    for (const handler of [train.POST, extract.POST]) {
+      const refused = await call(handler as never, "POST", { name: "rate-change" }, {});
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.code).toBe("stale_stage");
+      expect(refused.body.error.message).toMatch(/: re-run preprocess \(settings changed since: sample rate 40000 → 32000\)$/);
+    }
+    expect(await db().job.count({ where: { experimentId: exp.id } })).toBe(jobsBefore);
+
+    // re-running preprocess with the new rate clears it; extract is next
+    await runStage(preprocess.POST);
+    expect((await stagesOf()).preprocess.stale).toBe(false);
+    const next = await call(train.POST as never, "POST", { name: "rate-change" }, {});
+    expect(next.status).toBe(409);
+    expect(next.body.error.message).toBe('Cannot start train for "rate-change": re-run extract (settings changed since: sample rate 40000 → 32000)');
+
+    // the pitch method does not touch preprocess; changing the rate back makes the old extract current again
+    expect((await call(experimentRoute.PATCH as never, "PATCH", { name: "rate-change" }, { sampleRate: 40000, f0Method: "yin" })).status).toBe(200);
+    const pitch = await stagesOf();
+    expect(pitch.extract).toMatchObject({ stale: true, reason: "settings changed since: pitch method rmvpe → yin" });
+    expect(pitch.preprocess).toMatchObject({ stale: true, reason: "settings changed since: sample rate 32000 → 40000" });
   });
 });

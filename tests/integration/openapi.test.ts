@@ -34,12 +34,20 @@ import * as download from "../../app/api/models/[id]/download/route";
 import * as pretrained from "../../app/api/pretrained/route";
 import * as selftest from "../../app/api/system/selftest/route";
 import * as uploads from "../../app/api/uploads/[[...path]]/route";
+import { ROUTE_SPECS } from "../../lib/api";
+import * as webhooks from "../../app/api/webhooks/route";
+import * as webhook from "../../app/api/webhooks/[id]/route";
+import * as webhookRotate from "../../app/api/webhooks/[id]/rotate-secret/route";
+import * as webhookDeliveries from "../../app/api/webhooks/[id]/deliveries/route";
+import * as webhookRedeliver from "../../app/api/webhooks/[id]/deliveries/[deliveryId]/redeliver/route";
+import * as webhookTest from "../../app/api/webhooks/[id]/test/route";
 import { CONVERSION_DEFAULTS } from "../../lib/conversion-params";
 import { db } from "../../lib/db";
 import { openApiDocument } from "../../lib/openapi";
 import { paths } from "../../lib/paths";
 import { TUS_PATH } from "../../lib/uploads/tus";
 import { authed } from "../helpers/auth";
+import { isOtherMethodsHandler } from "../../lib/http-methods";
 
 type Json = any;
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -317,7 +325,8 @@ describe("OpenAPI document: route coverage", () => {
       const docPaths = docPathsFor(file);
       docPaths.forEach((p) => onDisk.add(p));
       const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-      const exported = HTTP_METHODS.filter((m) => typeof mod[m] === "function").sort();
+      // the 405 answers of lib/http-methods.ts are not operations
+      const exported = HTTP_METHODS.filter((m) => typeof mod[m] === "function" && !isOtherMethodsHandler(mod[m])).sort();
       if (exported.length === 0) problems.push(`${rel}: exports no HTTP method`);
       const documented = new Set<string>();
       for (const p of docPaths) {
@@ -336,6 +345,30 @@ describe("OpenAPI document: route coverage", () => {
       for (const m of exported) if (!documented.has(m)) problems.push(`${rel} exports ${m}, undocumented for ${docPaths.join(" / ")}`);
     }
     for (const p of Object.keys(doc.paths)) if (!onDisk.has(p)) problems.push(`${p} is documented but no app/api route file serves it`);
+    expect(problems).toEqual([]);
+  });
+
+  it("every route file's handler carries the spec that documents it (route(spec, handler)), and every spec has its handler", async () => {
+    const problems: string[] = [];
+    const served = new Set<unknown>();
+    for (const file of routeFiles()) {
+      const rel = path.relative(ROOT, file);
+      const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      for (const m of HTTP_METHODS) {
+        const handler = mod[m];
+        if (typeof handler !== "function") continue;
+        const spec = (handler as { spec?: { method?: string; path?: string; access?: string } }).spec;
+        if (!spec?.access) problems.push(`${m} ${rel}: not declared with route(spec, handler)`);
+        else if (spec.method === undefined) {
+          if (!docPathsFor(file).every((p) => p.startsWith(TUS_PATH))) problems.push(`${m} ${rel}: a spec without method/path outside the tus endpoint`);
+        } else {
+          if (spec.method !== m || !docPathsFor(file).includes(spec.path!)) problems.push(`${m} ${rel}: carries the spec of ${spec.method} ${spec.path}`);
+          if (!ROUTE_SPECS.includes(spec as (typeof ROUTE_SPECS)[number])) problems.push(`${m} ${rel}: its spec is not in lib/api ROUTE_SPECS`);
+          served.add(spec);
+        }
+      }
+    }
+    for (const s of ROUTE_SPECS) if (!served.has(s)) problems.push(`${s.method} ${s.path}: a spec no route file uses`);
     expect(problems).toEqual([]);
   });
 });
@@ -401,6 +434,11 @@ describe("OpenAPI document: real responses validate", () => {
     expect(one.status).toBe(200);
     expect(one.body.files).toHaveLength(2);
     expect(one.body.models).toHaveLength(1);
+    // the detail's files and models are the shapes of GET …/files and GET /api/models, not database rows
+    const listed = await api(files.GET, "/api/experiments/{name}/files", "GET", `/api/experiments/${NAME}/files`, { params: { name: NAME } });
+    expect(one.body.files).toEqual(listed.body.files);
+    expect(one.body.models[0]).toEqual((await api(model.GET, "/api/models/{id}", "GET", `/api/models/${modelId}`, { params: { id: modelId } })).body);
+    expect(one.body.files[0]).not.toHaveProperty("originalName");
     expect((await api(experiment.GET, "/api/experiments/{name}", "GET", "/api/experiments/nobody", { params: { name: "nobody" } })).status).toBe(404);
     expect((await api(experiment.GET, "/api/experiments/{name}", "GET", "/api/experiments/NOPE", { params: { name: "NOPE" } })).status).toBe(400);
 
@@ -444,6 +482,8 @@ describe("OpenAPI document: real responses validate", () => {
     const params = { name: NAME };
     const pre = await api(preprocess.POST, "/api/experiments/{name}/preprocess", "POST", `/api/experiments/${NAME}/preprocess`, { params, body: {} });
     expect(pre.status).toBe(202);
+    // a queued job's answer names its experiment, as GET /api/jobs/{id} does
+    expect(pre.body.job.experiment).toBe(NAME);
     queued.push(pre.body.job.id);
     expect((await api(pipeline.POST, "/api/experiments/{name}/pipeline", "POST", `/api/experiments/${NAME}/pipeline`, { params, body: { epochs: 2 } })).status).toBe(409);
     expect((await api(extract.POST, "/api/experiments/{name}/extract", "POST", `/api/experiments/${NAME}/extract`, { params, body: { f0Method: "crepe" } })).status).toBe(400);
@@ -457,6 +497,7 @@ describe("OpenAPI document: real responses validate", () => {
     expect((await api(selftest.POST, "/api/system/selftest", "POST", "/api/system/selftest", { body: { steps: 0 } })).status).toBe(400);
     const st = await api(selftest.POST, "/api/system/selftest", "POST", "/api/system/selftest", { body: { seconds: 1, steps: 2 } });
     expect(st.status).toBe(202);
+    expect(st.body.job.experiment).toBeNull();
     queued.push(st.body.job.id);
 
     const list = await api(jobs.GET, "/api/jobs", "GET", `/api/jobs?experiment=${NAME}`);
@@ -473,9 +514,10 @@ describe("OpenAPI document: real responses validate", () => {
     expect(log.status).toBe(200);
     expect(log.body).toMatch(/queued/);
 
-    // the detail now carries job rows too
+    // the detail carries the jobs too, in the shape of GET /api/jobs
     const detail = await api(experiment.GET, "/api/experiments/{name}", "GET", `/api/experiments/${NAME}`, { params: { name: NAME } });
     expect(detail.body.jobs.length).toBeGreaterThanOrEqual(2);
+    expect(detail.body.jobs.find((j: Json) => j.id === id)).toEqual(one.body);
     expect((await api(experiment.DELETE, "/api/experiments/{name}", "DELETE", `/api/experiments/${NAME}`, { params: { name: NAME } })).status).toBe(409);
 
     // SSE: an open stream, and the errors before it
@@ -586,4 +628,39 @@ describe("OpenAPI document: real responses validate", () => {
     expect((await api(model.DELETE, "/api/models/{id}", "DELETE", `/api/models/${modelId}`, { params: { id: modelId } })).status).toBe(404);
   });
 
+});
+
+describe("OpenAPI document: webhook responses", () => {
+  it("create, list, get, patch, rotate, test, deliveries, redeliver, delete and their errors match the document", async () => {
+    const bad = await api(webhooks.POST, "/api/webhooks", "POST", "/api/webhooks", { body: { url: "ftp://x" } });
+    expect(bad.status).toBe(400);
+    const unknown = await api(webhooks.POST, "/api/webhooks", "POST", "/api/webhooks", { body: { url: "http://127.0.0.1:9/", nope: 1 } });
+    expect(unknown.body.error.code).toBe("unknown_field");
+    const made = await api(webhooks.POST, "/api/webhooks", "POST", "/api/webhooks", { body: { url: "http://127.0.0.1:9/hook", events: ["job.failed"] } });
+    expect(made.status).toBe(201);
+    const id = made.body.webhook.id as string;
+    expect((await api(webhooks.GET, "/api/webhooks", "GET", "/api/webhooks")).body.webhooks.some((w: Json) => w.id === id)).toBe(true);
+    expect((await api(webhook.GET, "/api/webhooks/{id}", "GET", `/api/webhooks/${id}`, { params: { id } })).status).toBe(200);
+    expect((await api(webhook.GET, "/api/webhooks/{id}", "GET", `/api/webhooks/${NO_UUID}`, { params: { id: NO_UUID } })).status).toBe(404);
+    expect((await api(webhook.PATCH, "/api/webhooks/{id}", "PATCH", `/api/webhooks/${id}`, { params: { id }, body: { description: "d" } })).status).toBe(200);
+    expect((await api(webhook.PATCH, "/api/webhooks/{id}", "PATCH", `/api/webhooks/${id}`, { params: { id }, body: { events: ["x"] } })).status).toBe(400);
+    expect((await api(webhookRotate.POST, "/api/webhooks/{id}/rotate-secret", "POST", `/api/webhooks/${id}/rotate-secret`, { params: { id } })).status).toBe(200);
+    const test = await api(webhookTest.POST, "/api/webhooks/{id}/test", "POST", `/api/webhooks/${id}/test`, { params: { id } });
+    expect(test.status).toBe(202);
+    const deliveryId = test.body.delivery.id as string;
+    const log = await api(webhookDeliveries.GET, "/api/webhooks/{id}/deliveries", "GET", `/api/webhooks/${id}/deliveries`, { params: { id } });
+    expect(log.body.deliveries.map((d: Json) => d.id)).toContain(deliveryId);
+    // the ping is still pending (no worker here): a redelivery is refused until it ends
+    const pending = await api(webhookRedeliver.POST, "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST", `/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`, { params: { id, deliveryId } });
+    expect(pending.status).toBe(409);
+    await db().webhookDelivery.update({ where: { id: deliveryId }, data: { status: "failed", responseStatus: 500, durationMs: 3, error: "HTTP 500", deliveredAt: new Date(), nextAttemptAt: null } });
+    const again = await api(webhookRedeliver.POST, "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST", `/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`, { params: { id, deliveryId } });
+    expect(again.status).toBe(202);
+    expect(again.body.delivery.attempt).toBe(2);
+    expect((await api(webhookRedeliver.POST, "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver", "POST", `/api/webhooks/${id}/deliveries/${NO_UUID}/redeliver`, { params: { id, deliveryId: NO_UUID } })).status).toBe(404);
+    await api(webhook.PATCH, "/api/webhooks/{id}", "PATCH", `/api/webhooks/${id}`, { params: { id }, body: { enabled: false } });
+    expect((await api(webhookTest.POST, "/api/webhooks/{id}/test", "POST", `/api/webhooks/${id}/test`, { params: { id } })).status).toBe(409);
+    expect((await api(webhook.DELETE, "/api/webhooks/{id}", "DELETE", `/api/webhooks/${id}`, { params: { id } })).status).toBe(200);
+    expect(await db().webhookDelivery.count({ where: { endpointId: id } })).toBe(0);
+  });
 });

@@ -36,6 +36,9 @@ describe("parseConfig", () => {
     [{ SESSION_IDLE_HOURS: "0" }, /SESSION_IDLE_HOURS must be a whole number from 1/],
     [{ HOST: "0.0.0.0", STUDIO_PASSWORD: "short" }, /STUDIO_PASSWORD must be at least 8 characters/],
     [{ WORKER_HEARTBEAT_SECONDS: "0" }, /WORKER_HEARTBEAT_SECONDS must be a whole number from 1 to 300/],
+    [{ WEBHOOK_RETRY_DELAY_SECONDS: "0" }, /WEBHOOK_RETRY_DELAY_SECONDS must be a whole number from 1 to 3600/],
+    [{ WEBHOOK_RETRY_LIMIT: "21" }, /WEBHOOK_RETRY_LIMIT must be a whole number from 0 to 20/],
+    [{ WEBHOOK_TIMEOUT_SECONDS: "1.5" }, /WEBHOOK_TIMEOUT_SECONDS must be a whole number from 1 to 120/],
   ])("rejects %o with one line naming the variable", (env, message) => {
     let error: unknown;
     try {
@@ -63,6 +66,15 @@ describe("parseConfig", () => {
     const c = parseConfig({ TRUST_PROXY: "1", SESSION_MAX_DAYS: "7", SESSION_IDLE_HOURS: "12" }, cwd);
     expect(c).toMatchObject({ trustProxy: true, sessionMaxDays: 7, sessionIdleHours: 12 });
     expect(parseConfig({}, cwd)).toMatchObject({ trustProxy: false, sessionMaxDays: 30, sessionIdleHours: 72 });
+  });
+
+  it("webhook delivery settings: 10 s timeout, 30 s first retry delay, 6 retries by default", () => {
+    expect(parseConfig({}, cwd)).toMatchObject({ webhookTimeoutSeconds: 10, webhookRetryDelaySeconds: 30, webhookRetryLimit: 6 });
+    expect(parseConfig({ WEBHOOK_TIMEOUT_SECONDS: "3", WEBHOOK_RETRY_DELAY_SECONDS: "1", WEBHOOK_RETRY_LIMIT: "0" }, cwd)).toMatchObject({
+      webhookTimeoutSeconds: 3,
+      webhookRetryDelaySeconds: 1,
+      webhookRetryLimit: 0,
+    });
   });
 
   it("treats empty strings as unset", () => {

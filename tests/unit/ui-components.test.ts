@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { DataTable } from "../../components/ui/DataTable";
 import { compareSortValues, sortRows, type PreparedRow } from "../../components/ui/DataTableView";
-import { Field } from "../../components/ui/Field";
+import { Field, type FieldControl } from "../../components/ui/Field";
 import { statusTone } from "../../components/ui/StatusBadge";
 
 const row = (key: string, ...sortValues: PreparedRow["sortValues"]): PreparedRow => ({ key, props: {}, cells: [], titles: [], sortValues });
@@ -34,19 +34,24 @@ describe("sortRows", () => {
 
 describe("Field", () => {
   it("ties the label, help and error to its control", () => {
-    const html = renderToStaticMarkup(h(Field, { label: "Epochs", help: "How many passes", error: "Too many", children: h("input", { id: "epochs" }) }));
-    expect(html).toContain('<label for="epochs"');
-    expect(html).toMatch(/<input id="epochs" aria-describedby="epochs-help epochs-error" aria-invalid="true"\/>/);
-    expect(html).toContain('<p id="epochs-help"');
-    expect(html).toContain('<p id="epochs-error"');
-  });
-
-  it("gives a control without an id one, and says nothing is wrong without an error", () => {
-    const html = renderToStaticMarkup(h(Field, { label: "Name", children: h("input", {}) }));
+    const html = renderToStaticMarkup(
+      h(Field, { label: "Epochs", help: "How many passes", error: "Too many", children: (c: FieldControl) => h("input", c) }),
+    );
     const id = /<label for="([^"]+)"/.exec(html)?.[1];
     expect(id).toBeTruthy();
-    expect(html).toContain(`<input id="${id}"/>`);
-    expect(html).not.toContain("aria-invalid");
+    expect(html).toContain(`<input id="${id}" aria-describedby="${id}-help ${id}-error" aria-invalid="true"/>`);
+    expect(html).toContain(`<p id="${id}-help"`);
+    expect(html).toContain(`<p id="${id}-error" role="alert"`);
+  });
+
+  it("says nothing is wrong without an error, and puts an inline checkbox inside its label", () => {
+    const plain = renderToStaticMarkup(h(Field, { label: "Name", children: (c: FieldControl) => h("input", c) }));
+    expect(plain).not.toContain("aria-invalid");
+    expect(plain).not.toContain("aria-describedby");
+    const inline = renderToStaticMarkup(
+      h(Field, { label: "Cache", inline: true, children: (c: FieldControl) => h("input", { type: "checkbox", ...c }) }),
+    );
+    expect(inline).toMatch(/<label for="([^"]+)"[^>]*><input type="checkbox" id="\1"\/>Cache<\/label>/);
   });
 });
 

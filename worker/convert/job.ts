@@ -6,7 +6,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { config } from "../../lib/config";
-import { parseConversionParams } from "../../lib/conversion-params";
+import { parseConversionParams } from "../../lib/api/parse";
 import { db } from "../../lib/db";
 import type { ModelFile } from "../../lib/models";
 import { requireFreeSpace } from "../../lib/disk";

@@ -59,7 +59,7 @@ export const extract: JobHandler = async ({ job, signal, report }) => {
   const log = (level: "info" | "warn", message: string) => report.log(level, message);
   const content = await contentSession(cfg.hubertPath, { log });
   const rmvpe = method === "rmvpe" ? await rmvpeSession(cfg.rmvpePath, { log }) : null;
-  report.log("info", `pitch: ${method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript, CPU)"}; content model on ${content.provider}${content.fallbackReason ? ` (${content.fallbackReason})` : ""}`);
+  report.log("info", `pitch: ${method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript, CPU)"}; content model on ${content.provider}`);
 
   for (const d of [dirs.f0, dirs.f0nsf, dirs.feature]) {
     await fs.mkdir(d, { recursive: true });

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { skipNote, tinyModels } from "../../tests/helpers/tiny-models";
-import { cudaProviderAvailable, disposeSessions, getSession, ModelFileError, openSessions, releaseSessionsUnder } from "./session";
+import { cpuReasonNote, cudaProviderAvailable, disposeSessions, getSession, ModelFileError, openSessions, releaseSessionsUnder } from "./session";
 
 const tiny = tinyModels();
 
@@ -26,6 +26,19 @@ describe("getSession errors", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("cpuReasonNote", () => {
+  it("says the CUDA install hint only where a GPU is, and only once per process; other reasons every time", () => {
+    const hint = "the onnxruntime CUDA provider library is not installed (install with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)";
+    expect(cpuReasonNote(hint, false)).toBe("");
+    expect(cpuReasonNote("onnxruntime-node lists no cuda backend", false)).toBe("");
+    expect(cpuReasonNote(hint, true)).toBe(` (${hint})`);
+    expect(cpuReasonNote(hint, true)).toBe("");
+    expect(cpuReasonNote("cuda session creation failed: out of memory", true)).toBe(" (cuda session creation failed: out of memory)");
+    expect(cpuReasonNote("cuda session creation failed: out of memory", true)).toBe(" (cuda session creation failed: out of memory)");
+    expect(cpuReasonNote(null, true)).toBe("");
   });
 });
 

@@ -221,9 +221,29 @@ async function createModelSession(abs: string, options: GetSessionOptions): Prom
   if (fallbackReason && pref === "auto" && !/lists no cuda backend|not installed/.test(fallbackReason)) {
     log("warn", `onnx: ${path.basename(abs)} falls back to cpu: ${fallbackReason}`);
   } else {
-    log("info", `onnx: ${path.basename(abs)} on cpu${fallbackReason ? ` (${fallbackReason})` : ""}`);
+    log("info", `onnx: ${path.basename(abs)} on cpu${cpuReasonNote(fallbackReason)}`);
   }
   return new ModelSessionImpl(ort, session, abs, "cpu", fallbackReason);
+}
+
+let cudaHintSaid = false;
+
+/** Whether this machine shows an NVIDIA GPU (its driver is loaded). */
+function nvidiaGpuVisible(): boolean {
+  return fs.existsSync("/proc/driver/nvidia/version");
+}
+
+/**
+ * Why a session runs on the CPU, as its log line says it: " (reason)" or nothing. The "install the CUDA provider"
+ * hint is said once per process, and only on a machine with an NVIDIA GPU (on a CPU machine it is noise).
+ */
+export function cpuReasonNote(reason: string | null, gpuVisible = nvidiaGpuVisible()): string {
+  if (!reason) return "";
+  if (/not installed|lists no cuda backend/.test(reason)) {
+    if (!gpuVisible || cudaHintSaid) return "";
+    cudaHintSaid = true;
+  }
+  return ` (${reason})`;
 }
 
 function firstLine(err: unknown): string {

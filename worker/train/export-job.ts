@@ -1,7 +1,6 @@
 /** The `export` job: ONNX for an imported small model (`python3 -m trainer export --small-model`). */
 import fs from "node:fs/promises";
 import path from "node:path";
-import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { paths } from "../../lib/paths";
 import { PermanentJobError, type JobHandler } from "../runner";
@@ -9,6 +8,7 @@ import { spawnTrainer } from "./launch";
 import { parseTrainerLine } from "./protocol";
 import type { ModelFile } from "./register";
 import readline from "node:readline";
+import { pythonExecutable } from "../../lib/python";
 
 export const exportOnnx: JobHandler = async ({ job, signal, report }) => {
   const modelId = (job.params as { modelId?: string }).modelId;
@@ -18,7 +18,7 @@ export const exportOnnx: JobHandler = async ({ job, signal, report }) => {
   const out = path.join(dir, ".onnx-out");
   await fs.rm(out, { recursive: true, force: true });
   report.progress(0, 1, "exporting ONNX");
-  const child = spawnTrainer(config().python, ["export", "--small-model", path.join(dir, `${model.name}.pth`), "--out", out, "--name", model.name]);
+  const child = spawnTrainer(await pythonExecutable(), ["export", "--small-model", path.join(dir, `${model.name}.pth`), "--out", out, "--name", model.name]);
   const onAbort = () => child.kill("SIGTERM");
   signal.addEventListener("abort", onAbort, { once: true });
   let onnx: string | undefined;

@@ -5,7 +5,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
-import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
@@ -13,6 +12,7 @@ import { PermanentJobError, type JobHandler } from "../runner";
 import { spawnTrainer } from "./launch";
 import { parseTrainerLine } from "./protocol";
 import type { ModelFile } from "./register";
+import { pythonExecutable } from "../../lib/python";
 
 
 export const rebuildIndex: JobHandler = async ({ job, signal, report }) => {
@@ -31,7 +31,7 @@ export const rebuildIndex: JobHandler = async ({ job, signal, report }) => {
   await requireFreeSpace(out, 2 * featureBytes * 1.1, "the index build");
   await fs.mkdir(out, { recursive: true });
   report.progress(0, 1, "building index");
-  const child = spawnTrainer(config().python, ["index", "--exp-dir", p.experimentDir(experiment.name), "--out", out, "--name", experiment.name, "--version", experiment.version]);
+  const child = spawnTrainer(await pythonExecutable(), ["index", "--exp-dir", p.experimentDir(experiment.name), "--out", out, "--name", experiment.name, "--version", experiment.version]);
   const onAbort = () => child.kill("SIGTERM");
   signal.addEventListener("abort", onAbort, { once: true });
   let indexPath: string | undefined;

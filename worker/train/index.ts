@@ -12,7 +12,8 @@ import { db } from "../../lib/db";
 import { ApiError } from "../../lib/errors";
 import { writeFileAtomic } from "../../lib/fs-atomic";
 import { featureDirName, paths, RVC_SUBDIRS } from "../../lib/paths";
-import { parseTrainOptions, type TrainOptions } from "../../lib/train-options";
+import { parseTrainOptions } from "../../lib/api/parse";
+import type { TrainOptions } from "../../lib/train-options";
 import { summarizeValidation, validateExperiment } from "../../lib/validate";
 import { PermanentJobError, type JobContext, type JobHandler } from "../runner";
 import { buildFilelist, stemOf } from "./filelist";
@@ -24,6 +25,7 @@ import { runTrainerCommand } from "../../lib/trainer-cli";
 import { spawnTrainer } from "./launch";
 import { registerModel } from "./register";
 import { modelNameConflict } from "../../lib/models";
+import { pythonExecutable } from "../../lib/python";
 
 /** after SIGTERM the trainer finishes its step and saves; on a CPU a full-size step can take ~20 s */
 export const STOP_GRACE_MS = 90_000;
@@ -79,7 +81,8 @@ export const train: JobHandler = async (ctx: JobContext) => {
   if (!validation.ok) {
     throw new PermanentJobError(`the experiment is not ready to train: ${summarizeValidation(validation)}`);
   }
-  const torch = await probeTorch(cfg.python);
+  const python = await pythonExecutable();
+  const torch = await probeTorch(python);
   for (const note of await checkResources(torch, options, expDir)) report.log("info", `preflight: ${note}`);
   const pretrained = resolvePretrained(options.pretrained, experiment.sampleRate, version);
   report.log("info", pretrained ? `pretrained: ${path.basename(pretrained.g)} / ${path.basename(pretrained.d)}` : "pretrained: none (training from scratch)");
@@ -122,7 +125,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   await fs.mkdir(out, { recursive: true });
   report.log("info", `training to epoch ${epochs}${state.completedEpochs ? ` (checkpoints hold ${state.completedEpochs})` : ""}, batch size ${options.batchSize}`);
 
-  const result = await runTrainer(ctx, cfg.python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version }), stateFile, state, options);
+  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version }), stateFile, state, options);
   const model = await registerModel({
     experiment,
     artifacts: result.artifacts,

@@ -10,6 +10,7 @@ import path from "node:path";
 import { db, type Experiment } from "../../lib/db";
 import { modelNameConflict } from "../../lib/models";
 import { paths } from "../../lib/paths";
+import { modelCreated } from "../../lib/webhooks/sources";
 import { PermanentJobError } from "../runner";
 
 export interface ModelFile {
@@ -83,5 +84,7 @@ export async function registerModel(input: {
   // only this experiment's own row is updated; creating a row for a name someone took meanwhile fails (unique)
   const updated = await db().voiceModel.updateMany({ where: { name, experimentId: experiment.id }, data });
   const row = updated.count ? await db().voiceModel.findUniqueOrThrow({ where: { name } }) : await db().voiceModel.create({ data: { name, ...data, createdById: input.createdById ?? null } });
+  // a new model (retraining updates this experiment's own model in place: no event)
+  if (!updated.count) await modelCreated(row.id);
   return { ...row, files };
 }

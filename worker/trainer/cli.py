@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import warnings
 import os
 import sys
 import traceback
@@ -196,6 +197,10 @@ def _cmd_inspect(args) -> int:
 
 def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s:%(name)s:%(message)s")
+    # third-party chatter that would fill a job's log: faiss's loader reports which CPU build it loaded (INFO) and
+    # its numpy check warns about distutils
+    logging.getLogger("faiss").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"faiss(\.|$)|setuptools|distutils")
     args = build_parser().parse_args(argv)
     try:
         if args.command == "train":

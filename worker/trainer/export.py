@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 import os
 import tempfile
 from collections import OrderedDict
@@ -115,7 +116,13 @@ def export_onnx(net: Synthesizer, path: str, frames: int = 200) -> int:
                 extra["dynamo"] = False  # the TorchScript exporter, which upstream used (newer torch defaults to dynamo)
         except (TypeError, ValueError):
             pass
-        with torch.no_grad():
+        # the TorchScript exporter warns about internals (constant folding, shape inference of constants, tracer
+        # checks) that say nothing to whoever reads the job's log; the result is verified numerically in the tests
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=UserWarning)
+            warnings.filterwarnings("ignore", category=FutureWarning)
+            warnings.filterwarnings("ignore", category=DeprecationWarning)
+            warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
             torch.onnx.export(
                 wrapper, (phone, phone_lengths, pitch, pitchf, ds, rnd), tmp, **extra,
                 input_names=["phone", "phone_lengths", "pitch", "pitchf", "ds", "rnd"],

@@ -425,7 +425,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
             means = {k: v / max(1, n_batches) for k, v in sums.items()}
             emit("epoch", epoch=epoch, epochs=args.epochs, step=global_step, losses=means, lr=lr,
                  seconds=time.time() - t_epoch)
-            log.info("epoch %d/%d done in %.1fs: %s", epoch, args.epochs, time.time() - t_epoch,
+            # the "epoch" event above is what the job logs; this line only for a developer running with DEBUG
+            log.debug("epoch %d/%d done in %.1fs: %s", epoch, args.epochs, time.time() - t_epoch,
                      ", ".join(f"{k}={v:.3f}" for k, v in means.items()))
             if epoch % save_every == 0 or epoch == args.epochs:
                 save(epoch, "schedule" if epoch % save_every == 0 else "final")

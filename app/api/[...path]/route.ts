@@ -4,12 +4,13 @@
  * allowlist, same-origin writes) but needs no login: it reveals only that the path does not exist.
  */
 import { notFound } from "@/lib/errors";
+import { defineRoute } from "@/lib/api/spec";
 import { route } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const unknownRoute = route("public", async (req) => {
+const unknownRoute = route(defineRoute({ access: "public", summary: "No such API route (not documented)", responses: {} }), async ({ req }) => {
   const { pathname } = new URL(req.url);
   throw notFound("not_found", `There is no API route ${req.method} ${pathname.slice(0, 200)}; GET /api/openapi.json lists them`, {
     method: req.method,

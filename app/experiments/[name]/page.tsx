@@ -7,7 +7,8 @@ import { DatasetCard } from "@/components/DatasetCard";
 import { FileList } from "@/components/FileList";
 import { UploadPanel } from "@/components/UploadPanel";
 import { ApiError } from "@/lib/errors";
-import { getExperiment } from "@/lib/experiments";
+import { getExperimentWithStages } from "@/lib/experiments";
+import { staleBlocker } from "@/lib/stage-settings";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { formatDuration } from "@/lib/format";
 import { listFiles } from "@/lib/uploads/files";
@@ -21,7 +22,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
   const { name } = await params;
   let experiment;
   try {
-    experiment = await getExperiment(name);
+    experiment = await getExperimentWithStages(name);
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 400)) notFound();
     throw err;
@@ -64,6 +65,15 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
       />
       <ExperimentWorkspace
         experiment={experiment.name}
+        stages={experiment.stages}
+        trainBlocked={
+          experiment.files.every((f) => f.status !== "ready")
+            ? "Upload audio first: training needs recordings of the voice (Files above)."
+            : (() => {
+                const b = staleBlocker("train", experiment.stages);
+                return b ? `Training is blocked: ${b.message}. Or use "Run whole pipeline".` : undefined;
+              })()
+        }
         jobs={jobs}
         fileCount={experiment.files.length}
         modelCount={experiment.models.length}

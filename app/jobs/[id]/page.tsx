@@ -5,6 +5,8 @@ import { LiveJobView } from "@/components/LiveJobView";
 import { ApiError } from "@/lib/errors";
 import { getJob } from "@/lib/jobs";
 import { linkClass, PageHeader } from "@/components/ui";
+import { formatAttempt, formatDateTime } from "@/lib/format";
+import { maxAttempts } from "@/lib/queue";
 
 export const dynamic = "force-dynamic";
 
@@ -37,7 +39,14 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
                 ·{" "}
               </>
             ) : null}
-            attempt {job.attempts} · created {job.createdAt.toISOString()}
+            {[
+              formatAttempt(job.attempts, maxAttempts(job.kind)),
+              `created ${formatDateTime(job.createdAt)}`,
+              job.startedAt && `started ${formatDateTime(job.startedAt)}`,
+              job.finishedAt && `finished ${formatDateTime(job.finishedAt)}`,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
           </>
         }
       />

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -210,3 +211,27 @@ def test_inspect_accepts_our_small_model_and_refuses_others(trained, tmp_path, c
     text.write_text("hello")
     assert main(["inspect", "--small-model", str(text)]) == 1
     assert "not a readable PyTorch file" in read_events(capsys.readouterr().out)[-1]["message"]
+
+
+def test_job_logs_are_quiet(trained, tmp_path):
+    """What a job's log shows is the trainer's stderr: no faiss loader chatter, no ONNX exporter warnings, and each
+    epoch once (the ``epoch`` event on stdout, which the worker logs, not a second line on stderr)."""
+    exp, _, _ = trained
+    worker_dir = os.path.dirname(os.path.dirname(HERE))
+    env = {**os.environ, "PYTHONPATH": worker_dir}
+
+    def stderr_of(*argv):
+        r = subprocess.run([sys.executable, "-m", "trainer", *argv], cwd=worker_dir, env=env, capture_output=True, text=True, timeout=600)
+        assert r.returncode == 0, r.stderr
+        return r.stdout, r.stderr
+
+    ckpt = sorted(n for n in os.listdir(exp) if re.fullmatch(r"G_\d+\.pth", n))[-1]
+    _, err = stderr_of("export", "--checkpoint", os.path.join(exp, ckpt), "--config", os.path.join(exp, "config.json"),
+                       "--out", str(tmp_path), "--name", "quiet")
+    assert "Warning" not in err and "warn(" not in err, err
+    _, err = stderr_of("index", "--exp-dir", exp, "--out", str(tmp_path), "--name", "quiet")
+    assert "faiss.loader" not in err, err
+    out, err = stderr_of("train", "--exp-dir", exp, "--epochs", "3", "--batch-size", "2", "--save-every", "3",
+                         "--out", str(tmp_path / "more"), "--skip-onnx", "--skip-index")
+    assert sum(1 for e in read_events(out) if e["type"] == "epoch") == 1
+    assert not re.search(r"epoch \d+/\d+ done", err), err

@@ -1,3 +1,4 @@
+import { streamExperimentEvents as spec } from "@/lib/api/experiments";
 import { getExperimentRow } from "@/lib/experiments";
 import { accessCheck } from "@/lib/auth/gate";
 import { route } from "@/lib/http";
@@ -6,7 +7,11 @@ import { sseResponse } from "@/lib/sse";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route("viewer", async (req, { params }: { params: Promise<{ name: string }> }) => {
-  const experiment = await getExperimentRow((await params).name);
+export const GET = route(spec, async ({ req, params }) => {
+  const experiment = await getExperimentRow(params.name);
   return sseResponse(req, { experimentId: experiment.id }, { stillAllowed: accessCheck(req, "viewer") });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { POST, PUT, PATCH, DELETE } = otherMethods("GET");

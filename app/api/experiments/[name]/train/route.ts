@@ -1,12 +1,16 @@
-import { enqueueExperimentJob, toApiJob } from "@/lib/jobs";
-import { json, readJsonObject, route } from "@/lib/http";
-import { parseTrainOptions } from "@/lib/train-options";
+import { trainExperiment as spec } from "@/lib/api/experiments";
+import { resolveTrainOptions } from "@/lib/api/parse";
+import { enqueueExperimentJob, queuedJob } from "@/lib/jobs";
+import { route } from "@/lib/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route("member", async (req, { params }: { params: Promise<{ name: string }> }) => {
-  const options = parseTrainOptions(await readJsonObject(req));
-  const job = await enqueueExperimentJob((await params).name, "train", { ...options });
-  return json({ job: toApiJob(job) }, 202);
+export const POST = route(spec, async ({ params, body, reply }) => {
+  const job = await enqueueExperimentJob(params.name, "train", { ...resolveTrainOptions(body) });
+  return reply(202, { job: queuedJob(job, params.name) });
 });
+
+// any other method: 405 in the API's error shape with Allow (lib/http-methods.ts)
+import { otherMethods } from "@/lib/http-methods";
+export const { GET, PUT, PATCH, DELETE } = otherMethods("POST");

@@ -1,0 +1,23 @@
+/**
+ * Every documented route spec, for the OpenAPI assembly (lib/openapi.ts) and the tests that walk the specs. The
+ * route files under app/api import their spec from these modules and pass it to `route(spec, handler)`; the
+ * OpenAPI test checks that the two agree (every route file's handler carries a spec listed here, and back).
+ */
+import * as auth from "./auth";
+import * as conversions from "./conversions";
+import * as experiments from "./experiments";
+import * as jobs from "./jobs";
+import * as models from "./models";
+import * as system from "./system";
+import type { RouteSpec } from "./spec";
+
+export * from "./common";
+export type { RouteSpec, ResponseDoc, ResponseSpec, HttpMethod } from "./spec";
+
+const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =>
+  typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
+
+/** The documented operations, in the order of their modules. */
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, jobs, models, conversions].flatMap((m) =>
+  Object.values(m).filter(isSpec),
+);
