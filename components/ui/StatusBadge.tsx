@@ -30,18 +30,23 @@ const STATUS_TONE: Record<string, StatusTone> = {
   error: "bad",
   cancelled: "warn",
   "out of date": "warn",
+  enabled: "good",
+  disabled: "warn",
+  pending: "active",
 };
 
 export function statusTone(status: string): StatusTone {
   return STATUS_TONE[status] ?? "neutral";
 }
 
-export function StatusBadge({ status, testId }: { status: string; testId?: string }) {
+/** `tone`: the status whose colour to use when the text shown is another (a running clip shows its percentage). */
+export function StatusBadge({ status, tone, testId }: { status: string; tone?: string; testId?: string }) {
+  const t = statusTone(tone ?? status);
   return (
     <span
       data-testid={testId}
-      data-tone={statusTone(status)}
-      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[statusTone(status)]}`}
+      data-tone={t}
+      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[t]}`}
     >
       {status}
     </span>

@@ -18,6 +18,7 @@ const EMPTY_EXP = "e2e-pages-empty";
 const EXP = "e2e-pages";
 const dir = tempDir("vs-e2e-pages-");
 let conversionId: string | null = null;
+let webhookId: string | null = null;
 
 test.beforeAll(() => fs.mkdirSync(SHOTS, { recursive: true }));
 test.afterAll(async ({ playwright }) => {
@@ -27,6 +28,7 @@ test.afterAll(async ({ playwright }) => {
   const api = await playwright.request.newContext({ baseURL: use.baseURL, storageState: use.storageState, extraHTTPHeaders: use.extraHTTPHeaders });
   for (const name of [EMPTY_EXP, EXP]) await api.delete(`/api/experiments/${name}`);
   if (conversionId) await api.delete(`/api/conversions/${conversionId}`);
+  if (webhookId) await api.delete(`/api/webhooks/${webhookId}`);
   await api.dispose();
 });
 
@@ -92,6 +94,7 @@ test("every page before this spec adds anything, and a fresh experiment", async 
     ["models", "/models"],
     ["convert", "/convert"],
     ["jobs", "/jobs?experiment=nothing-matches"],
+    ["webhooks", "/webhooks"],
     ["system", "/system"],
     ["account", "/account"],
     ["users", "/admin/users"],
@@ -118,12 +121,19 @@ test("every page filled: an experiment with a file and a finished job, a model, 
     )
     .toBe("succeeded");
   expect((await request.post("/api/tokens", { data: { name: "pages spec", scope: "read" } })).status()).toBe(201);
+  // an endpoint that no event of this spec reaches (nothing fails here), so the worker sends nothing
+  const hook = await request.post("/api/webhooks", {
+    data: { url: "https://hooks.example.com/voice-studio/a-rather-long-path-for-a-narrow-screen", description: "pages spec receiver", events: ["job.failed"] },
+  });
+  expect(hook.status(), await hook.text()).toBe(201);
+  webhookId = ((await hook.json()) as { webhook: { id: string } }).webhook.id;
 
   const pages: [string, string][] = [
     ["experiments", "/"],
     ["experiment", `/experiments/${EXP}`],
     ["jobs", "/jobs"],
     ["job", `/jobs/${jobId}`],
+    ["webhooks", "/webhooks"],
     ["system", "/system"],
     ["account", "/account"],
     ["users", "/admin/users"],
