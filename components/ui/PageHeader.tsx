@@ -6,7 +6,11 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
     <header className="flex flex-wrap items-end justify-between gap-x-6 gap-y-3 border-b border-zinc-200 pb-4 dark:border-zinc-800">
       <div className="min-w-0">
         <h1 className="break-words text-2xl font-semibold tracking-tight">{title}</h1>
-        {description && <div className="mt-1 max-w-prose text-sm text-zinc-600 dark:text-zinc-400">{description}</div>}
+        {description && (
+          <div data-testid="page-description" className="mt-1 max-w-prose text-sm text-zinc-600 dark:text-zinc-400">
+            {description}
+          </div>
+        )}
       </div>
       {actions && <div className="flex flex-wrap items-center gap-2">{actions}</div>}
     </header>

@@ -69,7 +69,7 @@ test("a sample rate changed after preprocessing marks preprocess out of date, bl
 
   // its job page: attempts counted from 1 of the most there can be, times as "2026-12-01 16:39 UTC", no ISO strings
   await page.goto(`/jobs/${(await started.json()).job.id}`);
-  const header = page.locator("h1 + p");
+  const header = page.getByTestId("page-description");
   await expect(header).toContainText("attempt 1 of 3");
   await expect(header).toContainText(/created \d{4}-\d\d-\d\d \d\d:\d\d UTC · started .* · finished /);
   await expect(page.locator("body")).not.toContainText(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
