@@ -65,6 +65,7 @@ test("add an endpoint, see its secret once, send a test event, read the log, red
 
   // no horizontal scroll at 390 px with the log open
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-reports/screenshots/webhooks-log-390-dark.png", fullPage: true });
 
   // redeliver: a second attempt of the same message
   await log.getByRole("button", { name: /Redeliver ping attempt 1/ }).click();
