@@ -51,7 +51,7 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
 
   return (
     <form onSubmit={save} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Settings">
-      <h2 className="font-medium">Settings</h2>
+      <h2 className="font-semibold">Settings</h2>
       <fieldset disabled={readOnly} className="grid gap-3 sm:grid-cols-4">
         <label className="block text-sm">
           Name

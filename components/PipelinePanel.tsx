@@ -87,7 +87,7 @@ export function PipelinePanel({
 
   return (
     <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Pipeline">
-      <h2 className="font-medium">Pipeline</h2>
+      <h2 className="font-semibold">Pipeline</h2>
       <ol className="grid gap-2 sm:grid-cols-6">
         {STAGES.map((s, i) => {
           const state = stageState(s.key);

@@ -110,7 +110,7 @@ export function TrainPanel({
 
   return (
     <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Training">
-      <h2 className="font-medium">Training</h2>
+      <h2 className="font-semibold">Training</h2>
       {readOnly && <p className="text-xs text-zinc-600 dark:text-zinc-400">Members and admins start training here; you can follow it.</p>}
       {!readOnly && (
         <>
