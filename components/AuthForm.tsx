@@ -59,7 +59,7 @@ export function AuthForm({ mode }: { mode: "login" | "setup" }) {
       className="mx-auto max-w-sm space-y-3 rounded-lg border border-zinc-200 bg-white p-6 dark:border-zinc-800 dark:bg-zinc-900"
     >
       <h1 className="text-xl font-semibold">{mode === "setup" ? "Create the admin account" : "Log in"}</h1>
-      {mode === "setup" && <p className="text-sm text-zinc-500">No account exists yet. This first account can add the others.</p>}
+      {mode === "setup" && <p className="text-sm text-zinc-600 dark:text-zinc-400">No account exists yet. This first account can add the others.</p>}
       <label className="block text-sm">
         Name
         <input name="name" className={inputClass} value={name} onChange={(e) => setName(e.target.value)} autoComplete="username" required />

@@ -43,7 +43,7 @@ export function CreateExperimentForm() {
             autoComplete="off"
             required
           />
-          {!nameOk && <span className="mt-1 block text-xs text-red-600">Use {EXPERIMENT_NAME_RULE}.</span>}
+          {!nameOk && <span className="mt-1 block text-xs text-red-700 dark:text-red-400">Use {EXPERIMENT_NAME_RULE}.</span>}
         </label>
         <SettingsFields value={settings} onChange={setSettings} />
         <div className="flex items-end">
@@ -57,7 +57,7 @@ export function CreateExperimentForm() {
         </div>
       </div>
       {error && (
-        <p role="alert" className="mt-3 text-sm text-red-600">
+        <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-400">
           {error}
         </p>
       )}

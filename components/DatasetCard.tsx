@@ -9,21 +9,21 @@ export function DatasetCard({ card }: { card: Card }) {
       <h2 className="mb-2 font-semibold">Dataset</h2>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
         <div>
-          <dt className="text-xs text-zinc-500">total</dt>
+          <dt className="text-xs text-zinc-600 dark:text-zinc-400">total</dt>
           <dd data-testid="card-total">{formatDuration(card.totalSeconds)}</dd>
         </div>
         <div>
-          <dt className="text-xs text-zinc-500">files</dt>
+          <dt className="text-xs text-zinc-600 dark:text-zinc-400">files</dt>
           <dd data-testid="card-count">{card.fileCount}</dd>
         </div>
         <div>
-          <dt className="text-xs text-zinc-500">shortest / longest</dt>
+          <dt className="text-xs text-zinc-600 dark:text-zinc-400">shortest / longest</dt>
           <dd>
             {card.shortest ? `${formatDuration(card.shortest.seconds)} / ${formatDuration(card.longest!.seconds)}` : "—"}
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-zinc-500">sample rates</dt>
+          <dt className="text-xs text-zinc-600 dark:text-zinc-400">sample rates</dt>
           <dd>{rates.length ? rates.map(([r, n]) => `${Number(r) / 1000} kHz × ${n}`).join(", ") : "—"}</dd>
         </div>
       </dl>

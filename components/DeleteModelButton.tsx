@@ -2,14 +2,19 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi } from "./api-client";
+import { dangerButton, ErrorText, useConfirm, useToast } from "./ui";
 
 export function DeleteModelButton({ id, name }: { id: string; name: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
+  const confirm = useConfirm();
+  const toast = useToast();
   async function remove() {
-    if (!confirm(`Delete model "${name}" and its files? This cannot be undone.`)) return;
+    const yes = await confirm({ title: `Delete model “${name}”?`, message: "Its files are deleted. This cannot be undone.", confirmLabel: "Delete model", danger: true });
+    if (!yes) return;
     try {
       await callApi(`/api/models/${id}`, { method: "DELETE" });
+      toast(`Deleted model “${name}”`);
       router.push("/models");
       router.refresh();
     } catch (err) {
@@ -18,10 +23,10 @@ export function DeleteModelButton({ id, name }: { id: string; name: string }) {
   }
   return (
     <>
-      <button onClick={remove} className="rounded border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 dark:hover:bg-red-950">
+      <button type="button" onClick={remove} className={dangerButton}>
         Delete model
       </button>
-      {error && <span role="alert" className="text-sm text-red-600">{error}</span>}
+      <ErrorText error={error} />
     </>
   );
 }

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { callApi } from "./api-client";
 import { inputClass, SettingsFields } from "./SettingsFields";
+import { useConfirm, useToast } from "./ui";
 
 /** `readOnly`: shown but not changeable (a viewer, or a member on someone else's experiment: `readOnlyNote` says why). */
 export function ExperimentSettingsForm({ name, settings, readOnly = false, readOnlyNote }: { name: string; settings: ExperimentSettings; readOnly?: boolean; readOnlyNote?: string }) {
@@ -11,6 +12,8 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
   const [newName, setNewName] = useState(name);
   const [value, setValue] = useState(settings);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   async function save(e: React.FormEvent) {
     e.preventDefault();
@@ -29,9 +32,16 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
   }
 
   async function remove() {
-    if (!confirm(`Delete experiment "${name}" with its uploads and working files? Finished models are kept.`)) return;
+    const yes = await confirm({
+      title: `Delete experiment “${name}”?`,
+      message: "Its uploads and working files are deleted. Finished models are kept.",
+      confirmLabel: "Delete experiment",
+      danger: true,
+    });
+    if (!yes) return;
     try {
       await callApi(`/api/experiments/${name}`, { method: "DELETE" });
+      toast(`Deleted experiment “${name}”`);
       router.push("/");
       router.refresh();
     } catch (err) {
@@ -41,7 +51,7 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
 
   return (
     <form onSubmit={save} className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Settings">
-      <h2 className="font-medium">Settings</h2>
+      <h2 className="font-semibold">Settings</h2>
       <fieldset disabled={readOnly} className="grid gap-3 sm:grid-cols-4">
         <label className="block text-sm">
           Name
@@ -54,11 +64,11 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
           Save
         </button>
-        <button type="button" onClick={remove} className="rounded border border-red-300 px-3 py-1.5 text-sm text-red-700 hover:bg-red-50 dark:hover:bg-red-950">
+        <button type="button" onClick={remove} className="rounded border border-red-300 dark:border-red-800 px-3 py-1.5 text-sm text-red-700 dark:text-red-400 hover:bg-red-50 dark:hover:bg-red-950">
           Delete experiment
         </button>
         {message && (
-          <span role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700" : "text-red-600"}`}>
+          <span role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
             {message.text}
           </span>
         )}

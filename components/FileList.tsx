@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { callApi, type AudioFile } from "./api-client";
-import { ScrollTable } from "@/components/ui";
+import { Card, DataTable, EmptyState, ErrorText, useConfirm, useToast } from "@/components/ui";
 
 /** What the list shows of an uploaded file (lib/api/common.ts AudioFile). */
 export type FileRow = Pick<AudioFile, "id" | "name" | "bytes" | "durationSec" | "sampleRate" | "channels" | "codec" | "status" | "error">;
@@ -14,6 +14,8 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
   const audio = useRef<HTMLAudioElement | null>(null);
   const [playing, setPlaying] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   function play(id: string) {
     audio.current?.pause();
@@ -33,65 +35,57 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
   }
 
   async function remove(f: FileRow) {
-    if (!confirm(`Remove "${f.name}" from the experiment?`)) return;
+    const yes = await confirm({ title: "Remove this file?", message: `“${f.name}” is removed from the experiment.`, confirmLabel: "Remove", danger: true });
+    if (!yes) return;
     setError(null);
     try {
       await callApi(`/api/experiments/${experiment}/files/${f.id}`, { method: "DELETE" });
+      toast(`Removed “${f.name}”`);
       router.refresh();
     } catch (err) {
-      setError((err as Error).message);
+      toast((err as Error).message, "error");
     }
   }
 
   return (
-    <section aria-label="Files" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-      <h2 className="mb-2 font-semibold">Files ({files.length})</h2>
-      {error && (
-        <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      )}
+    <Card label="Files" title={`Files (${files.length})`}>
+      <ErrorText error={error} />
       {files.length === 0 ? (
-        <p className="text-sm text-zinc-500">No files yet.</p>
+        <EmptyState>No files yet. Upload recordings of the voice above.</EmptyState>
       ) : (
-        <ScrollTable label="Files">
-          <thead className="text-xs text-zinc-500">
-            <tr>
-              <th className="py-1">name</th>
-              <th>duration</th>
-              <th>rate</th>
-              <th>ch</th>
-              <th>format</th>
-              <th>size</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {files.map((f) => (
-              <tr key={f.id} data-testid="file-row" className="border-t border-zinc-100 dark:border-zinc-800">
-                <td className="max-w-xs truncate py-1 font-mono text-xs" title={f.name}>
-                  {f.name}
-                </td>
-                <td data-testid="file-duration">{formatDuration(f.durationSec)}</td>
-                <td>{f.sampleRate ? `${f.sampleRate / 1000} kHz` : "—"}</td>
-                <td>{f.channels ?? "—"}</td>
-                <td>{f.codec ?? "—"}</td>
-                <td>{formatBytes(f.bytes)}</td>
-                <td className="space-x-2 whitespace-nowrap text-right">
-                  <button type="button" className="underline" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
+        <DataTable
+          label="Files"
+          rows={files}
+          rowKey={(f) => f.id}
+          rowProps={() => ({ "data-testid": "file-row" })}
+          columns={[
+            { key: "name", header: "Name", primary: true, truncate: true, sort: (f) => f.name, title: (f) => f.name, cell: (f) => <span className="font-mono text-xs">{f.name}</span> },
+            { key: "duration", header: "Duration", testId: "file-duration", sort: (f) => f.durationSec, cell: (f) => formatDuration(f.durationSec) },
+            { key: "rate", header: "Rate", sort: (f) => f.sampleRate, cell: (f) => (f.sampleRate ? `${f.sampleRate / 1000} kHz` : "—") },
+            { key: "channels", header: "Ch", cell: (f) => f.channels ?? "—" },
+            { key: "format", header: "Format", cell: (f) => f.codec ?? "—" },
+            { key: "size", header: "Size", sort: (f) => f.bytes, cell: (f) => formatBytes(f.bytes) },
+            {
+              key: "actions",
+              header: "Actions",
+              srHeader: true,
+              align: "right",
+              cell: (f) => (
+                <div className="flex justify-end gap-3 whitespace-nowrap max-sm:justify-start">
+                  <button type="button" className="underline underline-offset-2" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
                     {playing === f.id ? "Stop" : "Play"}
                   </button>
                   {!readOnly && (
-                    <button type="button" className="text-red-700 underline dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
+                    <button type="button" className="text-red-700 underline underline-offset-2 dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
                       Remove
                     </button>
                   )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </ScrollTable>
+                </div>
+              ),
+            },
+          ]}
+        />
       )}
-    </section>
+    </Card>
   );
 }

@@ -36,7 +36,7 @@ export function ImportModelForm() {
 
   return (
     <form onSubmit={submit} aria-label="Import model" className="space-y-2 rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
-      <h2 className="font-medium">Import an RVC model</h2>
+      <h2 className="font-semibold">Import an RVC model</h2>
       <div className="grid gap-3 sm:grid-cols-3">
         <label>
           Model (.pth)
@@ -55,7 +55,7 @@ export function ImportModelForm() {
         {busy ? "Checking…" : "Import"}
       </button>
       {message && (
-        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-green-700" : "text-red-600"}>
+        <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>
           {message.text}
         </p>
       )}

@@ -26,19 +26,19 @@ export function JobProgress({ jobId, live, initialStatus }: { jobId: string; liv
     <div className="space-y-2" data-testid="job-progress" data-status={status}>
       <div className="flex items-center gap-3 text-sm">
         <span className="font-medium" data-testid="job-status">{status}</span>
-        {p?.stage && <span className="text-zinc-500">{p.stage}</span>}
+        {p?.stage && <span className="text-zinc-600 dark:text-zinc-400">{p.stage}</span>}
         {live?.interrupted && (
-          <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-800">interrupted and resumed</span>
+          <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-900 dark:bg-amber-950 dark:text-amber-200">interrupted and resumed</span>
         )}
         <span className="ml-auto tabular-nums" data-testid="job-percent">{percent.toFixed(0)}%</span>
       </div>
-      <div className="h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-valuenow={Math.round(percent)} aria-valuemin={0} aria-valuemax={100}>
+      <div className="h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800" role="progressbar" aria-label="Job progress" aria-valuenow={Math.round(percent)} aria-valuemin={0} aria-valuemax={100}>
         <div
           className={`h-full transition-[width] duration-300 ${status === "failed" ? "bg-red-500" : status === "cancelled" ? "bg-amber-500" : "bg-indigo-500"}`}
           style={{ width: `${percent}%` }}
         />
       </div>
-      <div className="flex gap-4 text-xs text-zinc-500">
+      <div className="flex gap-4 text-xs text-zinc-600 dark:text-zinc-400">
         {p && (
           <span>
             {p.done} / {p.total} {p.unit ?? ""}
@@ -50,17 +50,17 @@ export function JobProgress({ jobId, live, initialStatus }: { jobId: string; liv
           Download full log
         </a>
         {ACTIVE.has(status) && (
-          <button onClick={cancel} className="rounded border border-red-300 px-2 text-red-700 hover:bg-red-50 dark:hover:bg-red-950">
+          <button onClick={cancel} className="rounded border border-red-300 dark:border-red-800 px-2 text-red-700 dark:text-red-400 hover:bg-red-50 dark:hover:bg-red-950">
             Cancel
           </button>
         )}
       </div>
       {live?.error && (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {live.error}
         </p>
       )}
-      {error && <p className="text-sm text-red-600">{error}</p>}
+      {error && <p className="text-sm text-red-700 dark:text-red-400">{error}</p>}
       <LogTail lines={live?.logs ?? []} />
     </div>
   );
@@ -79,6 +79,10 @@ function LogTail({ lines }: { lines: LiveJob["logs"] }) {
       <div
         ref={box}
         data-testid="job-log"
+        // keyboard users can scroll the log too
+        tabIndex={0}
+        role="log"
+        aria-label="Job log"
         onScroll={(e) => {
           const el = e.currentTarget;
           setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 8);
@@ -87,7 +91,7 @@ function LogTail({ lines }: { lines: LiveJob["logs"] }) {
       >
         {lines.map((l) => (
           <div key={l.id} className={l.level === "error" ? "text-red-400" : l.level === "warn" ? "text-amber-300" : undefined}>
-            <span className="text-zinc-500">{formatTime(l.at)} </span>
+            <span className="text-zinc-400">{formatTime(l.at)} </span>
             {l.message}
           </div>
         ))}

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { callApi, type Job } from "./api-client";
 import { JobProgress } from "./JobProgress";
 import type { LiveJobs } from "./useJobEvents";
+import { StatusBadge } from "@/components/ui";
 
 /** What the stages read of a job (lib/api/common.ts Job). */
 export type StageJob = Pick<Job, "id" | "kind" | "status" | "error" | "createdAt">;
@@ -20,15 +21,6 @@ const STAGES: { key: string; label: string; action?: string }[] = [
   { key: "model", label: "Model" },
 ];
 
-const badge: Record<string, string> = {
-  queued: "bg-zinc-200 text-zinc-800",
-  running: "bg-blue-100 text-blue-800",
-  succeeded: "bg-green-100 text-green-800",
-  failed: "bg-red-100 text-red-800",
-  cancelled: "bg-amber-100 text-amber-800",
-  "out of date": "bg-amber-100 text-amber-900",
-  done: "bg-green-100 text-green-800",
-};
 
 const ACTIVE = new Set(["queued", "running"]);
 
@@ -95,7 +87,7 @@ export function PipelinePanel({
 
   return (
     <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Pipeline">
-      <h2 className="font-medium">Pipeline</h2>
+      <h2 className="font-semibold">Pipeline</h2>
       <ol className="grid gap-2 sm:grid-cols-6">
         {STAGES.map((s, i) => {
           const state = stageState(s.key);
@@ -106,9 +98,11 @@ export function PipelinePanel({
                 {i + 1}. {s.label}
               </div>
               {state ? (
-                <span className={`mt-1 inline-block rounded px-1.5 text-xs ${badge[state] ?? ""}`}>{state}</span>
+                <span className="mt-1 block">
+                  <StatusBadge status={state} />
+                </span>
               ) : (
-                <span className="mt-1 block text-xs text-zinc-500">not started</span>
+                <span className="mt-1 block text-xs text-zinc-600 dark:text-zinc-400">not started</span>
               )}
               {state === "out of date" && (
                 <p className="mt-1 text-xs text-amber-800 [overflow-wrap:anywhere] dark:text-amber-300" data-testid="stage-stale">
@@ -116,7 +110,7 @@ export function PipelinePanel({
                 </p>
               )}
               {job && state === "failed" && (
-                <p className="mt-1 text-xs text-red-600 [overflow-wrap:anywhere]" data-testid="stage-error">
+                <p className="mt-1 text-xs text-red-700 dark:text-red-400 [overflow-wrap:anywhere]" data-testid="stage-error">
                   {live[job.id]?.error ?? job.error}
                 </p>
               )}
@@ -136,13 +130,13 @@ export function PipelinePanel({
       {focus && (
         <div>
           <h3 className="mb-1 text-sm font-medium">
-            {focus.kind} job <a className="text-xs text-indigo-600 underline" href={`/jobs/${focus.id}`}>details</a>
+            {focus.kind} job <a className="text-xs text-indigo-700 dark:text-indigo-300 underline" href={`/jobs/${focus.id}`}>details</a>
           </h3>
           <JobProgress jobId={focus.id} live={live[focus.id]} initialStatus={focus.status} />
         </div>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}
         </p>
       )}

@@ -24,8 +24,8 @@ export function SelftestButton() {
       <button onClick={run} className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">
         Run worker self-test
       </button>
-      <span className="text-xs text-zinc-500">a 10 s job that checks the queue, live progress, logs and cancel</span>
-      {error && <span role="alert" className="text-sm text-red-600">{error}</span>}
+      <span className="text-xs text-zinc-600 dark:text-zinc-400">a 10 s job that checks the queue, live progress, logs and cancel</span>
+      {error && <span role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</span>}
     </div>
   );
 }

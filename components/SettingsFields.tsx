@@ -1,6 +1,6 @@
 "use client";
 import { F0_METHODS, SAMPLE_RATES, VERSIONS, type ExperimentSettings } from "@/lib/experiment-rules";
-import { Field, inputClass as field } from "./ui";
+import { Field, inputClass as field } from "@/components/ui";
 
 /** One line each: what the setting decides, and what changing it later costs (lib/stage-settings.ts). */
 export const SETTING_HELP: Record<keyof ExperimentSettings, string> = {

@@ -9,7 +9,7 @@ export function SetupCallout({ items }: { items: SetupItem[] }) {
       data-testid="setup-callout"
       className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
     >
-      <h2 className="font-medium">Setup: {items.length === 1 ? "one thing is" : `${items.length} things are`} missing</h2>
+      <h2 className="font-semibold">Setup: {items.length === 1 ? "one thing is" : `${items.length} things are`} missing</h2>
       <ul className="mt-2 space-y-2">
         {items.map((item) => (
           <li key={item.what} className="[overflow-wrap:anywhere]">

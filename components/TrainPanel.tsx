@@ -5,7 +5,7 @@ import { PRECISIONS, TRAIN_DEFAULTS } from "@/lib/train-options";
 import { callApi } from "./api-client";
 import { LossChart } from "./LossChart";
 import { inputClass } from "./SettingsFields";
-import { Field } from "./ui";
+import { Field } from "@/components/ui";
 import { formatDateTime } from "@/lib/format";
 import type { LiveJob } from "./useJobEvents";
 
@@ -110,8 +110,8 @@ export function TrainPanel({
 
   return (
     <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Training">
-      <h2 className="font-medium">Training</h2>
-      {readOnly && <p className="text-xs text-zinc-500 dark:text-zinc-400">Members and admins start training here; you can follow it.</p>}
+      <h2 className="font-semibold">Training</h2>
+      {readOnly && <p className="text-xs text-zinc-600 dark:text-zinc-400">Members and admins start training here; you can follow it.</p>}
       {!readOnly && (
         <>
           <div className="grid gap-3 text-sm sm:grid-cols-4">
@@ -189,14 +189,14 @@ export function TrainPanel({
               {blocked}
             </p>
           )}
-          <p className="text-xs text-zinc-500">
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
             Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
             preprocess → extract → train (training builds the index at the end).
           </p>
         </>
       )}
       {error && (
-        <p role="alert" className="text-sm text-red-600">
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}
         </p>
       )}
@@ -209,7 +209,7 @@ export function TrainPanel({
           <div className="text-sm">
             <h3 className="font-medium">Checkpoints</h3>
             {checkpoints.length === 0 ? (
-              <p className="text-xs text-zinc-500">none yet</p>
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">none yet</p>
             ) : (
               <ul className="text-xs" data-testid="checkpoints">
                 {checkpoints.map((c) => (

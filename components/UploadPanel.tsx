@@ -299,7 +299,7 @@ export function UploadPanel({ experiment }: { experiment: string }) {
         className={`rounded-lg border-2 border-dashed p-6 text-center text-sm ${dragging ? "border-blue-500 bg-blue-50 dark:bg-blue-950" : "border-zinc-300 dark:border-zinc-700"}`}
       >
         <p>Drop audio files, folders or a .zip here</p>
-        <p className="mt-1 text-xs text-zinc-500">wav, flac, mp3, ogg/opus, m4a/aac · interrupted uploads resume where they stopped</p>
+        <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">wav, flac, mp3, ogg/opus, m4a/aac · interrupted uploads resume where they stopped</p>
         <div className="mt-3 flex justify-center gap-3">
           <label className="cursor-pointer rounded bg-zinc-900 px-3 py-1.5 text-white dark:bg-zinc-100 dark:text-zinc-900">
             Choose files
@@ -339,7 +339,7 @@ export function UploadPanel({ experiment }: { experiment: string }) {
             {interrupted.map((u) => (
               <li key={u.key} className="flex items-center gap-2">
                 <span>{u.name}</span>
-                <span className="text-zinc-500">{formatBytes(u.size)}</span>
+                <span className="text-zinc-600 dark:text-zinc-400">{formatBytes(u.size)}</span>
                 <button type="button" className="text-xs underline" onClick={() => void forget(u.key)}>
                   Forget
                 </button>
@@ -357,7 +357,7 @@ export function UploadPanel({ experiment }: { experiment: string }) {
               <span>
                 Total {formatBytes(sent)} of {formatBytes(total)} ({total ? Math.floor((sent / total) * 100) : 0}%)
               </span>
-              <span className="text-zinc-500">{busy && speed > 0 ? `${formatBytes(speed)}/s · ${formatEta((total - sent) / speed)}` : ""}</span>
+              <span className="text-zinc-600 dark:text-zinc-400">{busy && speed > 0 ? `${formatBytes(speed)}/s · ${formatEta((total - sent) / speed)}` : ""}</span>
             </div>
             <Bar value={total ? sent / total : 0} label="Total progress" />
           </div>
@@ -369,7 +369,7 @@ export function UploadPanel({ experiment }: { experiment: string }) {
                   <span className="truncate font-mono text-xs" title={i.name}>
                     {i.name}
                   </span>
-                  <span className="shrink-0 text-xs text-zinc-500">
+                  <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">
                     <span data-testid="upload-percent">{i.size ? Math.floor((i.sent / i.size) * 100) : 100}%</span> · {i.status}
                     {i.status === "uploading" && i.speed > 0 ? ` · ${formatBytes(i.speed)}/s · ${formatEta((i.size - i.sent) / i.speed)}` : ""}
                   </span>

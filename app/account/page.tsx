@@ -3,7 +3,7 @@ import { listTokens } from "@/lib/auth/api-tokens";
 import { LogoutEverywhere } from "@/components/account/LogoutEverywhere";
 import { PasswordForm } from "@/components/account/PasswordForm";
 import { TokensPanel, type TokenView } from "@/components/account/TokensPanel";
-import { Badge, cardClass, mutedText } from "@/components/ui";
+import { Badge, Card, mutedText, PageHeader } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -18,8 +18,8 @@ export default async function AccountPage() {
   const tokens = JSON.parse(JSON.stringify(await listTokens({ userId: me.id }))) as TokenView[];
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Account</h1>
-      <section aria-label="You" className={`${cardClass} space-y-1`}>
+      <PageHeader title="Account" description="Your password, your sessions and your API tokens." />
+      <Card label="You">
         <div className="flex flex-wrap items-center gap-2">
           <span className="break-words text-lg font-medium" data-testid="account-name">
             {me.name}
@@ -27,7 +27,7 @@ export default async function AccountPage() {
           <Badge>{me.role}</Badge>
         </div>
         <p className={`text-sm ${mutedText}`}>As {me.role === "admin" ? "an" : "a"} {me.role} you can do {CAN[me.role]}.</p>
-      </section>
+      </Card>
       <PasswordForm />
       <LogoutEverywhere />
       <TokensPanel tokens={tokens} mode="own" />

@@ -1,5 +1,6 @@
 import { pageUser } from "@/lib/auth/page";
 import { ConvertWorkspace } from "@/components/convert/ConvertWorkspace";
+import { PageHeader } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -8,8 +9,8 @@ export default async function ConvertPage({ searchParams }: { searchParams: Prom
   await pageUser();
   const { model } = await searchParams;
   return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Convert</h1>
+    <div className="space-y-6">
+      <PageHeader title="Convert" description="Turn a recording into a model's voice: upload or record a clip, pick a model, listen and download." />
       <ConvertWorkspace initialModelId={typeof model === "string" ? model : null} />
     </div>
   );

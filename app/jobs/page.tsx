@@ -2,11 +2,10 @@ import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
 import { conversionsOfJobs } from "@/lib/conversions";
-import { QUEUES } from "@/lib/queue";
 import { formatAgo, formatAttempt } from "@/lib/format";
-import { maxAttempts } from "@/lib/queue";
+import { maxAttempts, QUEUES } from "@/lib/queue";
 import { AutoRefresh } from "@/components/AutoRefresh";
-import { ScrollTable } from "@/components/ui";
+import { DataTable, EmptyState, linkClass, PageHeader, primaryButton, smallSelect, StatusBadge } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -22,77 +21,80 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   };
   const jobs = await listJobs(filter);
   const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert").map((j) => j.id));
-  const select = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+  const subject = (j: (typeof jobs)[number]) => {
+    const c = conversions.get(j.id);
+    return j.experiment ?? (c ? `${c.model ?? "deleted model"} ← ${c.input}` : "");
+  };
   return (
-    <div className="space-y-4">
+    <div className="space-y-6">
       <AutoRefresh seconds={5} />
-      <h1 className="text-2xl font-semibold">Jobs</h1>
+      <PageHeader title="Jobs" description="Every background job: preparing, training, exporting and converting. This list refreshes itself." />
       <form className="flex flex-wrap items-end gap-3 text-sm" aria-label="Filters">
-        <label>
-          Experiment <input name="experiment" defaultValue={filter.experiment} className={select} />
+        <label className="block">
+          <span className="block font-medium">Experiment</span>
+          <input name="experiment" defaultValue={filter.experiment} className={`${smallSelect} mt-1 h-8 w-44`} />
         </label>
-        <label>
-          Status{" "}
-          <select name="status" defaultValue={filter.status ?? ""} className={select}>
+        <label className="block">
+          <span className="block font-medium">Status</span>
+          <select name="status" defaultValue={filter.status ?? ""} className={`${smallSelect} mt-1 h-8`}>
             <option value="">any</option>
             {STATUSES.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
         </label>
-        <label>
-          Kind{" "}
-          <select name="kind" defaultValue={filter.kind ?? ""} className={select}>
+        <label className="block">
+          <span className="block font-medium">Kind</span>
+          <select name="kind" defaultValue={filter.kind ?? ""} className={`${smallSelect} mt-1 h-8`}>
             <option value="">any</option>
             {QUEUES.map((k) => (
               <option key={k}>{k}</option>
             ))}
           </select>
         </label>
-        <button className="rounded bg-indigo-600 px-3 py-1 text-white">Filter</button>
+        <button className={primaryButton}>Filter</button>
       </form>
       {jobs.length === 0 ? (
-        <p className="text-sm text-zinc-500">No jobs match.</p>
+        <EmptyState>No jobs match.</EmptyState>
       ) : (
-        <ScrollTable label="Jobs" className="[&_td]:pr-3 [&_th]:pr-3 [&_th]:whitespace-nowrap">
-          <thead className="text-zinc-500">
-            <tr>
-              <th className="py-1">Job</th>
-              <th>Experiment / conversion</th>
-              <th>Status</th>
-              <th>Progress</th>
-              <th>Attempts</th>
-              <th>Created</th>
-              <th>Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <tr key={j.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                <td className="py-1">
-                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/jobs/${j.id}`}>
-                    {j.kind} {j.id.slice(0, 8)}
-                  </Link>
-                </td>
-                <td data-testid="job-subject">
-                  {j.experiment ??
-                    (conversions.has(j.id) ? (
-                      <span title={conversions.get(j.id)!.input}>
-                        {conversions.get(j.id)!.model ?? "deleted model"} ← {conversions.get(j.id)!.input}
-                      </span>
-                    ) : (
-                      "—"
-                    ))}
-                </td>
-                <td>{j.status}</td>
-                <td>{Math.round(j.progress * 100)}%</td>
-                <td>{formatAttempt(j.attempts, maxAttempts(j.kind)).replace(/^attempt /, "") || "1"}</td>
-                <td>{formatAgo(j.createdAt)}</td>
-                <td className="max-w-xs truncate text-red-600">{j.error}</td>
-              </tr>
-            ))}
-          </tbody>
-        </ScrollTable>
+        <DataTable
+          label="Jobs"
+          rows={jobs}
+          rowKey={(j) => j.id}
+          columns={[
+            {
+              key: "job",
+              header: "Job",
+              primary: true,
+              sort: (j) => j.kind,
+              cell: (j) => (
+                <Link className={`${linkClass} whitespace-nowrap`} href={`/jobs/${j.id}`}>
+                  {j.kind} {j.id.slice(0, 8)}
+                </Link>
+              ),
+            },
+            {
+              key: "subject",
+              header: "Experiment / conversion",
+              testId: "job-subject",
+              truncate: true,
+              sort: subject,
+              title: (j) => subject(j) || undefined,
+              cell: (j) => subject(j) || "—",
+            },
+            { key: "status", header: "Status", sort: (j) => j.status, cell: (j) => <StatusBadge status={j.status} /> },
+            { key: "progress", header: "Progress", sort: (j) => j.progress, cell: (j) => `${Math.round(j.progress * 100)}%` },
+            { key: "attempts", header: "Attempts", cell: (j) => formatAttempt(j.attempts, maxAttempts(j.kind)).replace(/^attempt /, "") || "1" },
+            { key: "created", header: "Created", sort: (j) => new Date(j.createdAt).getTime(), cell: (j) => <span className="whitespace-nowrap">{formatAgo(j.createdAt)}</span> },
+            {
+              key: "error",
+              header: "Error",
+              truncate: true,
+              title: (j) => j.error ?? undefined,
+              cell: (j) => (j.error ? <span className="text-red-700 dark:text-red-400">{j.error}</span> : null),
+            },
+          ]}
+        />
       )}
     </div>
   );

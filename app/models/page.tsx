@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ImportModelForm } from "@/components/ImportModelForm";
 import { listModels } from "@/lib/models";
 import { formatBytes, formatDateTime, formatDuration } from "@/lib/format";
-import { ScrollTable } from "@/components/ui";
+import { DataTable, EmptyState, linkClass, PageHeader } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -11,44 +11,42 @@ export default async function ModelsPage() {
   const me = await pageUser();
   const models = await listModels();
   return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Models</h1>
+    <div className="space-y-6">
+      <PageHeader title="Models" description="Trained and imported voice models: convert with them or download their files." />
       {me.role !== "viewer" && <ImportModelForm />}
       {models.length === 0 ? (
-        <p className="text-sm text-zinc-500">No models yet. Train one from an experiment.</p>
+        <EmptyState>No models yet. Train one from an experiment, or import a .pth above.</EmptyState>
       ) : (
-        <ScrollTable label="Models">
-          <thead className="text-zinc-500">
-            <tr>
-              <th className="py-1">Name</th>
-              <th>Rate</th>
-              <th>Version</th>
-              <th>Pitch</th>
-              <th>Epochs</th>
-              <th>Dataset</th>
-              <th>Size</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.map((m) => (
-              <tr key={m.id} className="border-t border-zinc-200 dark:border-zinc-800">
-                <td className="py-1">
-                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/models/${m.id}`}>
-                    {m.name}
-                  </Link>
-                </td>
-                <td>{m.sampleRate / 1000}k</td>
-                <td>{m.version}</td>
-                <td>{m.f0 ? "yes" : "no"}</td>
-                <td>{m.epochs ?? "—"}</td>
-                <td>{formatDuration(m.datasetSeconds)}</td>
-                <td>{formatBytes(m.sizeBytes)}</td>
-                <td>{formatDateTime(m.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </ScrollTable>
+        <DataTable
+          label="Models"
+          rows={models}
+          rowKey={(m) => m.id}
+          columns={[
+            {
+              key: "name",
+              header: "Name",
+              primary: true,
+              sort: (m) => m.name,
+              cell: (m) => (
+                <Link className={linkClass} href={`/models/${m.id}`}>
+                  {m.name}
+                </Link>
+              ),
+            },
+            { key: "rate", header: "Rate", sort: (m) => m.sampleRate, cell: (m) => `${m.sampleRate / 1000}k` },
+            { key: "version", header: "Version", cell: (m) => m.version },
+            { key: "pitch", header: "Pitch", cell: (m) => (m.f0 ? "yes" : "no") },
+            { key: "epochs", header: "Epochs", sort: (m) => m.epochs, cell: (m) => m.epochs ?? "—" },
+            { key: "dataset", header: "Dataset", sort: (m) => m.datasetSeconds, cell: (m) => formatDuration(m.datasetSeconds) },
+            { key: "size", header: "Size", sort: (m) => Number(m.sizeBytes), cell: (m) => formatBytes(m.sizeBytes) },
+            {
+              key: "created",
+              header: "Created",
+              sort: (m) => m.createdAt.getTime(),
+              cell: (m) => <span className="whitespace-nowrap">{formatDateTime(m.createdAt)}</span>,
+            },
+          ]}
+        />
       )}
     </div>
   );

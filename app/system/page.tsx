@@ -4,25 +4,27 @@ import { SelftestButton } from "@/components/SelftestButton";
 import { health } from "@/lib/health";
 import { formatAgo, formatBytes } from "@/lib/format";
 import type { Capabilities } from "@/lib/workers";
-import { ScrollTable } from "@/components/ui";
+import { AdminOnly, Card, DataTable, EmptyState, PageHeader, StatusBadge } from "@/components/ui";
+
+const caps = (w: { capabilities: unknown }) => w.capabilities as Partial<Capabilities>;
 import { SetupCallout } from "@/components/SetupCallout";
 import { setupProblems } from "@/lib/setup";
 
 export const dynamic = "force-dynamic";
 
 function Ok({ ok }: { ok: boolean }) {
-  return <span className={ok ? "text-green-700 dark:text-green-400" : "text-red-600"}>{ok ? "OK" : "down"}</span>;
+  return <span className={ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>{ok ? "OK" : "down"}</span>;
 }
 
 export default async function SystemPage() {
   const me = await pageUser();
-  if (me.role !== "admin") return <p className="text-sm text-zinc-500">The System page is for admins.</p>;
+  if (me.role !== "admin") return <AdminOnly what="System" />;
   const { body } = await health();
   const d = body.disk;
   return (
     <div className="space-y-6">
       <AutoRefresh seconds={5} />
-      <h1 className="text-2xl font-semibold">System</h1>
+      <PageHeader title="System" description="Health of the database, the queue, the disk and the workers. This page refreshes itself." />
       {body.status !== "ok" && (
         <div
           role="alert"
@@ -37,31 +39,31 @@ export default async function SystemPage() {
       <SelftestButton />
       <section className="grid gap-3 sm:grid-cols-3" aria-label="Services">
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-          <div className="text-sm text-zinc-500">Database</div>
+          <div className="text-sm text-zinc-600 dark:text-zinc-400">Database</div>
           <div className="text-lg" data-testid="db-status">
             <Ok ok={body.db.ok} />
           </div>
-          {"error" in body.db && body.db.error && <p className="text-xs text-red-600">{body.db.error}</p>}
+          {"error" in body.db && body.db.error && <p className="text-xs text-red-700 dark:text-red-400">{body.db.error}</p>}
         </div>
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-          <div className="text-sm text-zinc-500">Job queue (pg-boss)</div>
+          <div className="text-sm text-zinc-600 dark:text-zinc-400">Job queue (pg-boss)</div>
           <div className="text-lg">
             <Ok ok={body.queue.ok} />
           </div>
         </div>
         <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-          <div className="text-sm text-zinc-500">Free disk (DATA_ROOT)</div>
+          <div className="text-sm text-zinc-600 dark:text-zinc-400">Free disk (DATA_ROOT)</div>
           <div className="text-lg" data-testid="disk-free">
-            <span className={d.low ? "text-red-600" : undefined}>{formatBytes(d.free)}</span> of {formatBytes(d.total)}
-            {d.low && <span className="ml-2 text-sm text-red-600">low (under {formatBytes(body.minFreeBytes)})</span>}
+            <span className={d.low ? "text-red-700 dark:text-red-400" : undefined}>{formatBytes(d.free)}</span> of {formatBytes(d.total)}
+            {d.low && <span className="ml-2 text-sm text-red-700 dark:text-red-400">low (under {formatBytes(body.minFreeBytes)})</span>}
           </div>
-          <p className="truncate text-xs text-zinc-500">{d.path}</p>
+          <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{d.path}</p>
           {body.disks.length > 1 && (
-            <ul className="mt-1 text-xs text-zinc-500">
+            <ul className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
               {body.disks
                 .filter((x) => !x.dirs.includes("DATA_ROOT"))
                 .map((x) => (
-                  <li key={x.path} className={x.low ? "text-red-600" : undefined}>
+                  <li key={x.path} className={x.low ? "text-red-700 dark:text-red-400" : undefined}>
                     {x.dirs.join(", ")}: {formatBytes(x.free)} free of {formatBytes(x.total)}
                   </li>
                 ))}
@@ -70,70 +72,62 @@ export default async function SystemPage() {
         </div>
       </section>
 
-      <section aria-label="Workers">
-        <h2 className="mb-2 font-medium">Workers ({body.workers.length} live)</h2>
+      <Card label="Workers" title={`Workers (${body.workers.length} live)`}>
         {body.workers.length === 0 ? (
-          <p className="text-sm text-amber-700">No live worker. Jobs wait in the queue until one starts (`npm start` runs one).</p>
+          <EmptyState>No live worker. Jobs wait in the queue until one starts (`npm start` runs one).</EmptyState>
         ) : (
-          <ScrollTable>
-            <thead className="text-zinc-500">
-              <tr>
-                <th className="py-1">Host / pid</th>
-                <th>Seen</th>
-                <th>State</th>
-                <th>ONNX providers</th>
-                <th>CUDA</th>
-                <th>Python / torch</th>
-              </tr>
-            </thead>
-            <tbody>
-              {body.workers.map((w) => {
-                const c = w.capabilities as unknown as Partial<Capabilities>;
-                return (
-                  <tr key={w.id} className="border-t border-zinc-200 dark:border-zinc-800" data-testid="worker-row">
-                    <td className="py-1">
-                      {w.host} / {w.pid}
-                    </td>
-                    <td>{formatAgo(w.lastSeenAt)}</td>
-                    <td>{w.busy ? "busy" : "idle"}</td>
-                    <td>{c.onnxruntime?.executionProviders.join(", ") || "—"}</td>
-                    <td>{c.cuda?.visible ? c.cuda.gpus.map((g) => g.name).join(", ") || "yes" : "no"}</td>
-                    <td>
+          <DataTable
+            label="Workers"
+            rows={body.workers}
+            rowKey={(w) => w.id}
+            rowProps={() => ({ "data-testid": "worker-row" })}
+            columns={[
+              { key: "host", header: "Host / pid", primary: true, cell: (w) => `${w.host} / ${w.pid}` },
+              { key: "seen", header: "Seen", cell: (w) => formatAgo(w.lastSeenAt) },
+              { key: "state", header: "State", cell: (w) => <StatusBadge status={w.busy ? "busy" : "idle"} /> },
+              { key: "onnx", header: "ONNX providers", cell: (w) => caps(w).onnxruntime?.executionProviders.join(", ") || "—" },
+              { key: "cuda", header: "CUDA", cell: (w) => (caps(w).cuda?.visible ? caps(w).cuda!.gpus.map((g) => g.name).join(", ") || "yes" : "no") },
+              {
+                key: "python",
+                header: "Python / torch",
+                cell: (w) => {
+                  const c = caps(w);
+                  return (
+                    <>
                       {c.python?.version ? `Python ${c.python.version}` : "no Python"}
                       {" · "}
                       {c.python?.torch ? `torch ${c.python.torch}${c.python.torchCuda ? " (CUDA)" : ""}` : "no torch"}
-                      <span className="block text-xs text-zinc-500" data-testid="python-executable">
+                      <span className="block text-xs text-zinc-600 dark:text-zinc-400" data-testid="python-executable">
                         {c.python?.executable}
                         {c.python?.source === "auto" ? " (chosen automatically" : c.python?.source === "PYTHON" ? " (from PYTHON" : ""}
                         {c.python?.source && c.python.passedOver?.length ? `; ${c.python.passedOver.map((p) => `${p.executable}: ${p.reason}`).join(", ")}` : ""}
                         {c.python?.source ? ")" : ""}
                       </span>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </ScrollTable>
+                    </>
+                  );
+                },
+              },
+            ]}
+          />
         )}
-      </section>
+      </Card>
 
-      <section aria-label="Assets">
-        <h2 className="mb-2 font-medium">Model assets</h2>
-        <ul className="text-sm">
+      <Card label="Assets" title="Model assets">
+        <ul className="space-y-1 text-sm">
           <li>
             Content model (HuBERT/ContentVec ONNX): {body.assets.hubert ? "present" : "missing"}{" "}
-            <code className="text-xs text-zinc-500">{body.assets.detail.hubert.path}</code>
+            <code className="text-xs text-zinc-600 dark:text-zinc-400">{body.assets.detail.hubert.path}</code>
           </li>
           <li>
             RMVPE pitch model: {body.assets.rmvpe ? "present" : "missing"}{" "}
-            <code className="text-xs text-zinc-500">{body.assets.detail.rmvpe.path}</code>
+            <code className="text-xs text-zinc-600 dark:text-zinc-400">{body.assets.detail.rmvpe.path}</code>
           </li>
           <li>
             Pretrained v2 weights: {body.assets.pretrained.length > 0 ? body.assets.pretrained.join(", ") : "none"}{" "}
-            <code className="text-xs text-zinc-500">{body.assets.detail.pretrained.dir}</code>
+            <code className="text-xs text-zinc-600 dark:text-zinc-400">{body.assets.detail.pretrained.dir}</code>
           </li>
         </ul>
-      </section>
+      </Card>
     </div>
   );
 }

@@ -1,13 +1,15 @@
 "use client";
 import { useState } from "react";
 import { callApi } from "../api-client";
-import { cardClass, dangerButton, ErrorText, mutedText } from "../ui";
+import { cardClass, dangerButton, ErrorText, mutedText, useConfirm } from "../ui";
 
 /** End every session of this account (all browsers, this one too); API tokens stay. */
 export function LogoutEverywhere() {
   const [error, setError] = useState<string | null>(null);
+  const confirm = useConfirm();
   async function run() {
-    if (!confirm("Log out on every browser and device, this one included? API tokens keep working.")) return;
+    const yes = await confirm({ title: "Log out everywhere?", message: "Every browser and device is logged out, this one included. API tokens keep working.", confirmLabel: "Log out everywhere", danger: true });
+    if (!yes) return;
     try {
       await callApi("/api/auth/logout-all", { method: "POST" });
       window.location.assign("/login");
@@ -17,7 +19,7 @@ export function LogoutEverywhere() {
   }
   return (
     <section aria-label="Sessions" className={`${cardClass} space-y-2`}>
-      <h2 className="font-medium">Sessions</h2>
+      <h2 className="font-semibold">Sessions</h2>
       <p className={`text-sm ${mutedText}`}>Lost a laptop or used a shared computer? End all your sessions. API tokens are not affected; revoke them below.</p>
       <button type="button" onClick={run} className={dangerButton}>
         Log out everywhere

@@ -33,7 +33,7 @@ export function PasswordForm() {
 
   return (
     <form onSubmit={submit} aria-label="Change password" className={`${cardClass} space-y-3`}>
-      <h2 className="font-medium">Change password</h2>
+      <h2 className="font-semibold">Change password</h2>
       <div className="grid gap-3 sm:grid-cols-3">
         <label className="block text-sm">
           Current password

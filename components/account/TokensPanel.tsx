@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { callApi, type ApiToken } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
+import { Badge, cardClass, DataTable, dangerButton, ErrorText, When, inputClass, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm, useToast } from "../ui";
 
 /** A token as GET /api/tokens answers it (lib/api/common.ts). */
 export type TokenView = ApiToken;
@@ -17,13 +17,17 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   async function revoke(t: TokenView) {
     const whose = mode === "all" && t.userName ? ` of ${t.userName}` : "";
-    if (!confirm(`Revoke the token "${t.name}"${whose}? Scripts that use it stop working at once.`)) return;
+    const yes = await confirm({ title: `Revoke the token “${t.name}”${whose}?`, message: "Scripts that use it stop working at once.", confirmLabel: "Revoke", danger: true });
+    if (!yes) return;
     setError(null);
     try {
       await callApi(`/api/tokens/${t.id}`, { method: "DELETE" });
+      toast(`Revoked “${t.name}”`);
       router.refresh();
     } catch (err) {
       setError((err as Error).message);
@@ -36,7 +40,7 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
   const title = mode === "own" ? "API tokens" : "Everyone's API tokens";
   return (
     <section aria-label={title} className={`${cardClass} space-y-3`}>
-      <h2 className="font-medium">{title}</h2>
+      <h2 className="font-semibold">{title}</h2>
       {mode === "own" && (
         <>
           <p className={`text-sm ${mutedText}`}>
@@ -49,29 +53,36 @@ export function TokensPanel({ tokens, mode }: { tokens: TokenView[]; mode: "own"
       {shown.length === 0 ? (
         <p className={`text-sm ${mutedText}`}>{mode === "own" ? "You have no API tokens." : "No API tokens."}</p>
       ) : (
-        <ul aria-label="Tokens" className="text-sm">
-          {shown.map((t) => (
-            <li key={t.id} className={listRow} data-testid="token-row">
-              <div className="min-w-0 flex-1 basis-48">
-                <div className="break-words font-medium">{t.name}</div>
-                <div className={`text-xs ${mutedText}`}>
-                  {mode === "all" && t.userName && <>{t.userName} · </>}
-                  <code>{t.prefix}…</code> · created <When at={t.createdAt} /> · last used <When at={t.lastUsedAt} />
-                </div>
-              </div>
-              <Badge tone={t.scope === "write" ? "warn" : "plain"}>{SCOPE_LABEL[t.scope]}</Badge>
-              {t.revokedAt ? (
-                <span className={`text-xs ${mutedText}`}>
-                  revoked <When at={t.revokedAt} />
-                </span>
-              ) : (
-                <button type="button" onClick={() => revoke(t)} className={dangerButton} aria-label={`Revoke ${t.name}`}>
-                  Revoke
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
+        <DataTable
+          label="Tokens"
+          rows={shown}
+          rowKey={(t) => t.id}
+          rowProps={(t) => ({ "data-testid": "token-row", className: t.revokedAt ? "opacity-70" : undefined })}
+          columns={[
+            { key: "name", header: "Name", primary: true, sort: (t) => t.name, cell: (t) => <span className="break-words font-medium">{t.name}</span> },
+            ...(mode === "all" ? [{ key: "owner", header: "Owner", sort: (t: TokenView) => t.userName, cell: (t: TokenView) => t.userName ?? "—" }] : []),
+            { key: "key", header: "Key", cell: (t) => <code className="whitespace-nowrap text-xs">{t.prefix}…</code> },
+            { key: "access", header: "Access", sort: (t) => t.scope, cell: (t) => <Badge tone={t.scope === "write" ? "warn" : "plain"}>{SCOPE_LABEL[t.scope]}</Badge> },
+            { key: "created", header: "Created", sort: (t) => t.createdAt, cell: (t) => <When at={t.createdAt} /> },
+            { key: "used", header: "Last used", testId: "token-last-used", sort: (t) => t.lastUsedAt, cell: (t) => <When at={t.lastUsedAt} /> },
+            {
+              key: "actions",
+              header: "Actions",
+              srHeader: true,
+              align: "right",
+              cell: (t) =>
+                t.revokedAt ? (
+                  <span className={`text-xs ${mutedText}`}>
+                    revoked <When at={t.revokedAt} />
+                  </span>
+                ) : (
+                  <button type="button" onClick={() => revoke(t)} className={dangerButton} aria-label={`Revoke ${t.name}`}>
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+        />
       )}
       {revoked.length > 0 && (
         <button type="button" className={`text-xs ${mutedText} underline`} onClick={() => setShowRevoked(!showRevoked)}>

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { callApi, type Activity } from "../api-client";
-import { ErrorText, mutedText, secondaryButton, When } from "../ui";
+import { DataTable, EmptyState, ErrorText, mutedText, secondaryButton, When } from "../ui";
 
 /** An activity entry as GET /api/activity answers it (lib/api/common.ts), without its details. */
 export type ActivityView = Omit<Activity, "details">;
@@ -29,28 +29,29 @@ export function ActivityList({ initial, pageSize }: { initial: ActivityView[]; p
     }
   }
 
-  if (rows.length === 0) return <p className={`text-sm ${mutedText}`}>Nothing has happened yet.</p>;
+  if (rows.length === 0) return <EmptyState>Nothing has happened yet.</EmptyState>;
   return (
     <div className="space-y-3">
-      <ul aria-label="Activity" className="text-sm">
-        {rows.map((a) => (
-          // a phone: the time on its own line above who/what; wider: four columns
-          <li
-            key={a.id}
-            data-testid="activity-row"
-            className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 border-t border-zinc-200 py-2 first:border-t-0 sm:grid sm:grid-cols-[10rem_minmax(0,12rem)_minmax(0,12rem)_minmax(0,1fr)] sm:gap-x-4 dark:border-zinc-800"
-          >
-            <span className={`w-full text-xs tabular-nums sm:w-auto ${mutedText}`}>
-              <When at={a.at} />
-            </span>
-            <span className="min-w-0 break-words font-medium">{a.userName ?? <span className={`font-normal ${mutedText}`}>anonymous</span>}</span>
-            <code className="min-w-0 break-all text-xs">{a.action}</code>
-            <span className="min-w-0 break-words">
-              <span className={mutedText}>{a.targetType}</span> {a.targetName ?? a.targetId ?? ""}
-            </span>
-          </li>
-        ))}
-      </ul>
+      <DataTable
+        label="Activity"
+        rows={rows}
+        rowKey={(a) => a.id}
+        rowProps={() => ({ "data-testid": "activity-row" })}
+        columns={[
+          { key: "when", header: "When", primary: true, sort: (a) => a.at, cell: (a) => <span className={`text-xs tabular-nums ${mutedText}`}><When at={a.at} /></span> },
+          { key: "who", header: "Who", sort: (a) => a.userName, cell: (a) => (a.userName ? <span className="font-medium">{a.userName}</span> : <span className={mutedText}>anonymous</span>) },
+          { key: "action", header: "Action", sort: (a) => a.action, cell: (a) => <code className="break-all text-xs">{a.action}</code> },
+          {
+            key: "target",
+            header: "Target",
+            cell: (a) => (
+              <>
+                <span className={mutedText}>{a.targetType}</span> {a.targetName ?? a.targetId ?? ""}
+              </>
+            ),
+          },
+        ]}
+      />
       {more && (
         <button type="button" onClick={loadMore} disabled={busy} className={secondaryButton}>
           {busy ? "Loading…" : "Load more"}

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { callApi, type User } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect } from "../ui";
+import { Badge, cardClass, dangerButton, ErrorText, When, inputClass, listRow, mutedText, primaryButton, secondaryButton, smallSelect, useConfirm } from "../ui";
 
 /** An account as GET /api/users answers it (lib/api/common.ts). */
 export type UserView = User;
@@ -16,7 +16,7 @@ export function UsersPanel({ users, meId }: { users: UserView[]; meId: string })
     <div className="space-y-4">
       <NewUser onCreated={() => router.refresh()} />
       <section aria-label="Users" className={cardClass}>
-        <h2 className="mb-2 font-medium">Users ({users.length})</h2>
+        <h2 className="mb-2 font-semibold">Users ({users.length})</h2>
         <ul className="text-sm">
           {users.map((u) => (
             <UserRow key={u.id} user={u} isMe={u.id === meId} onChanged={() => router.refresh()} />
@@ -55,7 +55,7 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
 
   return (
     <form onSubmit={submit} aria-label="New user" className={`${cardClass} space-y-3`}>
-      <h2 className="font-medium">New user</h2>
+      <h2 className="font-semibold">New user</h2>
       <div className="grid gap-3 sm:grid-cols-4">
         <label className="block text-sm">
           Name
@@ -95,6 +95,7 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
   const [resetting, setResetting] = useState(false);
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
+  const confirm = useConfirm();
 
   async function patch(body: Partial<{ role: string; disabled: boolean; password: string }>, said: string): Promise<boolean> {
     setError(null);
@@ -114,7 +115,16 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
   }
 
   async function toggleDisabled() {
-    if (!user.disabled && !confirm(`Disable “${user.name}”? Their sessions end and their API tokens stop working until you enable the account again.`)) return;
+    if (
+      !user.disabled &&
+      !(await confirm({
+        title: `Disable “${user.name}”?`,
+        message: "Their sessions end and their API tokens stop working until you enable the account again.",
+        confirmLabel: "Disable",
+        danger: true,
+      }))
+    )
+      return;
     await patch({ disabled: !user.disabled }, user.disabled ? "Enabled." : "Disabled; their sessions have ended.");
   }
 

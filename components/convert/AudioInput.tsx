@@ -48,9 +48,9 @@ export function AudioInput({
             }}
           />
         </label>
-        <span className="text-sm text-zinc-500">or</span>
+        <span className="text-sm text-zinc-600 dark:text-zinc-400">or</span>
         {rec.recording ? (
-          <button type="button" className={`${button} border-red-400 text-red-700`} onClick={rec.stop}>
+          <button type="button" className={`${button} border-red-400 text-red-700 dark:text-red-400`} onClick={rec.stop}>
             <span aria-hidden className="mr-1 inline-block h-2 w-2 animate-pulse rounded-full bg-red-600" />
             Stop
           </button>
@@ -60,29 +60,29 @@ export function AudioInput({
           </button>
         )}
       </div>
-      <p className="text-xs text-zinc-500">Choose several files, or one .zip of clips, to convert them all as a batch with the same settings.</p>
-      {rec.recording && <p className="text-sm text-red-700" role="status">Recording… press Stop when done.</p>}
-      {rec.error && <p role="alert" className="text-sm text-red-600">{rec.error}</p>}
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">Choose several files, or one .zip of clips, to convert them all as a batch with the same settings.</p>
+      {rec.recording && <p className="text-sm text-red-700 dark:text-red-400" role="status">Recording… press Stop when done.</p>}
+      {rec.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{rec.error}</p>}
       {batch && (
         <div className="space-y-1 text-sm" data-testid="batch-preview">
           <p>
             {batch.length === 1 ? (
               <>
-                <span className="font-mono">{batch[0]!.name}</span> <span className="text-zinc-500">· {formatBytes(batch[0]!.size)} · a batch of its audio files</span>
+                <span className="font-mono">{batch[0]!.name}</span> <span className="text-zinc-600 dark:text-zinc-400">· {formatBytes(batch[0]!.size)} · a batch of its audio files</span>
               </>
             ) : (
               <>
-                {batch.length} clips <span className="text-zinc-500">· {formatBytes(batch.reduce((s, f) => s + f.size, 0))} · converted as one batch</span>
+                {batch.length} clips <span className="text-zinc-600 dark:text-zinc-400">· {formatBytes(batch.reduce((s, f) => s + f.size, 0))} · converted as one batch</span>
               </>
             )}
           </p>
-          {batch.length > 1 && <p className="break-words font-mono text-xs text-zinc-500">{batch.map((f) => f.name).join(", ")}</p>}
+          {batch.length > 1 && <p className="break-words font-mono text-xs text-zinc-600 dark:text-zinc-400">{batch.map((f) => f.name).join(", ")}</p>}
         </div>
       )}
       {file && (
         <div className="space-y-1" data-testid="input-preview">
           <p className="text-sm">
-            <span className="font-mono">{file.name}</span> <span className="text-zinc-500">· {formatBytes(file.size)}</span>
+            <span className="font-mono">{file.name}</span> <span className="text-zinc-600 dark:text-zinc-400">· {formatBytes(file.size)}</span>
           </p>
           <Waveform source={file} label="Chosen clip waveform" />
         </div>

@@ -2,6 +2,7 @@
 import { useEffect } from "react";
 import { getBatch } from "./api";
 import { isBatchActive, type Batch } from "./types";
+import { Card, DataTable, linkClass, primaryButton, StatusBadge } from "@/components/ui";
 
 const POLL_MS = 2000;
 
@@ -32,15 +33,18 @@ export function BatchResult({ batch, onUpdate }: { batch: Batch; onUpdate: (b: B
 
   const pct = Math.round(batch.progress * 100);
   return (
-    <section aria-label="Batch" data-testid="batch-result" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 className="font-semibold">Batch · {batch.model?.name ?? "deleted model"}</h2>
-        {batch.done > 0 && (
-          <a className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500" href={batch.downloadUrl} download>
+    <Card
+      label="Batch"
+      data-testid="batch-result"
+      title={`Batch · ${batch.model?.name ?? "deleted model"}`}
+      actions={
+        batch.done > 0 && (
+          <a className={primaryButton} href={batch.downloadUrl} download>
             Download all (zip)
           </a>
-        )}
-      </div>
+        )
+      }
+    >
       <div>
         <p className="text-sm" role="status" data-testid="batch-status">
           {STATUS_TEXT[batch.status]}: {batch.done} of {batch.total} converted{batch.failed > 0 ? `, ${batch.failed} failed` : ""}
@@ -49,29 +53,40 @@ export function BatchResult({ batch, onUpdate }: { batch: Batch; onUpdate: (b: B
           <div className="h-full bg-indigo-600 transition-all" style={{ width: `${pct}%` }} />
         </div>
       </div>
-      <ul className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800" aria-label="Batch clips">
-        {batch.conversions.map((c) => (
-          <li key={c.id} className="flex flex-wrap items-center gap-2 py-2">
-            <span className="min-w-0 flex-1 truncate font-mono" title={c.inputName}>
-              {c.inputName}
-            </span>
-            <span className={c.status === "failed" || c.status === "cancelled" ? "text-red-600" : "text-zinc-500"} title={c.error ?? undefined}>
-              {c.status === "running" ? `${Math.round((c.progress ?? 0) * 100)}%` : c.status}
-            </span>
-            {c.audioUrl && (
-              <>
-                <audio controls preload="none" src={c.audioUrl} aria-label={`Converted ${c.inputName}`} className="h-8 w-full sm:w-56" />
-                <a className="underline" href={`${c.audioUrl}?download=1`} download>
-                  Download
-                </a>
-              </>
-            )}
-          </li>
-        ))}
-      </ul>
+      <DataTable
+        label="Batch clips"
+        rows={batch.conversions}
+        rowKey={(c) => c.id}
+        rowProps={() => ({ "data-testid": "batch-clip" })}
+        columns={[
+          { key: "input", header: "Clip", primary: true, truncate: true, sort: (c) => c.inputName, title: (c) => c.inputName, cell: (c) => <span className="font-mono">{c.inputName}</span> },
+          {
+            key: "status",
+            header: "Status",
+            sort: (c) => c.status,
+            title: (c) => c.error ?? undefined,
+            cell: (c) => <StatusBadge status={c.status === "running" ? `${Math.round((c.progress ?? 0) * 100)}%` : c.status} tone={c.status === "running" ? "running" : undefined} />,
+          },
+          {
+            key: "output",
+            header: "Output",
+            cell: (c) =>
+              c.audioUrl ? (
+                <span className="flex flex-wrap items-center gap-2">
+                  <audio controls preload="none" src={c.audioUrl} aria-label={`Converted ${c.inputName}`} className="h-8 w-full max-w-56" />
+                  <a className={linkClass} href={`${c.audioUrl}?download=1`} download aria-label={`Download ${c.inputName}`}>
+                    Download
+                  </a>
+                </span>
+              ) : (
+                "—"
+              ),
+          },
+        ]}
+      />
       {batch.skipped.length > 0 && (
         <details className="text-sm">
-          <summary className="cursor-pointer text-amber-700 dark:text-amber-400">{batch.skipped.length} input(s) skipped</summary>
+          <summary className="cursor-pointer text-amber-800 dark:text-amber-300">{batch.skipped.length} input(s) skipped</summary>
           <ul className="mt-1 list-disc pl-5 text-zinc-600 dark:text-zinc-400">
             {batch.skipped.map((s, i) => (
               <li key={i}>
@@ -81,6 +96,6 @@ export function BatchResult({ batch, onUpdate }: { batch: Batch; onUpdate: (b: B
           </ul>
         </details>
       )}
-    </section>
+    </Card>
   );
 }

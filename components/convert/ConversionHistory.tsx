@@ -4,7 +4,7 @@ import { formatDuration } from "@/lib/format";
 import { deleteConversion } from "./api";
 import { summarizeParams } from "./ConversionSettings";
 import { isActive, type Conversion } from "./types";
-import { ScrollTable } from "@/components/ui";
+import { DataTable, EmptyState, ErrorText, mutedText, StatusBadge, useConfirm, useToast } from "@/components/ui";
 
 /** Recent conversions, newest first; a row's Show puts it in the result area. */
 export function ConversionHistory({
@@ -21,12 +21,17 @@ export function ConversionHistory({
   onDeleted: (id: string) => void;
 }) {
   const [error, setError] = useState<string | null>(null);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   async function remove(c: Conversion) {
+    const yes = await confirm({ title: "Delete this conversion?", message: `The conversion of “${c.inputName}” and its audio files are deleted.`, confirmLabel: "Delete", danger: true });
+    if (!yes) return;
     setError(null);
     try {
       await deleteConversion(c.id);
       onDeleted(c.id);
+      toast("Conversion deleted");
     } catch (err) {
       setError((err as Error).message);
     }
@@ -37,50 +42,61 @@ export function ConversionHistory({
       <h2 id="recent-conversions" className="font-semibold">
         Recent conversions
       </h2>
-      {(error ?? loadError) && <p role="alert" className="text-sm text-red-600">{error ?? loadError}</p>}
+      <ErrorText error={error ?? loadError} />
       {conversions === null ? (
-        !loadError && <p className="text-sm text-zinc-500">Loading…</p>
+        !loadError && <p className={`text-sm ${mutedText}`}>Loading…</p>
       ) : conversions.length === 0 ? (
-        <p className="text-sm text-zinc-500">Nothing converted yet.</p>
+        <EmptyState>Nothing converted yet.</EmptyState>
       ) : (
-        <ScrollTable label="Recent conversions">
-          <thead className="text-zinc-500">
-            <tr>
-              <th className="py-1">Model</th>
-              <th>Input</th>
-              <th>Settings</th>
-              <th>Status</th>
-              <th>Time</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {conversions.map((c) => (
-              <tr
-                key={c.id}
-                data-testid="conversion-row"
-                data-status={c.status}
-                data-selected={c.id === selectedId || undefined}
-                className={`cursor-pointer border-t border-zinc-200 dark:border-zinc-800 ${c.id === selectedId ? "bg-indigo-50 dark:bg-indigo-950" : "hover:bg-zinc-50 dark:hover:bg-zinc-800"}`}
-                onClick={() => onSelect(c)}
-              >
-                <td className="py-1">{c.model?.name ?? "—"}</td>
-                <td className="max-w-40 truncate font-mono text-xs" title={c.inputName}>
-                  {c.inputName}
-                  {c.inputSeconds != null && <span className="ml-1 text-zinc-500">({formatDuration(c.inputSeconds)})</span>}
-                </td>
-                <td className="text-xs">{summarizeParams(c.params)}</td>
-                <td>{c.status}</td>
-                <td className="text-xs whitespace-nowrap">
-                  <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString()}</time>
-                </td>
-                <td className="space-x-2 whitespace-nowrap text-right">
+        <DataTable
+          label="Recent conversions"
+          rows={conversions}
+          rowKey={(c) => c.id}
+          rowProps={(c) => ({
+            "data-testid": "conversion-row",
+            "data-status": c.status,
+            "data-selected": c.id === selectedId || undefined,
+            className: `cursor-pointer ${c.id === selectedId ? "bg-indigo-50 dark:bg-indigo-950 max-sm:dark:bg-indigo-950 max-sm:bg-indigo-50" : "hover:bg-zinc-50 dark:hover:bg-zinc-800"}`,
+            onClick: () => onSelect(c),
+          })}
+          columns={[
+            { key: "model", header: "Model", primary: true, sort: (c) => c.model?.name, cell: (c) => c.model?.name ?? "—" },
+            {
+              key: "input",
+              header: "Input",
+              truncate: true,
+              sort: (c) => c.inputName,
+              title: (c) => c.inputName,
+              cell: (c) => (
+                <>
+                  <span className="font-mono text-xs">{c.inputName}</span>
+                  {c.inputSeconds != null && <span className={`ml-1 ${mutedText}`}>({formatDuration(c.inputSeconds)})</span>}
+                </>
+              ),
+            },
+            { key: "settings", header: "Settings", cell: (c) => <span className="text-xs">{summarizeParams(c.params)}</span> },
+            { key: "status", header: "Status", sort: (c) => c.status, cell: (c) => <StatusBadge status={c.status} /> },
+            {
+              key: "time",
+              header: "Time",
+              sort: (c) => new Date(c.createdAt).getTime(),
+              cell: (c) => (
+                <time className="whitespace-nowrap text-xs" dateTime={c.createdAt}>
+                  {new Date(c.createdAt).toLocaleString()}
+                </time>
+              ),
+            },
+            {
+              key: "actions",
+              header: "Actions",
+              srHeader: true,
+              align: "right",
+              cell: (c) => (
+                <div className="flex justify-end gap-3 whitespace-nowrap max-sm:justify-start">
                   {/* a real button too, so keyboard users can pick a row */}
                   <button
                     type="button"
-                    className="underline"
+                    className="underline underline-offset-2"
                     onClick={(e) => {
                       e.stopPropagation();
                       onSelect(c);
@@ -90,7 +106,7 @@ export function ConversionHistory({
                   </button>
                   <button
                     type="button"
-                    className="text-red-700 underline disabled:opacity-40"
+                    className="text-red-700 underline underline-offset-2 disabled:opacity-60 dark:text-red-400"
                     disabled={isActive(c)}
                     title={isActive(c) ? "Still running: cancel it first" : undefined}
                     aria-label={`Delete conversion of ${c.inputName}`}
@@ -101,11 +117,11 @@ export function ConversionHistory({
                   >
                     Delete
                   </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </ScrollTable>
+                </div>
+              ),
+            },
+          ]}
+        />
       )}
     </section>
   );

@@ -11,7 +11,7 @@ export function ConversionResult({ conversion, onUpdate }: { conversion: Convers
     <section aria-label="Result" className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
       <h2 className="font-semibold">Result</h2>
       {!conversion ? (
-        <p className="text-sm text-zinc-500">Convert a clip, or pick one from the recent conversions below.</p>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">Convert a clip, or pick one from the recent conversions below.</p>
       ) : (
         <>
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
@@ -20,7 +20,7 @@ export function ConversionResult({ conversion, onUpdate }: { conversion: Convers
           {isActive(conversion) && conversion.jobId && <JobProgress jobId={conversion.jobId} live={live} initialStatus={conversion.status} />}
           {/* the live stream already shows a failure it saw; otherwise (e.g. picked from the history) show the stored one */}
           {(conversion.status === "failed" || conversion.status === "cancelled") && (
-            <p role="alert" className="text-sm text-red-600" data-testid="conversion-error">
+            <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="conversion-error">
               {conversion.status === "cancelled" ? "This conversion was cancelled." : (conversion.error ?? "The conversion failed.")}
               {conversion.jobId && (
                 <a className="ml-2 underline" href={`/jobs/${conversion.jobId}`}>

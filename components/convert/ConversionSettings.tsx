@@ -44,7 +44,7 @@ export function ConversionSettings({ value, onChange }: { value: ParamValues; on
                   />
                 )}
               </label>
-              <p id={helpId} className="mt-1 text-xs text-zinc-500">
+              <p id={helpId} className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
                 {field.kind === "number" && `${field.min} to ${field.max}. `}
                 {field.help}
               </p>

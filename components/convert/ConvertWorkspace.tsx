@@ -88,8 +88,8 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
     <div className="space-y-6">
       <form onSubmit={submit} noValidate aria-label="Conversion" className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <ModelPicker models={models} value={modelId} onChange={setModelId} />
-        {modelsError && <p role="alert" className="text-sm text-red-600">{modelsError}</p>}
-        {chosen && !hasOnnx(chosen) && <p className="text-sm text-amber-700">This model's ONNX export is still running; it can be used once it finishes.</p>}
+        {modelsError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{modelsError}</p>}
+        {chosen && !hasOnnx(chosen) && <p className="text-sm text-amber-800 dark:text-amber-300">This model's ONNX export is still running; it can be used once it finishes.</p>}
         <AudioInput
           file={file}
           batch={batchFiles}
@@ -110,10 +110,10 @@ export function ConvertWorkspace({ initialModelId }: { initialModelId: string | 
           <button type="submit" disabled={!ready} className="rounded bg-indigo-600 px-4 py-1.5 font-medium text-white hover:bg-indigo-500 disabled:opacity-50">
             {busy ? "Uploading…" : batchFiles ? "Convert all" : "Convert"}
           </button>
-          {!ready && !busy && <span className="text-xs text-zinc-500">{!chosen ? "Choose a model" : !file && !batchFiles ? "Choose or record a clip" : ""}</span>}
+          {!ready && !busy && <span className="text-xs text-zinc-600 dark:text-zinc-400">{!chosen ? "Choose a model" : !file && !batchFiles ? "Choose or record a clip" : ""}</span>}
         </div>
         {error && (
-          <p role="alert" className="text-sm text-red-600" data-testid="convert-error">
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400" data-testid="convert-error">
             {error}
           </p>
         )}

@@ -7,7 +7,7 @@ export const hasOnnx = (m: ModelSummary) => m.files.some((f) => f.kind === "onnx
 /** Conversion runs the ONNX export, so a model whose export has not finished is listed but cannot be chosen. */
 export function ModelPicker({ models, value, onChange }: { models: ModelSummary[] | null; value: string; onChange: (id: string) => void }) {
   if (models && models.length === 0) {
-    return <p className="text-sm text-zinc-500">No models yet: train one from an experiment or import one on the Models page.</p>;
+    return <p className="text-sm text-zinc-600 dark:text-zinc-400">No models yet: train one from an experiment or import one on the Models page.</p>;
   }
   return (
     <label className="block text-sm">

@@ -44,7 +44,7 @@ export function Waveform({ source, label }: { source: string | Blob; label: stri
         className="h-20 w-full rounded bg-zinc-100 text-indigo-600 dark:bg-zinc-800 dark:text-indigo-400"
       />
       {state.kind === "error" && <figcaption className="text-xs text-amber-700 dark:text-amber-400">{state.message}</figcaption>}
-      {state.kind === "drawn" && <figcaption className="text-xs text-zinc-500">{state.seconds.toFixed(1)} s</figcaption>}
+      {state.kind === "drawn" && <figcaption className="text-xs text-zinc-600 dark:text-zinc-400">{state.seconds.toFixed(1)} s</figcaption>}
     </figure>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useState } from "react";
 import { callApi } from "../api-client";
-import { Badge, ErrorText, mutedText, ScrollTable, secondaryButton, When } from "../ui";
+import { DataTable, EmptyState, ErrorText, mutedText, secondaryButton, StatusBadge, When } from "../ui";
 
 interface DeliveryView {
   id: string;
@@ -17,7 +17,6 @@ interface DeliveryView {
   nextAttemptAt: string | null;
 }
 
-const TONE = { pending: "plain", succeeded: "good", failed: "warn" } as const;
 const REFRESH_MS = 2000;
 
 /** The endpoint's delivery log, one row per attempt; it refreshes itself while an attempt is pending. */
@@ -70,56 +69,53 @@ export function DeliveryLog({ webhookId, version, enabled }: { webhookId: string
       {rows === null ? (
         <p className={`text-sm ${mutedText}`}>Loading…</p>
       ) : rows.length === 0 ? (
-        <p className={`text-sm ${mutedText}`}>Nothing sent yet.</p>
+        <EmptyState>Nothing sent yet. Send a test event to see a delivery here.</EmptyState>
       ) : (
-        <ScrollTable label="Delivery attempts">
-          <thead>
-            <tr className={`text-xs ${mutedText}`}>
-              <th className="py-1 pr-3 font-normal">Event</th>
-              <th className="py-1 pr-3 font-normal">Attempt</th>
-              <th className="py-1 pr-3 font-normal">Status</th>
-              <th className="py-1 pr-3 font-normal">Code</th>
-              <th className="py-1 pr-3 font-normal">Duration</th>
-              <th className="py-1 pr-3 font-normal">Time</th>
-              {/* no sr-only text here: absolutely positioned, it would widen the page beyond the table's scroll box */}
-              <th className="py-1 font-normal" aria-label="Actions" />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((d) => (
-              <tr key={d.id} className="border-t border-zinc-200 align-top dark:border-zinc-800" data-testid="delivery-row">
-                <td className="py-1.5 pr-3">
-                  <code className="whitespace-nowrap">{d.eventType}</code>
-                </td>
-                <td className="py-1.5 pr-3">{d.attempt}</td>
-                <td className="py-1.5 pr-3">
-                  <Badge tone={TONE[d.status]}>{d.status}</Badge>
+        <DataTable
+          label="Delivery attempts"
+          rows={rows}
+          rowKey={(d) => d.id}
+          rowProps={() => ({ "data-testid": "delivery-row" })}
+          columns={[
+            { key: "event", header: "Event", primary: true, cell: (d) => <code className="whitespace-nowrap">{d.eventType}</code> },
+            { key: "attempt", header: "Attempt", cell: (d) => d.attempt },
+            {
+              key: "status",
+              header: "Status",
+              cell: (d) => (
+                <>
+                  <StatusBadge status={d.status} />
                   {d.error && <div className={`max-w-48 break-words text-xs ${mutedText}`}>{d.error}</div>}
-                </td>
-                <td className="py-1.5 pr-3" data-testid="delivery-code">
-                  {d.responseStatus ?? "—"}
-                </td>
-                <td className="whitespace-nowrap py-1.5 pr-3">{d.durationMs === null ? "—" : `${d.durationMs} ms`}</td>
-                <td className="whitespace-nowrap py-1.5 pr-3">
-                  {d.status === "pending" && d.nextAttemptAt ? (
-                    <>
-                      due <When at={d.nextAttemptAt} />
-                    </>
-                  ) : (
-                    <When at={d.deliveredAt ?? d.createdAt} />
-                  )}
-                </td>
-                <td className="py-1.5">
-                  {d.status !== "pending" && enabled && (
-                    <button type="button" className={secondaryButton} onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.eventType} attempt ${d.attempt}`}>
-                      Redeliver
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </ScrollTable>
+                </>
+              ),
+            },
+            { key: "code", header: "Code", testId: "delivery-code", cell: (d) => d.responseStatus ?? "—" },
+            { key: "duration", header: "Duration", cell: (d) => <span className="whitespace-nowrap">{d.durationMs === null ? "—" : `${d.durationMs} ms`}</span> },
+            {
+              key: "time",
+              header: "Time",
+              cell: (d) =>
+                d.status === "pending" && d.nextAttemptAt ? (
+                  <span className="whitespace-nowrap">
+                    due <When at={d.nextAttemptAt} />
+                  </span>
+                ) : (
+                  <When at={d.deliveredAt ?? d.createdAt} />
+                ),
+            },
+            {
+              key: "actions",
+              header: "Actions",
+              srHeader: true,
+              cell: (d) =>
+                d.status !== "pending" && enabled ? (
+                  <button type="button" className={secondaryButton} onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.eventType} attempt ${d.attempt}`}>
+                    Redeliver
+                  </button>
+                ) : null,
+            },
+          ]}
+        />
       )}
     </div>
   );

@@ -2,7 +2,7 @@
 import { useRef, useState } from "react";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { callApi } from "../api-client";
-import { ErrorText, inputClass, mutedText, primaryButton, secondaryButton } from "../ui";
+import { ErrorText, Field, inputClass, mutedText, primaryButton, secondaryButton } from "../ui";
 
 /** Register an endpoint: URL, description, the events it wants (none ticked: every event); the secret is shown once. */
 export function NewWebhook({ onCreated }: { onCreated: () => void }) {
@@ -35,17 +35,23 @@ export function NewWebhook({ onCreated }: { onCreated: () => void }) {
   return (
     <div className="space-y-3">
       <form onSubmit={submit} aria-label="New webhook endpoint" className="space-y-3">
-        <label className="block text-sm">
-          URL
-          <input className={inputClass} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/hooks/voice-studio" maxLength={2000} required />
-        </label>
-        <label className="block text-sm">
-          Description <span className={mutedText}>(optional)</span>
-          <input className={inputClass} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} />
-        </label>
+        <Field label="URL" help="Where Voice Studio POSTs each event (http or https).">
+          {(c) => (
+            <input {...c} className={inputClass} type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/hooks/voice-studio" maxLength={2000} required />
+          )}
+        </Field>
+        <Field
+          label={
+            <>
+              Description <span className={`font-normal ${mutedText}`}>(optional)</span>
+            </>
+          }
+        >
+          {(c) => <input {...c} className={inputClass} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={500} />}
+        </Field>
         <fieldset className="text-sm">
-          <legend>
-            Events <span className={mutedText}>(none ticked: every event)</span>
+          <legend className="font-medium">
+            Events <span className={`font-normal ${mutedText}`}>(none ticked: every event)</span>
           </legend>
           <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
             {WEBHOOK_EVENT_TYPES.map((t) => (

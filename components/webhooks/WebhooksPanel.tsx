@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/webhooks/events";
 import { callApi } from "../api-client";
-import { Badge, cardClass, dangerButton, ErrorText, mutedText, secondaryButton, When } from "../ui";
+import { Card, dangerButton, EmptyState, ErrorText, mutedText, secondaryButton, StatusBadge, useConfirm, useToast, When } from "../ui";
 import { DeliveryLog } from "./DeliveryLog";
 import { NewWebhook, SecretOnce } from "./NewWebhook";
 
@@ -24,14 +24,12 @@ export function WebhooksPanel({ webhooks, showOwner }: { webhooks: WebhookView[]
   const router = useRouter();
   return (
     <div className="space-y-6">
-      <section aria-label="New webhook" className={`${cardClass} space-y-3`}>
-        <h2 className="font-medium">New endpoint</h2>
+      <Card label="New webhook" title="New endpoint">
         <NewWebhook onCreated={() => router.refresh()} />
-      </section>
-      <section aria-label="Endpoints" className={`${cardClass} space-y-3`}>
-        <h2 className="font-medium">Endpoints</h2>
+      </Card>
+      <Card label="Endpoints" title={`Endpoints (${webhooks.length})`}>
         {webhooks.length === 0 ? (
-          <p className={`text-sm ${mutedText}`}>No webhook endpoints yet.</p>
+          <EmptyState>No webhook endpoints yet. Add one above with the URL of your receiver.</EmptyState>
         ) : (
           <ul aria-label="Webhook endpoints" className="text-sm">
             {webhooks.map((w) => (
@@ -39,7 +37,7 @@ export function WebhooksPanel({ webhooks, showOwner }: { webhooks: WebhookView[]
             ))}
           </ul>
         )}
-      </section>
+      </Card>
     </div>
   );
 }
@@ -50,6 +48,8 @@ function Endpoint({ webhook: w, showOwner, onChanged }: { webhook: WebhookView; 
   const [showLog, setShowLog] = useState(false);
   const [logVersion, setLogVersion] = useState(0);
   const [secret, setSecret] = useState<string | null>(null);
+  const confirm = useConfirm();
+  const toast = useToast();
 
   async function act(fn: () => Promise<unknown>) {
     setError(null);
@@ -66,24 +66,29 @@ function Endpoint({ webhook: w, showOwner, onChanged }: { webhook: WebhookView; 
   const toggle = () =>
     act(async () => {
       await callApi(`/api/webhooks/${w.id}`, { method: "PATCH", body: JSON.stringify({ enabled: !w.enabled }) });
+      toast(`${w.enabled ? "Disabled" : "Enabled"} the webhook to ${w.url}`);
       onChanged();
     });
-  const remove = () => {
-    if (!confirm(`Delete the webhook to ${w.url}? Its delivery log goes with it.`)) return;
-    void act(async () => {
+  const remove = async () => {
+    const yes = await confirm({ title: "Delete this webhook?", message: `The endpoint ${w.url} and its delivery log are deleted.`, confirmLabel: "Delete", danger: true });
+    if (!yes) return;
+    await act(async () => {
       await callApi(`/api/webhooks/${w.id}`, { method: "DELETE" });
+      toast(`Deleted the webhook to ${w.url}`);
       onChanged();
     });
   };
   const test = () =>
     act(async () => {
       await callApi(`/api/webhooks/${w.id}/test`, { method: "POST" });
+      toast(`Test event queued for ${w.url}`);
       setShowLog(true);
       setLogVersion((v) => v + 1);
     });
-  const rotate = () => {
-    if (!confirm("Make a new secret? The current one stops being used at once; update your receiver.")) return;
-    void act(async () => {
+  const rotate = async () => {
+    const yes = await confirm({ title: "Make a new secret?", message: "The current one stops being used at once; update your receiver.", confirmLabel: "Make a new secret", danger: true });
+    if (!yes) return;
+    await act(async () => {
       const out = await callApi<{ secret: string }>(`/api/webhooks/${w.id}/rotate-secret`, { method: "POST" });
       setSecret(out.secret);
     });
@@ -103,7 +108,7 @@ function Endpoint({ webhook: w, showOwner, onChanged }: { webhook: WebhookView; 
             {allEvents ? "every event" : w.events.join(", ")} · created <When at={w.createdAt} />
           </div>
         </div>
-        <Badge tone={w.enabled ? "good" : "warn"}>{w.enabled ? "enabled" : "disabled"}</Badge>
+        <StatusBadge status={w.enabled ? "enabled" : "disabled"} />
       </div>
       <div className="mt-2 flex flex-wrap gap-2">
         <button type="button" className={secondaryButton} disabled={busy || !w.enabled} onClick={test}>
@@ -115,10 +120,10 @@ function Endpoint({ webhook: w, showOwner, onChanged }: { webhook: WebhookView; 
         <button type="button" className={secondaryButton} disabled={busy} onClick={toggle}>
           {w.enabled ? "Disable" : "Enable"}
         </button>
-        <button type="button" className={secondaryButton} disabled={busy} onClick={rotate}>
+        <button type="button" className={secondaryButton} disabled={busy} onClick={() => void rotate()}>
           New secret
         </button>
-        <button type="button" className={dangerButton} disabled={busy} onClick={remove} aria-label={`Delete webhook ${w.url}`}>
+        <button type="button" className={dangerButton} disabled={busy} onClick={() => void remove()} aria-label={`Delete webhook ${w.url}`}>
           Delete
         </button>
       </div>

@@ -41,7 +41,7 @@ test("three clips at once become a batch: progress, each output, Download all (z
 
   const batch = page.getByRole("region", { name: "Batch" });
   await expect(batch.getByTestId("batch-status")).toHaveText("Done: 3 of 3 converted", { timeout: 240_000 });
-  await expect(batch.getByRole("list", { name: "Batch clips" }).getByRole("listitem")).toHaveCount(3);
+  await expect(batch.getByRole("table", { name: "Batch clips" }).getByTestId("batch-clip")).toHaveCount(3);
   for (const w of ["one", "two", "three"]) await expect(batch.getByLabel(`Converted e2e-batch-${w}.wav`)).toBeAttached();
   // nothing sticks out of the phone's width (the offenders are named when something does)
   const wide = await page.evaluate(() =>
@@ -51,6 +51,11 @@ test("three clips at once become a batch: progress, each output, Download all (z
       .map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 120)),
   );
   expect(wide).toEqual([]);
+  // kept for a look at the finished batch (test-reports/screenshots, as pages.spec.ts)
+  await page.screenshot({ path: "test-reports/screenshots/convert-batch-390-dark.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.screenshot({ path: "test-reports/screenshots/convert-batch-1280-light.png", fullPage: true });
 
   const download = page.waitForEvent("download");
   await batch.getByRole("link", { name: "Download all (zip)" }).click();

@@ -61,7 +61,16 @@ test("convert an uploaded clip with a model, play and download the result, find 
   const { conversions } = (await (await request.get("/api/conversions")).json()) as { conversions: { id: string; inputName: string }[] };
   const id = conversions.find((c) => c.inputName === "e2e-convert-input.wav")!.id;
   await row.getByRole("button", { name: /^Delete/ }).click();
+  // asked first; Escape keeps it, the dialog's Delete deletes
+  const dialog = page.getByRole("dialog", { name: "Delete this conversion?" });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(1);
+  await row.getByRole("button", { name: /^Delete/ }).click();
+  await dialog.getByRole("button", { name: "Delete" }).click();
   await expect(row).toHaveCount(0);
+  await expect(page.getByTestId("toast")).toContainText("Conversion deleted");
   await expect(page.getByRole("region", { name: "Result" }).getByLabel("Converted audio", { exact: true })).toHaveCount(0);
   expect((await request.get(`/api/conversions/${id}`)).status()).toBe(404);
 });

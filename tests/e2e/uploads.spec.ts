@@ -41,9 +41,12 @@ test("drop two files: progress reaches 100%, both are listed with durations, the
   await expect(page.locator('[data-warning="under_1_minute"]')).toBeVisible();
 
   // remove one
-  page.once("dialog", (d) => void d.accept());
   await page.getByRole("button", { name: "Remove one.wav" }).click();
+  const dialog = page.getByRole("dialog", { name: "Remove this file?" });
+  await expect(dialog).toContainText("one.wav");
+  await dialog.getByRole("button", { name: "Remove" }).click();
   await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId("toast")).toContainText("Removed “one.wav”");
 });
 
 test("reload the page mid-upload, choose the file again, and it resumes from the server's offset", async ({ page }) => {

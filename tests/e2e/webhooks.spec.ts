@@ -32,7 +32,6 @@ function signatureValid(secret: string, r: { headers: http.IncomingHttpHeaders; 
 }
 
 test("add an endpoint, see its secret once, send a test event, read the log, redeliver, disable, delete (390 px, dark)", async ({ page }) => {
-  page.on("dialog", (d) => void d.accept());
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: "dark" });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
@@ -66,6 +65,7 @@ test("add an endpoint, see its secret once, send a test event, read the log, red
 
   // no horizontal scroll at 390 px with the log open
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-reports/screenshots/webhooks-log-390-dark.png", fullPage: true });
 
   // redeliver: a second attempt of the same message
   await log.getByRole("button", { name: /Redeliver ping attempt 1/ }).click();
@@ -79,6 +79,21 @@ test("add an endpoint, see its secret once, send a test event, read the log, red
   await row.getByRole("button", { name: "Disable" }).click();
   await expect(row).toContainText("disabled");
   await expect(row.getByRole("button", { name: "Send test event" })).toBeDisabled();
+  // a new secret and the delete ask first in the app's dialog: Cancel keeps the endpoint
+  await row.getByRole("button", { name: "New secret" }).click();
+  await page.getByRole("dialog", { name: "Make a new secret?" }).getByRole("button", { name: "Make a new secret" }).click();
+  const rotated = (await row.getByTestId("webhook-secret").textContent())!.trim();
+  expect(rotated).toMatch(/^whsec_/);
+  expect(rotated).not.toBe(secret);
+  await row.getByRole("button", { name: "Done, hide it" }).click();
   await row.getByRole("button", { name: `Delete webhook ${url}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this webhook?" });
+  await expect(dialog).toContainText(url);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row).toHaveCount(1);
+  await row.getByRole("button", { name: `Delete webhook ${url}` }).click();
+  await dialog.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(page.getByTestId("webhook-row").filter({ hasText: url })).toHaveCount(0);
+  await expect(page.getByTestId("toast").filter({ hasText: `Deleted the webhook to ${url}` })).toBeVisible();
 });

@@ -1,7 +1,7 @@
 import { pageUser } from "@/lib/auth/page";
 import { listActivity } from "@/lib/auth/activity";
 import { ActivityList, type ActivityView } from "@/components/admin/ActivityList";
-import { AdminOnly, mutedText } from "@/components/ui";
+import { AdminOnly, PageHeader } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -12,9 +12,8 @@ export default async function ActivityPage() {
   if (me.role !== "admin") return <AdminOnly what="Activity" />;
   const rows = await listActivity({ limit: PAGE });
   return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Activity</h1>
-      <p className={`text-sm ${mutedText}`}>Every change made through the app or the API, newest first: logins, uploads, jobs, deletions, accounts and tokens.</p>
+    <div className="space-y-6">
+      <PageHeader title="Activity" description="Every change made through the app or the API, newest first: logins, uploads, jobs, deletions, accounts and tokens." />
       <ActivityList initial={JSON.parse(JSON.stringify(rows)) as ActivityView[]} pageSize={PAGE} />
     </div>
   );

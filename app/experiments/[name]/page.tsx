@@ -14,6 +14,7 @@ import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { formatDuration } from "@/lib/format";
 import { listFiles } from "@/lib/uploads/files";
 import { mayChange } from "@/lib/auth/ownership";
+import { Card, linkClass, PageHeader, StatusBadge } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -41,12 +42,14 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
   }));
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold">{experiment.name}</h1>
-        <p className="text-sm text-zinc-500">
-          {experiment.files.length} file(s), {formatDuration(totalSeconds)} of audio · status {experiment.status}
-        </p>
-      </div>
+      <PageHeader
+        title={experiment.name}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-x-2 gap-y-1">
+            {experiment.files.length} file(s), {formatDuration(totalSeconds)} of audio · status <StatusBadge status={experiment.status} />
+          </span>
+        }
+      />
       <DatasetCard card={card} />
       {me.role !== "viewer" && <UploadPanel experiment={experiment.name} />}
       <FileList experiment={experiment.name} files={files} readOnly={viewer} />
@@ -80,12 +83,11 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
       />
       <CheckpointTimeline experiment={experiment.name} readOnly={viewer} />
       {experiment.models.length > 0 && (
-        <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900" aria-label="Models">
-          <h2 className="mb-2 font-medium">Models</h2>
-          <ul>
+        <Card label="Models" title="Models" className="text-sm">
+          <ul className="space-y-1">
             {experiment.models.map((m) => (
               <li key={m.id} data-testid="model-row">
-                <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/models/${m.id}`}>
+                <Link className={linkClass} href={`/models/${m.id}`}>
                   {m.name}
                 </Link>{" "}
                 · {m.sampleRate / 1000}k {m.version} · {m.epochs ?? "?"} epochs ·{" "}
@@ -93,7 +95,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
               </li>
             ))}
           </ul>
-        </section>
+        </Card>
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { LiveJobView } from "@/components/LiveJobView";
 import { ApiError } from "@/lib/errors";
 import { getJob } from "@/lib/jobs";
+import { linkClass, PageHeader } from "@/components/ui";
 import { formatAttempt, formatDateTime } from "@/lib/format";
 import { maxAttempts } from "@/lib/queue";
 
@@ -21,26 +22,34 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   }
   return (
     <div className="space-y-4">
-      <div>
-        <h1 className="text-2xl font-semibold">
-          {job.kind} job <span className="text-base font-normal text-zinc-500">{job.id}</span>
-        </h1>
-        <p className="text-sm text-zinc-500">
-          {job.experiment ? (
-            <>
-              experiment <Link className="underline" href={`/experiments/${job.experiment}`}>{job.experiment}</Link> ·{" "}
-            </>
-          ) : null}
-          {[
-            formatAttempt(job.attempts, maxAttempts(job.kind)),
-            `created ${formatDateTime(job.createdAt)}`,
-            job.startedAt && `started ${formatDateTime(job.startedAt)}`,
-            job.finishedAt && `finished ${formatDateTime(job.finishedAt)}`,
-          ]
-            .filter(Boolean)
-            .join(" · ")}
-        </p>
-      </div>
+      <PageHeader
+        title={
+          <>
+            {job.kind} job <span className="break-all font-mono text-sm font-normal text-zinc-600 dark:text-zinc-400">{job.id}</span>
+          </>
+        }
+        description={
+          <>
+            {job.experiment ? (
+              <>
+                experiment{" "}
+                <Link className={linkClass} href={`/experiments/${job.experiment}`}>
+                  {job.experiment}
+                </Link>{" "}
+                ·{" "}
+              </>
+            ) : null}
+            {[
+              formatAttempt(job.attempts, maxAttempts(job.kind)),
+              `created ${formatDateTime(job.createdAt)}`,
+              job.startedAt && `started ${formatDateTime(job.startedAt)}`,
+              job.finishedAt && `finished ${formatDateTime(job.finishedAt)}`,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
+          </>
+        }
+      />
       <LiveJobView jobId={job.id} initialStatus={job.status} />
     </div>
   );

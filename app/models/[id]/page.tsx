@@ -5,6 +5,7 @@ import { DeleteModelButton } from "@/components/DeleteModelButton";
 import { ApiError } from "@/lib/errors";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { getModel } from "@/lib/models";
+import { Card, linkClass, mutedText, PageHeader, primaryButton, secondaryButton } from "@/components/ui";
 
 export const dynamic = "force-dynamic";
 
@@ -19,49 +20,67 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
     throw err;
   }
   const has = (kind: string) => m.files.some((f) => f.kind === kind);
-  const link = "rounded border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800";
   return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">{m.name}</h1>
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" aria-label="Model card">
-        <dt className="text-zinc-500">Sample rate</dt>
-        <dd>{m.sampleRate / 1000}k</dd>
-        <dt className="text-zinc-500">Version</dt>
-        <dd>{m.version}</dd>
-        <dt className="text-zinc-500">Pitch</dt>
-        <dd>{m.f0 ? "yes" : "no"}</dd>
-        <dt className="text-zinc-500">Epochs</dt>
-        <dd>{m.epochs ?? "—"}</dd>
-        <dt className="text-zinc-500">Dataset</dt>
-        <dd>{formatDuration(m.datasetSeconds)}</dd>
-        <dt className="text-zinc-500">Experiment</dt>
-        <dd>{m.experiment ? <Link className="underline" href={`/experiments/${m.experiment}`}>{m.experiment}</Link> : "—"}</dd>
-        <dt className="text-zinc-500">Source</dt>
-        <dd>{m.source}</dd>
-        <dt className="text-zinc-500">Size</dt>
-        <dd>{formatBytes(m.sizeBytes)}</dd>
-      </dl>
-      <ul className="text-sm">
-        {m.files.map((f) => (
-          <li key={f.name}>
-            {f.name} · {formatBytes(f.bytes)}
-          </li>
-        ))}
-      </ul>
-      <div className="flex flex-wrap gap-2">
-        <Link className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500" href={`/convert?model=${m.id}`}>
-          Convert with this model
-        </Link>
-        {(["pth", "index", "onnx"] as const).filter(has).map((k) => (
-          <a key={k} className={link} href={`/api/models/${m.id}/download?file=${k}`} download>
-            Download .{k}
+    <div className="space-y-6">
+      <PageHeader
+        title={m.name}
+        description={m.experiment ? <>Trained in the experiment {m.experiment}.</> : <>Imported model.</>}
+        actions={
+          <Link className={primaryButton} href={`/convert?model=${m.id}`}>
+            Convert with this model
+          </Link>
+        }
+      />
+      <Card label="Model card" title="Model card">
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" aria-label="Model card">
+          {(
+            [
+              ["Sample rate", `${m.sampleRate / 1000}k`],
+              ["Version", m.version],
+              ["Pitch", m.f0 ? "yes" : "no"],
+              ["Epochs", m.epochs ?? "—"],
+              ["Dataset", formatDuration(m.datasetSeconds)],
+              [
+                "Experiment",
+                m.experiment ? (
+                  <Link className={linkClass} href={`/experiments/${m.experiment}`}>
+                    {m.experiment}
+                  </Link>
+                ) : (
+                  "—"
+                ),
+              ],
+              ["Source", m.source],
+              ["Size", formatBytes(m.sizeBytes)],
+            ] as const
+          ).map(([term, value]) => (
+            <div key={term} className="min-w-0">
+              <dt className={mutedText}>{term}</dt>
+              <dd className="break-words font-medium">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+      <Card label="Files" title="Files">
+        <ul className="space-y-1 text-sm">
+          {m.files.map((f) => (
+            <li key={f.name} className="break-all">
+              <span className="font-mono text-xs">{f.name}</span> <span className={mutedText}>· {formatBytes(f.bytes)}</span>
+            </li>
+          ))}
+        </ul>
+        <div className="flex flex-wrap gap-2">
+          {(["pth", "index", "onnx"] as const).filter(has).map((k) => (
+            <a key={k} className={secondaryButton} href={`/api/models/${m.id}/download?file=${k}`} download>
+              Download .{k}
+            </a>
+          ))}
+          <a className={secondaryButton} href={`/api/models/${m.id}/download?file=zip`} download>
+            Download all (.zip)
           </a>
-        ))}
-        <a className={link} href={`/api/models/${m.id}/download?file=zip`} download>
-          Download all (.zip)
-        </a>
-        {me.role !== "viewer" && <DeleteModelButton id={m.id} name={m.name} />}
-      </div>
+          {me.role !== "viewer" && <DeleteModelButton id={m.id} name={m.name} />}
+        </div>
+      </Card>
     </div>
   );
 }
