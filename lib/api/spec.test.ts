@@ -8,16 +8,8 @@ import { listConversions } from "./conversions";
 import { ConversionFormFields, TrainOptionsBody } from "./common";
 import { parseConversionForm, parseTrainOptions } from "./parse";
 import { parsePart } from "./spec";
+import { refusal } from "../../tests/helpers/refusal";
 
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error("expected an ApiError");
-}
 
 describe("request errors", () => {
   it("a bad value: invalid_<field>, the field named, the rule stated, the value shown", () => {

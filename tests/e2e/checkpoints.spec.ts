@@ -2,27 +2,15 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { tinyModels } from "../helpers/tiny-models";
+import { trainSkipReason, writeTinyConfig } from "./train-helpers";
 
-const hasTorch = (() => {
-  try {
-    execFileSync("/usr/bin/python3", ["-c", "import torch, faiss"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const models = tinyModels();
-
-test.skip(!hasTorch || !models.ok, "needs /usr/bin/python3 with torch and faiss, and the tiny ONNX models");
+test.skip(trainSkipReason !== null, trainSkipReason ?? "");
 
 test("Checkpoints card: validation per epoch, the recommended one, a preview that plays, publish epoch 1 → the Models page", async ({ page, request }) => {
   test.setTimeout(420_000);
   const name = "e2e-ckpt";
   expect((await request.post("/api/experiments", { data: { name, sampleRate: 32000 } })).status()).toBe(201);
-  const config = path.join(process.env.E2E_DATA_ROOT!, "experiments", name, "config.json");
-  fs.mkdirSync(path.dirname(config), { recursive: true });
-  execFileSync("/usr/bin/python3", ["-c", `import sys, json; sys.path.insert(0, "worker/trainer/tests"); from conftest import tiny_config; json.dump(tiny_config(), open(sys.argv[1], "w"), indent=4, sort_keys=True)`, config]);
+  writeTinyConfig(name);
   // two recordings: enough slices for the held-out clips (at least 4)
   const speech = ["The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background.", "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. Rice is often served in round bowls."].map((t, i) => {
     const f = path.join(process.env.E2E_DATA_ROOT!, `ckpt-speech${i}.wav`);

@@ -3,20 +3,12 @@ import { ApiError } from "../../lib/errors";
 import { CreateExperimentBody, ExperimentPatchBody } from "../../lib/api/common";
 import { parsePart } from "../../lib/api/spec";
 import { checkName } from "../../lib/experiment-rules";
+import { refusal as apiError } from "../helpers/refusal";
 
 // the request bodies of POST /api/experiments and PATCH /api/experiments/{name}, as the route wrapper parses them
 const parseCreate = (body: Record<string, unknown>) => parsePart(CreateExperimentBody, body, "body");
 const parsePatch = (body: Record<string, unknown>) => parsePart(ExperimentPatchBody, body, "body");
 
-function apiError(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error("expected an ApiError");
-}
 
 describe("experiment rules", () => {
   it.each(["a", "my-voice", "v2_take_3", "0abc", "a".repeat(64)])("accepts the name %j", (n) => {
