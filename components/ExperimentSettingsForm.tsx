@@ -24,6 +24,8 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
         body: JSON.stringify({ ...(newName !== name ? { name: newName } : {}), ...value }),
       });
       setMessage({ ok: true, text: "Saved" });
+      // the page refresh remounts this form with the saved values (its key), so the lasting confirmation is a toast
+      toast(newName !== name ? `Saved: the experiment is now “${newName}”` : "Settings saved");
       if (newName !== name) router.replace(`/experiments/${newName}`);
       else router.refresh();
     } catch (err) {

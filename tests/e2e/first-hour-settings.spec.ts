@@ -81,7 +81,7 @@ test("a sample rate changed after preprocessing marks preprocess out of date, bl
   const settings = page.getByRole("form", { name: "Settings" });
   await settings.getByLabel("Sample rate").selectOption("32000");
   await settings.getByRole("button", { name: "Save" }).click();
-  await expect(settings.getByRole("status")).toHaveText("Saved");
+  await expect(page.getByRole("region", { name: "Notifications" }).getByTestId("toast")).toContainText("Settings saved");
 
   await expect(stage).toHaveAttribute("data-state", "out of date");
   await expect(stage.getByTestId("stage-stale")).toHaveText("settings changed since: sample rate 40000 → 32000");
