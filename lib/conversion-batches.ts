@@ -16,9 +16,7 @@ import yazl from "yazl";
 import { currentUserId } from "./auth/context";
 import { config } from "./config";
 import { CONVERSION_PARAM_NAMES, type ConversionParams } from "./conversion-params";
-import { ConversionSettings } from "./api/common";
 import { parseConversionForm } from "./api/parse";
-import { parsePart } from "./api/spec";
 import { checkAudioName, convertibleModel, createConversion, toApiConversion, type ConversionInput } from "./conversions";
 import { db, type Db } from "./db";
 import { ApiError, badRequest, conflict, notFound } from "./errors";
@@ -101,7 +99,7 @@ export async function createBatchFromForm(form: StagedForm, prisma: Db = db()) {
 export async function createBatchFromFiles(body: BatchCreateJson, prisma: Db = db()) {
   const max = config().maxBatchClips;
   if (body.fileIds.length > max) throw tooManyClips(body.fileIds.length, max);
-  const params = parsePart(ConversionSettings, body.params ?? {}, "body") as ConversionParams;
+  const params: ConversionParams = body.params; // parsed (defaults filled) by the route's schema
   const clips = body.fileIds.map((fileId) => ({ name: fileId, input: { fileId } }));
   return createBatch({ modelId: body.modelId, params, clips, skipped: [] }, prisma);
 }

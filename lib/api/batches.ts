@@ -6,28 +6,14 @@
  */
 import { z } from "zod";
 import { AUDIO_EXTENSIONS } from "../audio/formats";
-import { CONVERSION_FIELDS, CONVERSION_PARAM_NAMES, type ConversionParams } from "../conversion-params";
-import { Conversion, ConversionParams as ConversionSettingsOut, PathId } from "./common";
+import { CONVERSION_PARAM_NAMES } from "../conversion-params";
+import { Conversion, ConversionParams as ConversionSettingsOut, ConversionSettings, PathId } from "./common";
 import { binary, FORM_CODES, header } from "./fragments";
 import { BODY_CODES, DB_DOWN, defineRoute, err, INTERNAL, ok, QUEUE_DOWN } from "./spec";
 
-function settingSchema(name: keyof ConversionParams) {
-  const f = CONVERSION_FIELDS[name];
-  if (f.kind === "choice") return z.enum(f.choices as [string, ...string[]], { error: `must be one of ${f.choices.join(", ")}` });
-  const rule = `must be a ${f.integer ? "whole " : ""}number from ${f.min} to ${f.max}`;
-  const n = f.integer ? z.int({ error: rule }) : z.number({ error: rule });
-  return n.min(f.min, { error: rule }).max(f.max, { error: rule });
-}
-
-/** The settings of every clip: each optional (upstream's defaults), unknown names refused. */
-export const BatchParams = z.strictObject({
-  pitch: settingSchema("pitch").optional(),
-  indexRate: settingSchema("indexRate").optional(),
-  f0Method: settingSchema("f0Method").optional(),
-  protect: settingSchema("protect").optional(),
-  filterRadius: settingSchema("filterRadius").optional(),
-  rmsMixRate: settingSchema("rmsMixRate").optional(),
-});
+/** The settings of every clip: the one schema of a conversion's settings (each optional, upstream's default when
+ * missing, unknown names refused), so the gate's parse is the only one. */
+export const BatchParams = ConversionSettings;
 
 /** JSON body of POST /api/conversions/batch: clips that are already uploaded audio files (AudioFile ids). */
 export const BatchCreateJson = z
@@ -37,7 +23,7 @@ export const BatchCreateJson = z
       .array(z.string().min(1).max(200), { error: "is required: a list of uploaded file ids" })
       .min(1, { error: "needs at least one uploaded file id" })
       .meta({ description: "ids of uploaded AudioFiles (status ready), at most MAX_BATCH_CLIPS" }),
-    params: BatchParams.optional(),
+    params: BatchParams.prefault({}).meta({ description: "settings of every clip; missing ones take their defaults" }),
   })
   .meta({ id: "ConversionBatchCreate", description: "Convert already uploaded files (AudioFiles of any experiment) with a model; missing settings take their defaults" });
 export type BatchCreateJson = z.infer<typeof BatchCreateJson>;
