@@ -5,7 +5,7 @@ import { recordActivity } from "./auth/activity";
 import { runAs } from "./auth/context";
 import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
 import { hostAllowed } from "./auth/headers";
-import { withIdempotency } from "./idempotency";
+import { REPLAYED_HEADER, withIdempotency } from "./idempotency";
 import { config } from "./config";
 import type { Access } from "./auth/roles";
 import { parsePart, type RouteSpec } from "./api/spec";
@@ -218,7 +218,9 @@ export function route<const S extends RouteSpec>(spec: S, handler: (ctx: RouteCo
           }),
         caller?.role,
       );
-      if (!SAFE_METHODS.has(req.method) && res.status < 400 && note !== false && (caller || note)) {
+      // a replayed answer (Idempotency-Key) changed nothing: the first request's activity is the record
+      const replayed = res.headers.get(REPLAYED_HEADER) === "true";
+      if (!SAFE_METHODS.has(req.method) && res.status < 400 && !replayed && note !== false && (caller || note)) {
         const a = note ?? genericActivity(req.method, new URL(req.url).pathname);
         await recordActivity(caller?.user.id ?? null, a.action, a.target, a.details).catch((err) => console.error("[api] activity not recorded:", err));
       }

@@ -17,6 +17,7 @@ import { createToken } from "../../lib/auth/api-tokens";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const ctx = { params: Promise.resolve({}) };
 const tag = Date.now().toString(36);
+const started = new Date();
 let dir: string;
 let modelId: string;
 let clipA: string;
@@ -67,6 +68,8 @@ afterAll(async () => {
 describe("Idempotency-Key", () => {
   it("JSON: the same key and body answers the first response again, replayed, with one row", async () => {
     const body = { name: `idem-exp-${tag}` };
+    const creations = () => db().activity.count({ where: { action: "POST /api/experiments", at: { gte: started } } });
+    const logged = await creations();
     const first = await createExperiment(body, `exp-${tag}`);
     expect(first.status, first.text).toBe(201);
     expect(first.replayed).toBeNull();
@@ -77,6 +80,8 @@ describe("Idempotency-Key", () => {
     expect(again.text).toBe(first.text);
     expect(await db().experiment.count({ where: { name: body.name } })).toBe(1);
     expect(await db().idempotencyKey.count({ where: { key: `exp-${tag}` } })).toBe(1);
+    // the replay changed nothing: it adds no entry to the activity log (the first request's is the record)
+    expect(await creations()).toBe(logged + 1);
   });
 
   it("JSON: the same key with another body is a 422 and creates nothing", async () => {
