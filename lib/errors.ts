@@ -49,14 +49,3 @@ export const databaseUnavailableBody = () => ({
   error: { code: "database_unavailable", message: "The database is not reachable; check that Postgres is running" },
 });
 
-/** True for errors that mean "Postgres is not reachable" rather than a bad query. */
-export function isDatabaseDown(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; cause?: unknown } | null;
-  if (!e) return false;
-  const codes = ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "57P01", "57P03", "08006", "08001", "P1001"];
-  if (e.code && codes.includes(e.code)) return true;
-  if (/ECONNREFUSED|Connection terminated|connect ETIMEDOUT|the database system is (starting|shutting) /i.test(e.message ?? "")) {
-    return true;
-  }
-  return e.cause !== undefined && e.cause !== err ? isDatabaseDown(e.cause) : false;
-}

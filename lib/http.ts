@@ -1,6 +1,7 @@
 /** Helpers for route handlers: JSON bodies, JSON responses (BigInt-safe), one error shape. */
+import { isConnectionError } from "./db-outage";
 import { asDiskFull } from "./disk";
-import { ApiError, badRequest, databaseUnavailableBody, internalError, isDatabaseDown } from "./errors";
+import { ApiError, badRequest, databaseUnavailableBody, internalError } from "./errors";
 import { recordActivity } from "./auth/activity";
 import { runAs } from "./auth/context";
 import { checkSameOrigin, requireAccess, resolveCaller, SAFE_METHODS, type Caller } from "./auth/gate";
@@ -37,7 +38,7 @@ export async function errorResponse(err: unknown): Promise<Response> {
     console.error(`[api] disk full: ${full.message}`, err);
     return json(full.toBody(), full.status);
   }
-  if (isDatabaseDown(err)) return json(databaseUnavailableBody(), 503);
+  if (isConnectionError(err)) return json(databaseUnavailableBody(), 503);
   const e = internalError(err, "api");
   return json(e.body, e.status, { "x-request-id": e.requestId });
 }

@@ -4,6 +4,7 @@
  * once). Hooks: onUploadCreate validates before any byte is stored; onUploadFinish turns the upload into AudioFile
  * rows (ingest.ts / zip.ts) and answers with them as JSON. The incoming copy is removed once the response is built.
  */
+import { isConnectionError } from "../db-outage";
 import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import type { Readable } from "node:stream";
@@ -14,7 +15,7 @@ import { FileStore } from "@tus/file-store";
 import { ERRORS, type Upload } from "@tus/utils";
 import { config } from "../config";
 import { asDiskFull, isDiskFull, requireFreeSpace } from "../disk";
-import { ApiError, databaseUnavailableBody, internalError, isDatabaseDown } from "../errors";
+import { ApiError, databaseUnavailableBody, internalError } from "../errors";
 import { paths, within } from "../paths";
 import { uploadKind } from "../audio/formats";
 import { acceptUpload, audioFileJson, ingestAudio } from "./ingest";
@@ -47,7 +48,7 @@ async function tusError(err: unknown): Promise<{ status_code: number; body: stri
     console.error(`[uploads] disk full: ${full.message}`, err);
     return { status_code: full.status, body: JSON.stringify(full.toBody()) };
   }
-  if (isDatabaseDown(err)) return { status_code: 503, body: JSON.stringify(databaseUnavailableBody()) };
+  if (isConnectionError(err)) return { status_code: 503, body: JSON.stringify(databaseUnavailableBody()) };
   // tus's own errors ({status_code, body}) pass through unchanged
   const e = err as { status_code?: number; body?: string };
   if (typeof e?.status_code === "number" && typeof e.body === "string") return { status_code: e.status_code, body: e.body };
