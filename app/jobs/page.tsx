@@ -82,17 +82,26 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
               title: (j) => subject(j) || undefined,
               cell: (j) => subject(j) || "—",
             },
-            { key: "status", header: "Status", sort: (j) => j.status, cell: (j) => <StatusBadge status={j.status} /> },
+            {
+              key: "status",
+              header: "Status",
+              sort: (j) => j.status,
+              // the error sits under its status (a column of its own ran past the table's visible edge at 1280 px)
+              title: (j) => j.error ?? undefined,
+              cell: (j) => (
+                <>
+                  <StatusBadge status={j.status} />
+                  {j.error && (
+                    <span className="mt-0.5 block text-xs text-red-700 max-sm:break-all sm:max-w-[14rem] sm:truncate dark:text-red-400" data-testid="job-error">
+                      {j.error}
+                    </span>
+                  )}
+                </>
+              ),
+            },
             { key: "progress", header: "Progress", sort: (j) => j.progress, cell: (j) => `${Math.round(j.progress * 100)}%` },
             { key: "attempts", header: "Attempts", cell: (j) => formatAttempt(j.attempts, maxAttempts(j.kind)).replace(/^attempt /, "") || "1" },
             { key: "created", header: "Created", sort: (j) => new Date(j.createdAt).getTime(), cell: (j) => <span className="whitespace-nowrap">{formatAgo(j.createdAt)}</span> },
-            {
-              key: "error",
-              header: "Error",
-              truncate: true,
-              title: (j) => j.error ?? undefined,
-              cell: (j) => (j.error ? <span className="text-red-700 dark:text-red-400">{j.error}</span> : null),
-            },
           ]}
         />
       )}

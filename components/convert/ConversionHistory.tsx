@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { formatDuration } from "@/lib/format";
+import { formatDateTime, formatDuration } from "@/lib/format";
 import { deleteConversion } from "./api";
 import { summarizeParams } from "./ConversionSettings";
 import { isActive, type Conversion } from "./types";
@@ -82,7 +82,7 @@ export function ConversionHistory({
               sort: (c) => new Date(c.createdAt).getTime(),
               cell: (c) => (
                 <time className="whitespace-nowrap text-xs" dateTime={c.createdAt}>
-                  {new Date(c.createdAt).toLocaleString()}
+                  {formatDateTime(c.createdAt)}
                 </time>
               ),
             },
