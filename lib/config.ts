@@ -64,6 +64,8 @@ export interface Config {
   allowedHosts: string[];
   /** trust X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, client address for the login limit) */
   trustProxy: boolean;
+  /** START_WORKER=0: the launcher runs the web only (workers run as `npm run worker`, e.g. their own containers) */
+  startWorker: boolean;
   /** a session ends this long after login, whatever happens */
   sessionMaxDays: number;
   /** a session unused for this long ends */
@@ -221,6 +223,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
     allowedHosts: allowedHosts(env, host),
     trustProxy: bool(env, "TRUST_PROXY"),
+    startWorker: nonEmpty(env, "START_WORKER") === undefined ? true : bool(env, "START_WORKER"),
     sessionMaxDays: int(env, "SESSION_MAX_DAYS", 30, 1, 3650),
     sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 72, 1, 24 * 3650),
     webhookTimeoutSeconds: int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 120),

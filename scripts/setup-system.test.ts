@@ -22,11 +22,11 @@ function machine(opts: { tools: Record<string, string>; modules: string[]; chrom
   const mods = path.join(root, "mods");
   fs.mkdirSync(mods);
   for (const m of opts.modules) fs.writeFileSync(path.join(mods, `${m}.py`), "");
-  write("python", `exec /usr/bin/python3 -I -S -c 'import sys; sys.path.insert(0, "${mods}"); exec(sys.argv.pop(1))' "$2" "\${@:3}"`);
+  write("python", `if [ "$1" = -m ]; then echo "python $*" >> "$CALLS"; exit 0; fi\nexec /usr/bin/python3 -I -S -c 'import sys; sys.path.insert(0, "${mods}"); exec(sys.argv.pop(1))' "$2" "\${@:3}"`);
   if (opts.chromium) write("chromium", "exit 0");
-  const run = () =>
-    spawnSync("/bin/bash", [SCRIPT], {
-      env: { PATH: bin, PYTHON: path.join(bin, "python"), CHROMIUM_PATH: path.join(bin, "chromium"), CALLS: log } as unknown as NodeJS.ProcessEnv,
+  const run = (args: string[] = [], env: Record<string, string> = {}) =>
+    spawnSync("/bin/bash", [SCRIPT, ...args], {
+      env: { PATH: bin, PYTHON: path.join(bin, "python"), CHROMIUM_PATH: path.join(bin, "chromium"), CALLS: log, ...env } as unknown as NodeJS.ProcessEnv,
       encoding: "utf8",
     });
   return { run, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : []) };
@@ -37,7 +37,7 @@ const record = 'echo "${0##*/} $*" >> "$CALLS"';
 
 describe("setup-system.sh", () => {
   it("does nothing (no apt-get, not even update) when everything is there", () => {
-    const m = machine({ tools: { "espeak-ng": "", sox: "", "apt-get": record, id: "echo 0" }, modules: ALL, chromium: true });
+    const m = machine({ tools: { "espeak-ng": "", sox: "", caddy: "", "apt-get": record, id: "echo 0" }, modules: ALL, chromium: true });
     const r = m.run();
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout + r.stderr, r.stdout).toBe("");
@@ -45,7 +45,7 @@ describe("setup-system.sh", () => {
   });
 
   it("as root installs exactly what is missing", () => {
-    const m = machine({ tools: { sox: "", "apt-get": record, id: "echo 0" }, modules: ALL.filter((x) => x !== "faiss" && x !== "onnx"), chromium: false });
+    const m = machine({ tools: { sox: "", caddy: "", "apt-get": record, id: "echo 0" }, modules: ALL.filter((x) => x !== "faiss" && x !== "onnx"), chromium: false });
     const r = m.run();
     expect(r.status, r.stderr).toBe(0);
     const calls = m.calls();
@@ -55,10 +55,42 @@ describe("setup-system.sh", () => {
   });
 
   it("without root or password-less sudo stops at once with the one command to run", () => {
-    const m = machine({ tools: { "espeak-ng": "", sox: "", "apt-get": record, id: "echo 1000", sudo: "exit 1" }, modules: ALL.filter((x) => x !== "torch"), chromium: true });
+    const m = machine({ tools: { "espeak-ng": "", sox: "", caddy: "", "apt-get": record, id: "echo 1000", sudo: "exit 1" }, modules: ALL.filter((x) => x !== "torch"), chromium: true });
     const r = m.run();
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("sudo apt-get update && sudo apt-get install -y -q --no-install-recommends python3-torch");
     expect(m.calls()).toEqual([]);
+  });
+
+  it("--runtime (the images): only what running the app needs — no browser, test audio tools, Caddy or pytest", () => {
+    const m = machine({ tools: { "apt-get": record, id: "echo 0" }, modules: ["numpy", "scipy", "soundfile", "onnx", "faiss"], chromium: false });
+    const r = m.run(["--runtime"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(m.calls()[1]!.split(" ").slice(5)).toEqual(["python3-torch"]);
+  });
+
+  it("--check says what is missing and installs nothing", () => {
+    const m = machine({ tools: { "espeak-ng": "", sox: "", "apt-get": record, id: "echo 0" }, modules: ALL, chromium: true });
+    const r = m.run(["--check"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain("missing system packages: caddy");
+    expect(m.calls()).toEqual([]);
+    expect(m.run(["--runtime", "--check"]).status).toBe(0);
+  });
+
+  it("TORCH_INDEX_URL (CUDA images): torch from that pip index, the rest from apt", () => {
+    const m = machine({ tools: { "apt-get": record, id: "echo 0" }, modules: ["numpy", "scipy", "soundfile", "onnx", "faiss"], chromium: false });
+    // the stand-in python answers find_spec; `python -m pip …` is recorded like apt-get
+    const r = m.run(["--runtime"], { TORCH_INDEX_URL: "https://download.pytorch.org/whl/cu124" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(m.calls()[1]!.split(" ").slice(5)).toEqual(["python3-pip"]);
+    expect(m.calls()[2]).toMatch(/pip install .*--index-url https:\/\/download\.pytorch\.org\/whl\/cu124 torch$/);
+  });
+
+  it("refuses an unknown option", () => {
+    const m = machine({ tools: { id: "echo 0" }, modules: ALL, chromium: true });
+    const r = m.run(["--frobnicate"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown option --frobnicate");
   });
 });

@@ -23,6 +23,7 @@ const say = prefixed("[studio]");
 const ROOT = path.resolve(import.meta.dirname, "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const TSX_BIN = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const WEB_SERVER = path.join(ROOT, "scripts", "launcher", "web-server.ts");
 
 class StartError extends Error {}
 
@@ -146,13 +147,14 @@ async function main(): Promise<number> {
     await buildIfNeeded(env);
     if (stopping) return await interrupted;
 
-    const webArgs = dev ? ["dev"] : ["start"];
+    // production: our server around Next's handler (the client's address from the socket: launcher/web-server.ts)
+    const webArgs = dev ? [NEXT_BIN, "dev", "-p", String(cfg.port), "-H", cfg.host] : ["--import", "tsx", WEB_SERVER, String(cfg.port), cfg.host];
     const workerMain = path.join(ROOT, "worker", "main.ts");
     const workerArgs = dev ? [TSX_BIN, "watch", "--clear-screen=false", workerMain] : ["--import", "tsx", workerMain];
-    apps.push(
-      supervise("web", async () => childInstance("web", process.execPath, [NEXT_BIN, ...webArgs, "-p", String(cfg.port), "-H", cfg.host], env, 30_000)),
-      supervise("worker", async () => childInstance("worker", process.execPath, workerArgs, env, 30_000)),
-    );
+    const webEnv: NodeJS.ProcessEnv = dev ? env : { ...env, NODE_ENV: "production" as const }; // what `next start` sets for itself
+    apps.push(supervise("web", async () => childInstance("web", process.execPath, webArgs, webEnv, 30_000)));
+    if (cfg.startWorker) apps.push(supervise("worker", async () => childInstance("worker", process.execPath, workerArgs, env, 30_000)));
+    else say("START_WORKER=0: no worker here; jobs wait for one started elsewhere (npm run worker)");
     await Promise.all(apps.map((s) => s.start()));
     say(`Voice Studio: http://${cfg.host === "::1" ? "[::1]" : cfg.host}:${cfg.port}`);
     return await Promise.race([interrupted, crashLoop]);
