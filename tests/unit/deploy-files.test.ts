@@ -22,7 +22,7 @@ function composeValidator() {
   // it names draft 2019-09 by its old http:// id (Ajv2019 is that draft), and labels schemas with draft-04's `id`
   // (plain strings, no $ref uses them: every $ref is "#/definitions/…"), which 2019-09 no longer allows
   delete schema.$schema;
-  return ajv.compile(withoutIdLabels(schema));
+  return ajv.compile(withoutIdLabels(schema) as object);
 }
 /** The schema without string-valued `id` keywords (a property *named* id holds a schema object and stays). */
 function withoutIdLabels(node: unknown): unknown {
