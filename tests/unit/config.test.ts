@@ -33,6 +33,7 @@ describe("parseConfig", () => {
     [{ DATABASE_URL: "not a url" }, /DATABASE_URL must be/],
     [{ ALLOWED_HOSTS: "studio.example:3000" }, /ALLOWED_HOSTS must be a comma-separated list/],
     [{ TRUST_PROXY: "maybe" }, /TRUST_PROXY must be 1\/true\/yes or 0\/false\/no/],
+    [{ START_WORKER: "later" }, /START_WORKER must be 1\/true\/yes or 0\/false\/no/],
     [{ SESSION_IDLE_HOURS: "0" }, /SESSION_IDLE_HOURS must be a whole number from 1/],
     [{ HOST: "0.0.0.0", STUDIO_PASSWORD: "short" }, /STUDIO_PASSWORD must be at least 8 characters/],
     [{ WORKER_HEARTBEAT_SECONDS: "0" }, /WORKER_HEARTBEAT_SECONDS must be a whole number from 1 to 300/],
@@ -66,6 +67,9 @@ describe("parseConfig", () => {
     const c = parseConfig({ TRUST_PROXY: "1", SESSION_MAX_DAYS: "7", SESSION_IDLE_HOURS: "12" }, cwd);
     expect(c).toMatchObject({ trustProxy: true, sessionMaxDays: 7, sessionIdleHours: 12 });
     expect(parseConfig({}, cwd)).toMatchObject({ trustProxy: false, sessionMaxDays: 30, sessionIdleHours: 72 });
+    // the launcher starts a worker unless told not to (containers run workers on their own)
+    expect(parseConfig({}, cwd).startWorker).toBe(true);
+    expect(parseConfig({ START_WORKER: "0" }, cwd).startWorker).toBe(false);
   });
 
   it("webhook delivery settings: 10 s timeout, 30 s first retry delay, 6 retries by default", () => {
