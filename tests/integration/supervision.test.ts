@@ -126,7 +126,7 @@ describe("launcher supervision", () => {
 
     // the web server is supervised the same way
     const web = fs.readFileSync(`/proc/${app.child.pid}/task/${app.child.pid}/children`, "utf8").trim().split(/\s+/).map(Number)
-      .find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("next-server"));
+      .find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("launcher/web-server.ts"));
     process.kill(web!, "SIGKILL");
     await app.waitFor(/web ended unexpectedly \(killed by SIGKILL\); restarting in 1 s/, 10_000);
     await until(async () => (await api(`${base}/api/health`)).status === 200, 60_000, "the web to answer again");
