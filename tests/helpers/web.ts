@@ -1,4 +1,7 @@
-/** A real `next start` (the production build) on a free port, against the test database and DATA_ROOT. */
+/**
+ * The production web server as `npm start` runs it (scripts/launcher/web-server.ts: Next's handler on the production
+ * build) on a free port, against the test database and DATA_ROOT.
+ */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,9 +18,9 @@ export interface Web {
 export async function startWeb(env: Record<string, string> = {}, port?: number): Promise<Web> {
   if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) throw new Error("no production build: run `npx next build` first");
   const p = port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(p), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "launcher", "web-server.ts"), String(p), "127.0.0.1"], {
     cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -27,9 +30,9 @@ export async function startWeb(env: Record<string, string> = {}, port?: number):
   const url = `http://127.0.0.1:${p}`;
   try {
     await until(async () => {
-      if (child.exitCode !== null) throw new Error(`next start exited: ${out}`);
+      if (child.exitCode !== null) throw new Error(`the web server exited: ${out}`);
       return (await fetch(`${url}/api/uploads`, { method: "OPTIONS" })).status < 500;
-    }, 60_000, `next start on ${url}\n${out}`);
+    }, 60_000, `the web server on ${url}\n${out}`);
   } catch (err) {
     child.kill("SIGKILL");
     throw err;

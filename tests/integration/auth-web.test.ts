@@ -1,4 +1,4 @@
-/** Through a real `next start`: the Host allowlist, security headers, page redirects, no CORS, cross-site writes. */
+/** Through a real production web server (launcher/web-server.ts): the Host allowlist, security headers, page redirects, no CORS, cross-site writes. */
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../lib/db";

@@ -34,7 +34,7 @@ describe("unknown API routes", () => {
     }
   });
 
-  it("reach the catch-all through Next's routing (a real `next start`), after every real route", async () => {
+  it("reach the catch-all through Next's routing (a real production web server (launcher/web-server.ts)), after every real route", async () => {
     const web = await startWeb();
     try {
       for (const [method, p] of [["GET", "/api/no-such"], ["POST", "/api/experiments/x/no-such/deeper"], ["DELETE", "/api/jobs/a/b/c/d"]]) {

@@ -1,5 +1,5 @@
 // A .pth is a pickle: one whose __reduce__ names os.system (or any other global a model file never needs) must be
-// refused with a 422 that names the global, with nothing executed and nothing stored — through a real `next start`.
+// refused with a 422 that names the global, with nothing executed and nothing stored — through a real production web server (launcher/web-server.ts).
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

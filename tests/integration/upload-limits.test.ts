@@ -1,5 +1,5 @@
 /**
- * Hostile uploads against a real `next start`: audio whose header lies, a zip of many small bombs, floods of
+ * Hostile uploads against a real production web server (launcher/web-server.ts): audio whose header lies, a zip of many small bombs, floods of
  * unfinished uploads; each refused with the API's JSON error, nothing stored, and tus's answers without CORS.
  */
 import fs from "node:fs";

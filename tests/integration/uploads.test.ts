@@ -1,5 +1,5 @@
 /**
- * The tus endpoint end to end: a real `next start` (production build), real Postgres, real files on disk.
+ * The tus endpoint end to end: a real production web server (launcher/web-server.ts) (production build), real Postgres, real files on disk.
  * Each bad input must get its status and message and leave nothing behind (no incoming upload, no stored file,
  * no row).
  */
