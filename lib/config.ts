@@ -64,6 +64,8 @@ export interface Config {
   allowedHosts: string[];
   /** trust X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, client address for the login limit) */
   trustProxy: boolean;
+  /** WORKER_JOBS: the job kinds a worker takes, comma-separated (lib/placement.ts parses it); unset = all it can run */
+  workerJobs: string | undefined;
   /** START_WORKER=0: the launcher runs the web only (workers run as `npm run worker`, e.g. their own containers) */
   startWorker: boolean;
   /** a session ends this long after login, whatever happens */
@@ -223,6 +225,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     ffmpegPath: ffmpegPath === undefined || !ffmpegPath.includes("/") ? ffmpegPath : path.resolve(cwd, ffmpegPath),
     allowedHosts: allowedHosts(env, host),
     trustProxy: bool(env, "TRUST_PROXY"),
+    workerJobs: nonEmpty(env, "WORKER_JOBS"),
     startWorker: nonEmpty(env, "START_WORKER") === undefined ? true : bool(env, "START_WORKER"),
     sessionMaxDays: int(env, "SESSION_MAX_DAYS", 30, 1, 3650),
     sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 72, 1, 24 * 3650),

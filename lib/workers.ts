@@ -1,4 +1,6 @@
 /** Worker heartbeats: each worker process upserts its row every few seconds; the UI lists the fresh ones. */
+import { KIND_NEEDS } from "./placement";
+import { isQueueName, QUEUES } from "./queue";
 import { db, type Db } from "./db";
 import { config } from "./config";
 
@@ -22,6 +24,8 @@ export interface Capabilities {
     source?: "PYTHON" | "auto";
     passedOver?: { executable: string; reason: string }[];
   };
+  /** the job kinds (queues) this worker takes (lib/placement.ts); absent in heartbeats of older workers */
+  serves?: string[];
 }
 
 export interface HeartbeatState {
@@ -64,4 +68,23 @@ export async function liveWorkers(prisma: Db = db(), staleSeconds = config().wor
     currentJobId: w.currentJobId,
     capabilities: w.capabilities,
   }));
+}
+
+/**
+ * Queued jobs that no live worker takes (issue 20): per kind, how many wait and why (`KIND_NEEDS`). A worker from
+ * before placement (no `serves` in its heartbeat) counts as taking every kind.
+ */
+export async function unservedQueuedKinds(prisma: Db = db()): Promise<{ kind: string; queued: number; needs: string }[]> {
+  const [workers, queued] = await Promise.all([
+    liveWorkers(prisma),
+    prisma.job.groupBy({ by: ["kind"], where: { status: "queued" }, _count: { _all: true } }),
+  ]);
+  const served = new Set<string>();
+  for (const w of workers) {
+    const serves = (w.capabilities as Partial<Capabilities> | null)?.serves;
+    for (const k of serves ?? QUEUES) served.add(k);
+  }
+  return queued
+    .filter((q) => !served.has(q.kind))
+    .map((q) => ({ kind: q.kind, queued: q._count._all, needs: isQueueName(q.kind) ? KIND_NEEDS[q.kind] : "node" }));
 }

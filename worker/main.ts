@@ -21,6 +21,7 @@ import { listen, type Listener } from "../lib/pg-listen";
 import { createBoss, QUEUES, WEBHOOK_QUEUE, type QueueName, type QueuePayload, type WebhookPayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
+import { describePlacement, parseWorkerJobs, placement } from "../lib/placement";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
 import { CANCELLED, ReleasedJob, runJob } from "./runner";
@@ -89,6 +90,13 @@ async function main() {
   };
 
   const cfg = config();
+  let wanted: QueueName[] | undefined;
+  try {
+    wanted = parseWorkerJobs(cfg.workerJobs);
+  } catch (err) {
+    console.error(`worker: ${message(err)}`);
+    process.exit(2);
+  }
   const databaseUrl = requireDatabaseUrl();
   const prisma = db();
   const workerId = randomUUID();
@@ -99,7 +107,11 @@ async function main() {
   const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
   const python = await pythonChoice();
-  const capabilities = await probeCapabilities(python.executable, python);
+  const probed = await probeCapabilities(python.executable, python);
+  // the queues this worker polls: what it can run, within WORKER_JOBS (lib/placement.ts); reported in its heartbeat
+  const place = placement(probed, wanted);
+  const capabilities = { ...probed, serves: place.serves };
+  console.log(`worker: ${describePlacement(place)}`);
   const beat = async () => {
     try {
       await heartbeat(
@@ -250,7 +262,7 @@ async function main() {
 
   // One poll loop per queue, one job at a time each (pg-boss's own `work` loop leaves its
   // complete/fail calls unawaited, which would be unhandled rejections while Postgres is away).
-  for (const name of QUEUES) {
+  for (const name of place.serves) {
     pollers.push((async () => {
       while (!shutdown.signal.aborted) {
         let job: PgBoss.Job<QueuePayload> | undefined;
@@ -304,7 +316,7 @@ async function main() {
   console.log(`worker: Python ${describePythonChoice(python)}`);
   if (!python.torch) console.warn(`worker: ${noTorchMessage(python)}`);
   console.log(
-    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${[...QUEUES, WEBHOOK_QUEUE].join(", ")}; ` +
+    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${[...place.serves, WEBHOOK_QUEUE].join(", ")}; ` +
       `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,
   );
   stopNow = stop;

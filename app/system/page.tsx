@@ -3,7 +3,7 @@ import { AutoRefresh } from "@/components/AutoRefresh";
 import { SelftestButton } from "@/components/SelftestButton";
 import { health } from "@/lib/health";
 import { formatAgo, formatBytes } from "@/lib/format";
-import type { Capabilities } from "@/lib/workers";
+import { unservedQueuedKinds, type Capabilities } from "@/lib/workers";
 import { AdminOnly, Card, DataTable, EmptyState, PageHeader, StatusBadge } from "@/components/ui";
 
 const caps = (w: { capabilities: unknown }) => w.capabilities as Partial<Capabilities>;
@@ -11,6 +11,8 @@ import { SetupCallout } from "@/components/SetupCallout";
 import { setupProblems } from "@/lib/setup";
 
 export const dynamic = "force-dynamic";
+
+const NEEDS_TEXT: Record<string, string> = { torch: "needs a worker with PyTorch", onnx: "needs a worker with onnxruntime" };
 
 function Ok({ ok }: { ok: boolean }) {
   return <span className={ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>{ok ? "OK" : "down"}</span>;
@@ -20,6 +22,7 @@ export default async function SystemPage() {
   const me = await pageUser();
   if (me.role !== "admin") return <AdminOnly what="System" />;
   const { body } = await health();
+  const unserved = body.db.ok ? await unservedQueuedKinds().catch(() => []) : [];
   const d = body.disk;
   return (
     <div className="space-y-6">
@@ -73,6 +76,14 @@ export default async function SystemPage() {
       </section>
 
       <Card label="Workers" title={`Workers (${body.workers.length} live)`}>
+        {unserved.length > 0 && (
+          <p role="status" data-testid="unserved-jobs" className="mb-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+            {unserved.map((u) => `${u.queued} ${u.kind} job${u.queued === 1 ? "" : "s"}`).join(", ")} waiting: no live worker takes{" "}
+            {unserved.map((u) => u.kind).join(", ")}
+            {unserved.some((u) => u.needs !== "node") && ` (${[...new Set(unserved.map((u) => NEEDS_TEXT[u.needs] ?? u.needs))].join("; ")})`}. Start a worker
+            that can (see “Takes” below; <code>WORKER_JOBS</code> narrows what a worker takes).
+          </p>
+        )}
         {body.workers.length === 0 ? (
           <EmptyState>No live worker. Jobs wait in the queue until one starts (`npm start` runs one).</EmptyState>
         ) : (
@@ -85,6 +96,12 @@ export default async function SystemPage() {
               { key: "host", header: "Host / pid", primary: true, cell: (w) => `${w.host} / ${w.pid}` },
               { key: "seen", header: "Seen", cell: (w) => formatAgo(w.lastSeenAt) },
               { key: "state", header: "State", cell: (w) => <StatusBadge status={w.busy ? "busy" : "idle"} /> },
+              {
+                key: "takes",
+                header: "Takes",
+                testId: "worker-takes",
+                cell: (w) => <span className="block text-xs sm:max-w-[12rem]">{caps(w).serves?.join(", ") ?? "every kind"}</span>,
+              },
               { key: "onnx", header: "ONNX providers", cell: (w) => caps(w).onnxruntime?.executionProviders.join(", ") || "—" },
               { key: "cuda", header: "CUDA", cell: (w) => (caps(w).cuda?.visible ? caps(w).cuda!.gpus.map((g) => g.name).join(", ") || "yes" : "no") },
               {
