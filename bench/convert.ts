@@ -5,7 +5,9 @@
  * a 30,000-row IVF-Flat index (a 10-minute dataset's worth), weight-free pitch (yin; no full-size RMVPE can be made
  * here). Runs on whatever provider onnxruntime picks (CUDA when installed and present, else CPU), and prints the
  * time per stage measured separately on the same input.
- * Usage: node --import tsx bench/convert.ts [SECONDS=30]   (PYTHON: interpreter with torch; default /usr/bin/python3)
+ * Usage: node --import tsx bench/convert.ts [SECONDS=30] [--gpu]   (PYTHON: interpreter with torch; default /usr/bin/python3)
+ * --gpu: the sessions must run on CUDA (an error says why not), and the provider used and the real-time factor are
+ * printed as for any run.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -23,7 +25,8 @@ import { contentFeatures } from "../worker/extract/content";
 import { getSession } from "../worker/onnx/session";
 
 const python = process.env.PYTHON ?? "/usr/bin/python3";
-const seconds = Number(process.argv[2] ?? 30);
+const gpu = process.argv.includes("--gpu");
+const seconds = Number(process.argv.slice(2).find((a) => !a.startsWith("--")) ?? 30);
 const root = path.resolve(import.meta.dirname, "..");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vs-bench-convert-"));
 
@@ -44,8 +47,9 @@ try {
   const input = resample(decoded.channels[0]!, decoded.sampleRate, 16000).subarray(0, seconds * 16000);
   const audioSeconds = input.length / 16000;
 
-  const synth = await getSession(path.join(dir, made.onnx));
-  const content = await getSession(path.join(dir, "hubert_base_random.onnx"));
+  const provider = gpu ? ("cuda" as const) : ("auto" as const);
+  const synth = await getSession(path.join(dir, made.onnx), { provider });
+  const content = await getSession(path.join(dir, "hubert_base_random.onnx"), { provider });
   const index = readFaissIndex(fs.readFileSync(path.join(dir, made.index)));
   console.log(`providers: synthesizer ${synth.provider}, content ${content.provider}${synth.fallbackReason ? ` (${synth.fallbackReason})` : ""}`);
 
