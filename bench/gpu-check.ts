@@ -33,7 +33,11 @@ function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs: numbe
     );
   });
 }
-const lastLine = (s: string) => s.trim().split("\n").filter(Boolean).pop() ?? "";
+const lastLine = (s: string) => {
+  const lines = s.trim().split("\n").filter(Boolean);
+  // a thrown error's line, not Node's "Node.js v20…" footer
+  return lines.findLast((l) => /error/i.test(l)) ?? lines.pop() ?? "";
+};
 const jsonLines = (s: string) =>
   s.split("\n").flatMap((l) => {
     try {
@@ -57,8 +61,10 @@ const cuda = Boolean(torch?.available);
 
 // 2. ONNX sessions: providers and the conversion's real-time factor
 console.log("onnx sessions");
-const conv = await run(process.execPath, ["--import", "tsx", "bench/convert.ts", "30", "--gpu"], { timeoutMs: 8 * 60_000 });
-if (conv.ok) {
+const ortCudaOk = ortCuda.ok && (JSON.parse(lastLine(ortCuda.out) || "{}") as { available?: boolean }).available === true;
+const conv = ortCudaOk ? await run(process.execPath, ["--import", "tsx", "bench/convert.ts", "30", "--gpu"], { timeoutMs: 8 * 60_000 }) : null;
+if (!conv) row("content + synthesizer (bench/convert --gpu)", "skipped", "no onnxruntime CUDA provider (above)");
+else if (conv.ok) {
   const providers = conv.out.split("\n").find((l) => l.startsWith("providers:")) ?? "providers: ?";
   const rtf = conv.out.split("\n").find((l) => /real-time factor/i.test(l)) ?? lastLine(conv.out);
   row("content + synthesizer (bench/convert, 30 s, full-size random weights)", providers.replace(/^providers: /, ""), rtf.trim());
@@ -77,11 +83,12 @@ for (const [name, file] of [["content model (HUBERT_PATH)", cfg.hubertPath], ["p
 console.log("trainer");
 const trainerCwd = path.join(root, "worker");
 const benchStep = async (device: string, precision: string, n: number) => {
-  const r = await run(python, ["-m", "trainer", "bench", "--sample-rate", "40k", "--batch-size", "4", "--steps", String(n), "--warmup", "2", "--device", device, "--precision", precision], { cwd: trainerCwd, timeoutMs: 5 * 60_000 });
+  const r = await run(python, ["-m", "trainer", "bench", "--sample-rate", "40k", "--batch-size", "4", "--steps", String(n), "--warmup", "1", "--device", device, "--precision", precision], { cwd: trainerCwd, timeoutMs: 5 * 60_000 });
   const done = jsonLines(r.out).find((e) => e.type === "done");
   return done ? `${Number(done.s_per_step).toFixed(3)} s/step` : `failed: ${lastLine(r.err) || lastLine(r.out)}`;
 };
-row("train step v2 40k batch 4, cpu fp32 (2 steps, baseline)", await benchStep("cpu", "fp32", 2));
+// the same-run baseline: one CPU step (tens of seconds even on many cores), only where there are GPU figures to compare
+if (cuda) row("train step v2 40k batch 4, cpu fp32 (1 step, baseline)", await benchStep("cpu", "fp32", 1));
 for (const precision of ["fp32", "fp16", "bf16"]) {
   if (!cuda) row(`train step, cuda ${precision} (${steps} steps)`, "skipped", "PyTorch sees no CUDA device");
   else if (precision === "bf16" && !torch?.bf16) row(`train step, cuda bf16`, "skipped", "this GPU has no bf16");
