@@ -297,6 +297,10 @@ describe("streaming", () => {
       at += m;
     }
     expect(blocks.finish()).toEqual(expected);
+    // planar blocks (what the decoder gives) too
+    const planar = new ClipAnalyzer(2, sr);
+    for (let s = 0; s < left.length; s += 3001) planar.pushPlanar([left.subarray(s, s + 3001), right.subarray(s, s + 3001)]);
+    expect(planar.finish()).toEqual(expected);
     expect(expected.clipping.runs).toBeGreaterThan(0);
   });
 });
