@@ -192,75 +192,115 @@ export function spectralGate(mono: Float32Array, sampleRate: number, profile: No
   const fft = fftPlan(N), w = hann(N);
   const lo = 10 ** (CLEANING.gateLowDb / 10), hi = 10 ** (CLEANING.gateHighDb / 10);
   const noise = Float64Array.from(profile.power, (p) => Math.max(p, 1e-30));
-  // Σ over frames of w² at hop N/4 is 1.5 for every sample
   const out = new Float64Array(n);
-  const norm = 1 / 1.5;
-  // three frames in flight: spectra and raw masks
-  const specRe = [new Float64Array(N), new Float64Array(N), new Float64Array(N)];
-  const specIm = [new Float64Array(N), new Float64Array(N), new Float64Array(N)];
-  const raw = [new Float64Array(K), new Float64Array(K), new Float64Array(K)];
-  const starts = [0, 0, 0];
-  const mask = new Float64Array(K);
-  const tRe = new Float64Array(N), tIm = new Float64Array(N);
+  // frame t covers samples [first + t·H, first + t·H + N); every sample of the clip is under four frames, whose w²
+  // sum to 1.5
   const first = -N + H;
   const count = n === 0 ? 0 : Math.floor((n - 1 - first) / H) + 1;
+  // Two real frames go through one complex FFT each way (z = a + i·b). A ring of six frames holds each frame's
+  // half-spectrum, raw mask and frequency-smoothed mask until its neighbours are known.
+  const R = 6;
+  const specRe = Array.from({ length: R }, () => new Float64Array(K));
+  const specIm = Array.from({ length: R }, () => new Float64Array(K));
+  const raw = Array.from({ length: R }, () => new Float64Array(K));
+  const fsm = Array.from({ length: R }, () => new Float64Array(K));
+  const zr = new Float64Array(N), zi = new Float64Array(N);
+  const ma = new Float64Array(K), mb = new Float64Array(K);
 
-  const fs = new Float64Array(3 * K); // each frame's mask smoothed over frequency (0.25, 0.5, 0.25)
-  const smoothFreq = (g: Float64Array, o: number) => {
-    fs[o] = 0.75 * g[0]! + 0.25 * g[1]!;
-    for (let k = 1; k < K - 1; k++) fs[o + k] = 0.25 * (g[k - 1]! + g[k + 1]!) + 0.5 * g[k]!;
-    fs[o + K - 1] = 0.25 * g[K - 2]! + 0.75 * g[K - 1]!;
-  };
-
-  const analyse = (t: number) => {
-    const slot = t % 3, re = specRe[slot]!, im = specIm[slot]!, g = raw[slot]!;
+  const load = (t: number, into: Float64Array) => {
+    if (t >= count) return into.fill(0);
     const s = first + t * H;
-    starts[slot] = s;
     for (let j = 0; j < N; j++) {
       const i = s + j;
       const v = i >= 0 && i < n ? mono[i]! : 0;
-      re[j] = (v - v === 0 ? v : 0) * w[j]!;
-      im[j] = 0;
+      into[j] = (v - v === 0 ? v : 0) * w[j]!;
     }
-    fft.forward(re, im);
+    return into;
+  };
+
+  const masks = (t: number) => {
+    const g = raw[t % R]!, f = fsm[t % R]!, re = specRe[t % R]!, im = specIm[t % R]!;
     for (let k = 0; k < K; k++) {
       const gamma = (re[k]! * re[k]! + im[k]! * im[k]!) / noise[k]!;
       g[k] = gamma <= lo ? 0 : gamma >= hi ? 1 : smoothstep((gamma - lo) / (hi - lo));
     }
-    smoothFreq(g, slot * K);
+    f[0] = 0.75 * g[0]! + 0.25 * g[1]!;
+    for (let k = 1; k < K - 1; k++) f[k] = 0.25 * (g[k - 1]! + g[k + 1]!) + 0.5 * g[k]!;
+    f[K - 1] = 0.25 * g[K - 2]! + 0.75 * g[K - 1]!;
   };
 
-  const synthesise = (t: number) => {
-    const slot = t % 3, g = raw[slot]!;
-    const op = t > 0 ? ((t - 1) % 3) * K : slot * K;
-    const oc = slot * K;
-    const on = t + 1 < count ? ((t + 1) % 3) * K : slot * K;
+  /** frames t and t + 1 (if any) → their half-spectra and masks */
+  const analysePair = (t: number) => {
+    load(t, zr);
+    load(t + 1, zi);
+    fft.forward(zr, zi);
+    const aRe = specRe[t % R]!, aIm = specIm[t % R]!, bRe = specRe[(t + 1) % R]!, bIm = specIm[(t + 1) % R]!;
     for (let k = 0; k < K; k++) {
-      const smooth = 0.25 * (fs[op + k]! + fs[on + k]!) + 0.5 * fs[oc + k]!;
-      const m = smooth > g[k]! ? smooth : g[k]!;
-      mask[k] = floor + (1 - floor) * m;
+      const j = (N - k) & (N - 1);
+      aRe[k] = 0.5 * (zr[k]! + zr[j]!);
+      aIm[k] = 0.5 * (zi[k]! - zi[j]!);
+      bRe[k] = 0.5 * (zi[k]! + zi[j]!);
+      bIm[k] = 0.5 * (zr[j]! - zr[k]!);
     }
-    // Y = mask · X, Hermitian; inverse FFT by conj(FFT(conj(Y)))/N, real part
-    const re = specRe[slot]!, im = specIm[slot]!;
-    for (let k = 0; k < N; k++) {
-      const m = mask[k <= N / 2 ? k : N - k]!;
-      tRe[k] = re[k]! * m;
-      tIm[k] = -im[k]! * m;
-    }
-    fft.forward(tRe, tIm);
-    const s = starts[slot]!;
-    const scale = norm / N;
-    for (let j = 0; j < N; j++) {
-      const i = s + j;
-      if (i >= 0 && i < n) out[i]! += tRe[j]! * w[j]! * scale;
+    masks(t);
+    if (t + 1 < count) masks(t + 1);
+  };
+
+  /** the final gains of frame t from its own and its neighbours' masks */
+  const gains = (t: number, m: Float64Array) => {
+    const g = raw[t % R]!, fc = fsm[t % R]!;
+    const fp = t > 0 ? fsm[(t - 1) % R]! : fc;
+    const fn = t + 1 < count ? fsm[(t + 1) % R]! : fc;
+    for (let k = 0; k < K; k++) {
+      const smooth = 0.25 * (fp[k]! + fn[k]!) + 0.5 * fc[k]!;
+      m[k] = floor + (1 - floor) * (smooth > g[k]! ? smooth : g[k]!);
     }
   };
 
-  for (let t = 0; t < count; t++) {
-    analyse(t);
-    if (t >= 1) synthesise(t - 1);
+  /** frames t and t + 1 (if any): masked spectra, one inverse FFT (conj(FFT(conj Y))/N), overlap-add */
+  const synthesisePair = (t: number) => {
+    const two = t + 1 < count;
+    gains(t, ma);
+    if (two) gains(t + 1, mb);
+    else mb.fill(0);
+    const aRe = specRe[t % R]!, aIm = specIm[t % R]!, bRe = specRe[(t + 1) % R]!, bIm = specIm[(t + 1) % R]!;
+    // Y = Ya + i·Yb with Ya, Yb Hermitian; stored conjugated
+    for (let k = 0; k < K; k++) {
+      const yar = ma[k]! * aRe[k]!, yai = ma[k]! * aIm[k]!;
+      const ybr = two ? mb[k]! * bRe[k]! : 0, ybi = two ? mb[k]! * bIm[k]! : 0;
+      zr[k] = yar - ybi;
+      zi[k] = -(yai + ybr);
+      if (k > 0 && k < N / 2) {
+        zr[N - k] = yar + ybi;
+        zi[N - k] = -(ybr - yai);
+      }
+    }
+    fft.forward(zr, zi);
+    const scale = 1 / (1.5 * N);
+    const sa = first + t * H;
+    for (let j = 0; j < N; j++) {
+      const i = sa + j;
+      if (i >= 0 && i < n) out[i]! += zr[j]! * w[j]! * scale;
+    }
+    if (two) {
+      const sb = sa + H;
+      for (let j = 0; j < N; j++) {
+        const i = sb + j;
+        if (i >= 0 && i < n) out[i]! -= zi[j]! * w[j]! * scale;
+      }
+    }
+  };
+
+  // pairs (0,1), (2,3)…; a pair is synthesised once the frame after it is analysed
+  let done = 0;
+  for (let t = 0; t < count; t += 2) {
+    analysePair(t);
+    const known = Math.min(count, t + 2); // frames < known are analysed
+    while (done + 2 < known || (known === count && done < count)) {
+      synthesisePair(done);
+      done += 2;
+    }
   }
-  if (count > 0) synthesise(count - 1);
   return Float32Array.from(out);
 }
 
