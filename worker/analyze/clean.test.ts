@@ -192,4 +192,10 @@ describe("normalisation, DC, trimming", { timeout: 60_000 }, () => {
     expect(Math.abs(a.dcOffset)).toBeLessThan(0.001);
     expect(a.snrDb! - before.snrDb!).toBeGreaterThanOrEqual(6);
   });
+
+  it("refuses options outside the schema", () => {
+    const x = new Float32Array(100);
+    expect(() => cleanClip(x, 16000, { ...NO_CLEANING, normalizeLufs: -5 })).toThrow(/normalizeLufs/);
+    expect(() => cleanClip(x, 16000, { ...NO_CLEANING, trimSilenceSec: 0 })).toThrow(/trimSilenceSec/);
+  });
 });

@@ -17,7 +17,7 @@
  * frame level, the summed power spectrum of the frames at that level (at most ~130 spectra of fftSize/2 + 1), then
  * averages the quietest 15 % of frames: a long upload costs no more than a slice. The gate holds three STFT frames.
  */
-import type { CleaningOptions } from "@/lib/dataset/analysis";
+import { CleaningOptions } from "@/lib/dataset/analysis";
 import { fftPlan, type Fft } from "../extract/fft";
 import { integratedLoudness } from "./loudness";
 import { TruePeakMeter } from "./true-peak";
@@ -377,6 +377,8 @@ export function normalizeLoudness(mono: Float32Array, sampleRate: number, target
  * when it has none (no pauses), denoising is skipped.
  */
 export function cleanClip(mono: Float32Array, sampleRate: number, opts: CleaningOptions, profile?: NoiseProfile | null): Float32Array {
+  const parsed = CleaningOptions.safeParse(opts);
+  if (!parsed.success) throw new RangeError(`bad cleaning options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   let y = mono;
   if (opts.removeDc) y = removeDc(y);
   if (opts.denoise) {
