@@ -301,7 +301,7 @@ export function spectralGate(mono: Float32Array, sampleRate: number, profile: No
       done += 2;
     }
   }
-  return Float32Array.from(out);
+  return new Float32Array(out);
 }
 
 /** Subtract the mean. */
@@ -309,7 +309,9 @@ export function removeDc(mono: Float32Array): Float32Array {
   let s = 0;
   for (let i = 0; i < mono.length; i++) s += mono[i]!;
   const m = mono.length === 0 ? 0 : s / mono.length;
-  return Float32Array.from(mono, (v) => v - m);
+  const y = new Float32Array(mono.length);
+  for (let i = 0; i < y.length; i++) y[i] = mono[i]! - m;
+  return y;
 }
 
 /** Shorten silences (10 ms frames below −50 dBFS) longer than `maxSec` to `maxSec`. */
@@ -368,7 +370,9 @@ export function normalizeLoudness(mono: Float32Array, sampleRate: number, target
   let gain = 10 ** ((targetLufs - lufs) / 20);
   const limit = 10 ** (CLEANING.truePeakLimitDbtp / 20);
   if (meter.peak * gain > limit) gain = limit / meter.peak;
-  return Float32Array.from(mono, (v) => v * gain);
+  const y = new Float32Array(mono.length);
+  for (let i = 0; i < y.length; i++) y[i] = mono[i]! * gain;
+  return y;
 }
 
 /**

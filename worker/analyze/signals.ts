@@ -70,5 +70,7 @@ export function gaussianNoise(n: number, rms: number, seed = 99): Float32Array {
 }
 
 export function add(a: Float32Array, b: Float32Array): Float32Array {
-  return Float32Array.from(a, (v, i) => v + b[i]!);
+  const y = new Float32Array(a.length);
+  for (let i = 0; i < y.length; i++) y[i] = a[i]! + b[i]!;
+  return y;
 }
