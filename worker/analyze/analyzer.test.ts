@@ -44,7 +44,7 @@ describe("K-weighting", { timeout: 60_000 }, () => {
 });
 
 describe("integrated loudness (BS.1770-4)", { timeout: 60_000 }, () => {
-  it("a mono 1 kHz sine at −20 dBFS reads −23.0 LUFS at 48, 44.1 and 40 kHz", () => {
+  it("a mono 1 kHz sine at −20 dBFS reads −23.0 LUFS and −20 dBTP at 48, 44.1 and 40 kHz", () => {
     // Reference: L = −0.691 + 10·log10(Σ G·ms of the K-weighted signal), G = 1 for a mono channel. A sine of amplitude
     // 0.1 (−20 dBFS peak) has ms 0.005 (−23.01 dB); the K-weighting gain at 1 kHz (from BS.1770's own 48 kHz table)
     // is what the −0.691 cancels, so the expected value is −23.01 LUFS.
@@ -56,6 +56,7 @@ describe("integrated loudness (BS.1770-4)", { timeout: 60_000 }, () => {
       const a = analyzeSamples([tone(1000, sr, 10, 0.1)], sr);
       expect(Math.abs(a.loudnessLufs! - expected), `${sr} Hz`).toBeLessThanOrEqual(0.1);
       expect(Math.abs(a.loudnessLufs! - -23.0)).toBeLessThanOrEqual(0.1);
+      expect(Math.abs(a.truePeakDbtp - -20)).toBeLessThanOrEqual(0.2);
     }
   });
 
