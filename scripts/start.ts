@@ -10,6 +10,8 @@ import path from "node:path";
 import pg from "pg";
 import { config, ConfigError } from "../lib/config";
 import { migrate } from "../lib/migrate";
+import { claimDataRoot, DataRootMismatch, MARKER_FILE } from "../lib/data-root";
+import { createPrisma } from "../lib/db";
 import { seedFirstAdmin } from "../lib/auth/seed";
 import { paths } from "../lib/paths";
 import { setupQueues } from "../lib/queue";
@@ -26,6 +28,20 @@ const TSX_BIN = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 const WEB_SERVER = path.join(ROOT, "scripts", "launcher", "web-server.ts");
 
 class StartError extends Error {}
+
+/** The database and DATA_ROOT belong together (lib/data-root.ts): recorded on the first start, checked after. */
+async function recordDataRoot(url: string, dataRoot: string): Promise<void> {
+  const prisma = createPrisma(url, 1);
+  try {
+    const { id, created } = await claimDataRoot(prisma, dataRoot);
+    if (created) say(`DATA_ROOT ${dataRoot} marked as this database's data folder (${MARKER_FILE} ${id.slice(0, 8)}…)`);
+  } catch (err) {
+    if (err instanceof DataRootMismatch) throw new StartError(err.message);
+    throw err;
+  } finally {
+    await prisma.$disconnect();
+  }
+}
 
 async function checkDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
@@ -129,6 +145,7 @@ async function main(): Promise<number> {
     const result = await migrate(url, { log: say });
     say(`database schema up to date (${result.applied.length} migration(s) applied now)`);
     await setupQueues(url);
+    await recordDataRoot(url, cfg.dataRoot);
     const seeded = await seedFirstAdmin(url, { host: cfg.host, studioPassword: cfg.studioPassword });
     if (seeded === "seeded") say('created the admin account "admin" with the password from STUDIO_PASSWORD');
     if (seeded === "setup_pending") say("no account yet: the first visit asks to create the admin account");

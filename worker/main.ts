@@ -22,6 +22,7 @@ import { createBoss, QUEUES, WEBHOOK_QUEUE, type QueueName, type QueuePayload, t
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
 import { describePlacement, parseWorkerJobs, placement } from "../lib/placement";
+import { checkDataRoot, DataRootMismatch } from "../lib/data-root";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
 import { CANCELLED, ReleasedJob, runJob } from "./runner";
@@ -189,6 +190,17 @@ async function main() {
   }
   if (!boss) return stop(pendingSignal ?? "SIGTERM");
   const queue = boss;
+  // a worker that does not see the database's DATA_ROOT would fail every job: it refuses to start (lib/data-root.ts)
+  try {
+    await checkDataRoot(prisma, cfg.dataRoot);
+  } catch (err) {
+    if (!(err instanceof DataRootMismatch)) throw err;
+    console.error(`worker: cannot start: ${err.message}`);
+    await queue.stop({ graceful: false, wait: true }).catch(() => {});
+    await cancels?.close();
+    await markStopped(workerId, prisma).catch(() => {});
+    process.exit(1);
+  }
 
   const tick = async () => {
     await beat();
