@@ -11,6 +11,7 @@ import type { ServedFile } from "./file-response";
 import { getExperimentRow } from "./experiments";
 import { enqueueExperimentJob } from "./jobs";
 import { paths } from "./paths";
+import { tally } from "./listening-test-rules";
 import { mergeCheckpoints, recommendCheckpoint, type MetricsEntry, type StateCheckpoint } from "./checkpoint-metrics";
 
 /** files of the experiment folder the timeline reads (written by the train job and the trainer) */
@@ -34,7 +35,7 @@ interface StateFile {
 const generatorFile = (expDir: string, c: StateCheckpoint) => path.join(expDir, path.basename(c.g ?? `G_${c.step}.pth`));
 
 /** where the trainer writes a checkpoint's preview (worker/trainer/validation.py#preview_name); built from the epoch */
-const previewFile = (expDir: string, epoch: number) => path.join(expDir, "previews", `e${Math.trunc(epoch)}.wav`);
+export const previewFile = (expDir: string, epoch: number) => path.join(expDir, "previews", `e${Math.trunc(epoch)}.wav`);
 
 const exists = (file: string) => fs.access(file).then(() => true, () => false);
 
@@ -54,10 +55,13 @@ export async function listCheckpoints(name: string, prisma: Db = db()) {
   const { state, stateCps, metrics, present } = await readTimeline(expDir);
   const model = await prisma.voiceModel.findFirst({ where: { name: experiment.name, experimentId: experiment.id }, select: { epochs: true } });
   const merged = mergeCheckpoints(stateCps, metrics, (c) => present.has(generatorFile(expDir, c)), model?.epochs ?? null);
+  const answered = await prisma.listeningTest.findMany({ where: { experimentId: experiment.id, answeredAt: { not: null } }, select: { epochA: true, epochB: true, winner: true, answeredAt: true } });
+  const ab = new Map(tally(answered).map((r) => [r.epoch, r]));
   const checkpoints = [];
   for (const c of merged) {
     const url = `/api/experiments/${encodeURIComponent(experiment.name)}/checkpoints/${c.epoch}/preview`;
-    checkpoints.push({ ...c, preview: (await exists(previewFile(expDir, c.epoch))) ? url : null });
+    const t = ab.get(c.epoch);
+    checkpoints.push({ ...c, preview: (await exists(previewFile(expDir, c.epoch))) ? url : null, abWins: t?.wins ?? 0, abLosses: t?.losses ?? 0 });
   }
   return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [] };
 }

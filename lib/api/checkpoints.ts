@@ -34,7 +34,9 @@ export const Checkpoint = z
     createdAt: z.string().nullable(),
     available: z.boolean().meta({ description: "the checkpoint file is on disk (publishable); false once replaced or pruned" }),
     published: z.boolean().meta({ description: "the experiment's model is this epoch" }),
-    preview: z.string().nullable().meta({ description: "URL of the listening preview (the first held-out clip through this checkpoint's generator, at most 10 s), or null" }),
+    preview: z.string().nullable().meta({ description: "URL of the listening preview (the probe clip — the first held-out clip unless the training named one — through this checkpoint's generator, at most 10 s), or null" }),
+    abWins: z.int().meta({ description: "blind A/B tests this epoch won (…/listening-tests)" }),
+    abLosses: z.int().meta({ description: "blind A/B tests this epoch lost" }),
   })
   .meta({ id: "Checkpoint" });
 
