@@ -29,6 +29,7 @@ async function readJson<T>(file: string): Promise<T | null> {
 interface StateFile {
   checkpoints?: StateCheckpoint[];
   heldOut?: string[];
+  probe?: string | null;
 }
 
 /** The generator file of a train-state entry (older states lack `g`: G_{step}.pth). */
@@ -63,7 +64,7 @@ export async function listCheckpoints(name: string, prisma: Db = db()) {
     const t = ab.get(c.epoch);
     checkpoints.push({ ...c, preview: (await exists(previewFile(expDir, c.epoch))) ? url : null, abWins: t?.wins ?? 0, abLosses: t?.losses ?? 0 });
   }
-  return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [] };
+  return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [], probe: typeof state.probe === "string" ? state.probe : null };
 }
 
 /** The generator checkpoint of `epoch` in the experiment folder, or null when there is none (any more). */

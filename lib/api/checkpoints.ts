@@ -48,6 +48,7 @@ export const CheckpointList = z
       .nullable()
       .meta({ description: "the publishable checkpoint with the lowest validation mel L1; null without validation" }),
     heldOut: z.array(z.string()).meta({ description: "the held-out clips (slice names), never trained on" }),
+    probe: z.string().nullable().meta({ description: "the slice the previews render (the training's `probe` option); null: the first held-out clip" }),
   })
   .meta({ id: "CheckpointList" });
 
