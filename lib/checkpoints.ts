@@ -12,6 +12,7 @@ import { getExperimentRow } from "./experiments";
 import { enqueueExperimentJob } from "./jobs";
 import { paths } from "./paths";
 import { tally } from "./listening-test-rules";
+import { previewPeaks } from "./preview-peaks";
 import { mergeCheckpoints, recommendCheckpoint, type MetricsEntry, type StateCheckpoint } from "./checkpoint-metrics";
 
 /** files of the experiment folder the timeline reads (written by the train job and the trainer) */
@@ -62,7 +63,8 @@ export async function listCheckpoints(name: string, prisma: Db = db()) {
   for (const c of merged) {
     const url = `/api/experiments/${encodeURIComponent(experiment.name)}/checkpoints/${c.epoch}/preview`;
     const t = ab.get(c.epoch);
-    checkpoints.push({ ...c, preview: (await exists(previewFile(expDir, c.epoch))) ? url : null, abWins: t?.wins ?? 0, abLosses: t?.losses ?? 0 });
+    const has = await exists(previewFile(expDir, c.epoch));
+    checkpoints.push({ ...c, preview: has ? url : null, peaks: has ? await previewPeaks(previewFile(expDir, c.epoch)) : null, abWins: t?.wins ?? 0, abLosses: t?.losses ?? 0 });
   }
   return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [], probe: typeof state.probe === "string" ? state.probe : null };
 }

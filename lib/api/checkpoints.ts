@@ -35,6 +35,7 @@ export const Checkpoint = z
     available: z.boolean().meta({ description: "the checkpoint file is on disk (publishable); false once replaced or pruned" }),
     published: z.boolean().meta({ description: "the experiment's model is this epoch" }),
     preview: z.string().nullable().meta({ description: "URL of the listening preview (the probe clip — the first held-out clip unless the training named one — through this checkpoint's generator, at most 10 s), or null" }),
+    peaks: z.array(z.number()).nullable().meta({ description: "the preview's waveform: the peak |sample| (0–1) of each of up to 48 equal parts; null without a preview" }),
     abWins: z.int().meta({ description: "blind A/B tests this epoch won (…/listening-tests)" }),
     abLosses: z.int().meta({ description: "blind A/B tests this epoch lost" }),
   })

@@ -106,8 +106,11 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
 
     // each checkpoint's preview: a wav at the model's rate, as long as the first held-out clip (to a few frames), ≤ 10 s
     const probe = decodeWav(fs.readFileSync(path.join(paths().experimentSubdir(exp.name, "gtWavs"), `${heldOut[0]}.wav`)));
-    for (const c of list.body.checkpoints as { epoch: number; preview: string }[]) {
+    for (const c of list.body.checkpoints as { epoch: number; preview: string; peaks: number[] }[]) {
       expect(c.preview).toBe(`/api/experiments/${exp.name}/checkpoints/${c.epoch}/preview`);
+      // the small waveform: 48 peaks in 0…1, not all silent
+      expect(c.peaks).toHaveLength(48);
+      expect(c.peaks.every((p) => p >= 0 && p <= 1) && Math.max(...c.peaks) > 0).toBe(true);
       const res = await (previewRoute.GET as unknown as (r: Request, ctx: unknown) => Promise<Response>)(new Request(`http://test.local${c.preview}`, withAuth({ method: "GET" })), {
         params: Promise.resolve({ name: exp.name, epoch: String(c.epoch) }),
       });
