@@ -47,7 +47,6 @@ function PlayButton({ src, label, onPlay }: { src: string; label: string; onPlay
         type="button"
         className={`${secondaryButton} !px-2 !py-1`}
         aria-label={`${playing ? "Pause" : "Play"} ${label}`}
-        aria-pressed={playing}
         onClick={() => {
           const a = ref.current;
           if (!a) return;
