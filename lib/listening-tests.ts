@@ -93,7 +93,7 @@ export async function listeningTestAudio(name: string, id: string, label: "A" | 
 
 /** POST …/listening-tests/{id}/answer: once (409 after), by its creator or an admin. */
 export async function answerListeningTest(name: string, id: string, choice: Choice, prisma: Db = db()) {
-  const { experiment, test } = await findTest(name, id, prisma);
+  const { test } = await findTest(name, id, prisma);
   await assertMayChange({ what: `listening test ${test.id.slice(0, 8)}`, createdById: test.createdById }, "answer", prisma);
   // only a pending row is updated, so two answers at once cannot both win
   const done = await prisma.listeningTest.updateMany({ where: { id: test.id, answeredAt: null }, data: { winner: winnerOf(test, choice), answeredAt: new Date() } });
