@@ -29,7 +29,19 @@ test("Checkpoints card: validation per epoch, the recommended one, two previews 
   await training.getByLabel("Held-out clips (%)").fill("5");
   await training.getByLabel("Early stop after N checkpoints").fill("1.5");
   await expect(training.getByText(/enter a whole number of checkpoints/)).toBeVisible();
+  await training.getByLabel("Preview clip").selectOption("slice");
+  await training.getByLabel("Slice name").fill("../x");
+  await expect(training.getByText(/enter a slice name like/)).toBeVisible();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const [width, scheme] of [[1280, "light"], [390, "dark"]] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await training.screenshot({ path: path.join(SHOTS, `train-form-${width}-${scheme}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
   await training.getByLabel("Early stop after N checkpoints").fill("");
+  await training.getByLabel("Preview clip").selectOption("");
   await expect(training.getByLabel("Preview clip")).toHaveValue("");
   await page.getByLabel("Choose files").setInputFiles(speech);
   await expect(page.getByRole("region", { name: "Pipeline" }).locator('[data-stage="upload"]')).toHaveAttribute("data-state", "done", { timeout: 60_000 });
@@ -70,6 +82,7 @@ test("Checkpoints card: validation per epoch, the recommended one, two previews 
   await expect(ab).not.toContainText(/epoch \d/);
   await ab.getByRole("button", { name: "Play clip A" }).click();
   await expect.poll(() => ab.getByLabel("clip A", { exact: true }).evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 10_000 }).toBeGreaterThan(0);
+  await ab.screenshot({ path: path.join(SHOTS, "checkpoints-ab-1280-light.png") });
   await ab.getByRole("button", { name: "A is better" }).click();
   const reveal = card.getByTestId("ab-reveal");
   await expect(reveal).toContainText(/A was epoch [13], B was epoch [13]: you chose A, epoch [13]\./);
@@ -85,7 +98,6 @@ test("Checkpoints card: validation per epoch, the recommended one, two previews 
   await expect(card.getByTestId("ab-history")).toContainText(`epoch ${winner} better`);
 
   // the card at both widths, light and dark: no sideways scrolling, no serious axe findings; screenshots to look at
-  fs.mkdirSync(SHOTS, { recursive: true });
   const problems: string[] = [];
   for (const width of [1280, 390]) {
     for (const scheme of ["light", "dark"] as const) {
