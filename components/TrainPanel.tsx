@@ -6,6 +6,8 @@ import { callApi } from "./api-client";
 import { LossChart } from "./LossChart";
 import { inputClass } from "./SettingsFields";
 import { Field } from "@/components/ui";
+import { TrainValidationFields } from "./TrainValidationFields";
+import { VALIDATION_DEFAULTS, validationOptions } from "./train-validation-options";
 import { formatDateTime } from "@/lib/format";
 import type { LiveJob } from "./useJobEvents";
 
@@ -62,6 +64,7 @@ export function TrainPanel({
     precision: TRAIN_DEFAULTS.precision as string,
     gpus: "",
   });
+  const [validation, setValidation] = useState(VALIDATION_DEFAULTS);
   const [more, setMore] = useState(10);
   const [custom, setCustom] = useState<{ g: File | null; d: File | null }>({ g: null, d: null });
   const [error, setError] = useState<string | null>(null);
@@ -82,6 +85,7 @@ export function TrainPanel({
   const body = async () => {
     const bad = epochsError ?? wholeNumberError(o.batchSize, "a batch size", 256) ?? wholeNumberError(o.saveEvery, "how often to save", MAX_EPOCHS);
     if (bad) throw new Error(bad);
+    const checks = validationOptions(validation);
     return {
       epochs: Number(o.epochs),
       batchSize: Number(o.batchSize),
@@ -90,6 +94,7 @@ export function TrainPanel({
       pretrained: await pretrainedChoice(),
       precision: o.precision,
       gpus: o.gpus.trim() ? o.gpus.split(",").map((g) => Number(g.trim())) : [],
+      ...checks,
     };
   };
   async function post(path: string, payload: object | (() => Promise<object>)) {
@@ -160,6 +165,7 @@ export function TrainPanel({
             <Field label="GPU ids" help="Comma-separated CUDA device numbers; empty: the first GPU, or the CPU.">
               {(ids) => <input {...ids} name="gpus" placeholder="e.g. 0,1" className={inputClass} value={o.gpus} onChange={(e) => setO({ ...o, gpus: e.target.value })} />}
             </Field>
+            <TrainValidationFields experiment={experiment} value={validation} onChange={setValidation} />
           </div>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <button
@@ -190,8 +196,9 @@ export function TrainPanel({
             </p>
           )}
           <p className="text-xs text-zinc-600 dark:text-zinc-400">
-            Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights. The whole pipeline runs
-            preprocess → extract → train (training builds the index at the end).
+            Defaults as in RVC: 20 epochs, batch 4, a checkpoint every 5 epochs, the v2 pretrained weights; 5 % of the clips are
+            held out to score each checkpoint. The whole pipeline runs preprocess → extract → train (training builds the index at
+            the end). A continued training keeps its held-out clips and preview clip.
           </p>
         </>
       )}

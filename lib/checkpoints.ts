@@ -11,6 +11,8 @@ import type { ServedFile } from "./file-response";
 import { getExperimentRow } from "./experiments";
 import { enqueueExperimentJob } from "./jobs";
 import { paths } from "./paths";
+import { tally } from "./listening-test-rules";
+import { previewPeaks } from "./preview-peaks";
 import { mergeCheckpoints, recommendCheckpoint, type MetricsEntry, type StateCheckpoint } from "./checkpoint-metrics";
 
 /** files of the experiment folder the timeline reads (written by the train job and the trainer) */
@@ -28,13 +30,14 @@ async function readJson<T>(file: string): Promise<T | null> {
 interface StateFile {
   checkpoints?: StateCheckpoint[];
   heldOut?: string[];
+  probe?: string | null;
 }
 
 /** The generator file of a train-state entry (older states lack `g`: G_{step}.pth). */
 const generatorFile = (expDir: string, c: StateCheckpoint) => path.join(expDir, path.basename(c.g ?? `G_${c.step}.pth`));
 
 /** where the trainer writes a checkpoint's preview (worker/trainer/validation.py#preview_name); built from the epoch */
-const previewFile = (expDir: string, epoch: number) => path.join(expDir, "previews", `e${Math.trunc(epoch)}.wav`);
+export const previewFile = (expDir: string, epoch: number) => path.join(expDir, "previews", `e${Math.trunc(epoch)}.wav`);
 
 const exists = (file: string) => fs.access(file).then(() => true, () => false);
 
@@ -54,12 +57,16 @@ export async function listCheckpoints(name: string, prisma: Db = db()) {
   const { state, stateCps, metrics, present } = await readTimeline(expDir);
   const model = await prisma.voiceModel.findFirst({ where: { name: experiment.name, experimentId: experiment.id }, select: { epochs: true } });
   const merged = mergeCheckpoints(stateCps, metrics, (c) => present.has(generatorFile(expDir, c)), model?.epochs ?? null);
+  const answered = await prisma.listeningTest.findMany({ where: { experimentId: experiment.id, answeredAt: { not: null } }, select: { epochA: true, epochB: true, winner: true, answeredAt: true } });
+  const ab = new Map(tally(answered).map((r) => [r.epoch, r]));
   const checkpoints = [];
   for (const c of merged) {
     const url = `/api/experiments/${encodeURIComponent(experiment.name)}/checkpoints/${c.epoch}/preview`;
-    checkpoints.push({ ...c, preview: (await exists(previewFile(expDir, c.epoch))) ? url : null });
+    const t = ab.get(c.epoch);
+    const has = await exists(previewFile(expDir, c.epoch));
+    checkpoints.push({ ...c, preview: has ? url : null, peaks: has ? await previewPeaks(previewFile(expDir, c.epoch)) : null, abWins: t?.wins ?? 0, abLosses: t?.losses ?? 0 });
   }
-  return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [] };
+  return { checkpoints, recommended: recommendCheckpoint(checkpoints), heldOut: Array.isArray(state.heldOut) ? state.heldOut : [], probe: typeof state.probe === "string" ? state.probe : null };
 }
 
 /** The generator checkpoint of `epoch` in the experiment folder, or null when there is none (any more). */

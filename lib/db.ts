@@ -4,7 +4,7 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 import { requireDatabaseUrl } from "./config";
 
 export { Prisma } from "./generated/prisma/client.ts";
-export type { Experiment, AudioFile, Job, JobEvent, VoiceModel, Conversion, Worker } from "./generated/prisma/client.ts";
+export type { Experiment, AudioFile, Job, JobEvent, VoiceModel, Conversion, Worker, ListeningTest } from "./generated/prisma/client.ts";
 
 export function createPrisma(databaseUrl: string, poolMax = 5): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: poolMax }) });

@@ -25,6 +25,8 @@ export interface TrainOptions {
   heldOut: number;
   /** stop when validation has not improved for this many checkpoints (0 = off; needs held-out clips) */
   earlyStopPatience: number;
+  /** the clip each checkpoint renders as its preview: a slice name or an uploaded file's id (lib/train-probe.ts); default: the first held-out clip */
+  probe?: string;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = {

@@ -34,7 +34,10 @@ export const Checkpoint = z
     createdAt: z.string().nullable(),
     available: z.boolean().meta({ description: "the checkpoint file is on disk (publishable); false once replaced or pruned" }),
     published: z.boolean().meta({ description: "the experiment's model is this epoch" }),
-    preview: z.string().nullable().meta({ description: "URL of the listening preview (the first held-out clip through this checkpoint's generator, at most 10 s), or null" }),
+    preview: z.string().nullable().meta({ description: "URL of the listening preview (the probe clip — the first held-out clip unless the training named one — through this checkpoint's generator, at most 10 s), or null" }),
+    peaks: z.array(z.number()).nullable().meta({ description: "the preview's waveform: the peak |sample| (0–1) of each of up to 48 equal parts; null without a preview" }),
+    abWins: z.int().meta({ description: "blind A/B tests this epoch won (…/listening-tests)" }),
+    abLosses: z.int().meta({ description: "blind A/B tests this epoch lost" }),
   })
   .meta({ id: "Checkpoint" });
 
@@ -46,6 +49,7 @@ export const CheckpointList = z
       .nullable()
       .meta({ description: "the publishable checkpoint with the lowest validation mel L1; null without validation" }),
     heldOut: z.array(z.string()).meta({ description: "the held-out clips (slice names), never trained on" }),
+    probe: z.string().nullable().meta({ description: "the slice the previews render (the training's `probe` option); null: the first held-out clip" }),
   })
   .meta({ id: "CheckpointList" });
 

@@ -238,6 +238,8 @@ export const PretrainedFileName = z.string().regex(PRETRAINED_FILE, { error: "mu
 
 const trainInt = (min: number, max: number, description: string) => wholeNumber(min, max).meta({ description });
 
+const PROBE_RULE = "must be a slice name like \"0_3\" or an uploaded file's id";
+
 /** POST …/train and …/pipeline: the training options; missing ones take TRAIN_DEFAULTS (saveEvery at most epochs). */
 export const TrainOptionsBody = z
   .strictObject({
@@ -267,6 +269,14 @@ export const TrainOptionsBody = z
     earlyStopPatience: trainInt(0, 1000, "stop when the validation mel L1 has not improved for N checkpoints (0 = off; needs held-out clips); the reason is logged").default(
       TRAIN_DEFAULTS.earlyStopPatience,
     ),
+    probe: z
+      .string({ error: PROBE_RULE })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, { error: PROBE_RULE })
+      .optional()
+      .meta({
+        description:
+          "the clip each checkpoint renders as its listening preview (at most 10 s): a preprocessed slice name (e.g. \"0_3\") or an uploaded file's id (its first slice); default: the first held-out clip. Needed for previews without held-out clips. A continued training keeps it unless given",
+      }),
   })
   .meta({ id: "TrainOptions" });
 export type TrainOptionsBody = z.input<typeof TrainOptionsBody>;

@@ -36,6 +36,7 @@ const TRAIN_CODES = [
   "invalid_gpus",
   "invalid_heldOut",
   "invalid_earlyStopPatience",
+  "invalid_probe",
 ] as const;
 
 /** The experiment path parameter is checked first: 400 invalid_name; then 404 experiment_not_found. */
@@ -58,6 +59,7 @@ const enqueueResponses = <R extends ResponseSpec>(success: R, badRequestCodes: r
   503: QUEUE_DOWN,
 });
 const jobAccepted = ok("Queued", JobAccepted);
+const UNKNOWN_PROBE = err("`probe` names no slice (and no uploaded file) of the experiment; `details.examples` lists some slice names", ["unknown_probe"]);
 
 export const listExperiments = defineRoute({
   method: "GET",
@@ -237,8 +239,14 @@ export const trainExperiment = defineRoute({
   summary: "Queue the train job (ends by building the index)",
   params: NameParams,
   body: TrainOptionsBody,
-  responses: enqueueResponses(jobAccepted, TRAIN_CODES, ["model_name_taken", "stale_stage"]),
+  // 202 restated after the spread: a spread turns the numeric keys into strings, and `reply` is typed by them
+  responses: { ...enqueueResponses(jobAccepted, TRAIN_CODES, ["model_name_taken", "stale_stage"]), 202: jobAccepted, 422: UNKNOWN_PROBE },
 });
+
+const pipelineQueued = ok(
+  "Queued: `jobs` holds the job queued now (the first stage); the later stages are in its params.then and are queued as each stage succeeds",
+  z.strictObject({ jobs: z.array(Job).min(1) }),
+);
 
 export const runExperimentPipeline = defineRoute({
   method: "POST",
@@ -249,14 +257,7 @@ export const runExperimentPipeline = defineRoute({
   summary: "preprocess → extract → train (→ index): queues the first stage; each stage queues the next on success",
   params: NameParams,
   body: TrainOptionsBody,
-  responses: enqueueResponses(
-    ok(
-      "Queued: `jobs` holds the job queued now (the first stage); the later stages are in its params.then and are queued as each stage succeeds",
-      z.strictObject({ jobs: z.array(Job).min(1) }),
-    ),
-    TRAIN_CODES,
-    ["model_name_taken", "no_audio"],
-  ),
+  responses: { ...enqueueResponses(pipelineQueued, TRAIN_CODES, ["model_name_taken", "no_audio"]), 202: pipelineQueued, 422: UNKNOWN_PROBE },
 });
 
 export const indexExperiment = defineRoute({

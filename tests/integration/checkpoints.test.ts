@@ -106,8 +106,11 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
 
     // each checkpoint's preview: a wav at the model's rate, as long as the first held-out clip (to a few frames), ≤ 10 s
     const probe = decodeWav(fs.readFileSync(path.join(paths().experimentSubdir(exp.name, "gtWavs"), `${heldOut[0]}.wav`)));
-    for (const c of list.body.checkpoints as { epoch: number; preview: string }[]) {
+    for (const c of list.body.checkpoints as { epoch: number; preview: string; peaks: number[] }[]) {
       expect(c.preview).toBe(`/api/experiments/${exp.name}/checkpoints/${c.epoch}/preview`);
+      // the small waveform: 48 peaks in 0…1, not all silent
+      expect(c.peaks).toHaveLength(48);
+      expect(c.peaks.every((p) => p >= 0 && p <= 1) && Math.max(...c.peaks) > 0).toBe(true);
       const res = await (previewRoute.GET as unknown as (r: Request, ctx: unknown) => Promise<Response>)(new Request(`http://test.local${c.preview}`, withAuth({ method: "GET" })), {
         params: Promise.resolve({ name: exp.name, epoch: String(c.epoch) }),
       });
@@ -141,6 +144,37 @@ describe.skipIf(!ready)(`held-out validation and publishing a checkpoint${why}`,
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe("checkpoint_not_found");
     expect(none.body.error.details.available).toEqual([1, 2, 3]);
+  }, 400_000);
+
+  it("the probe option: the chosen slice is every checkpoint's preview, also without held-out clips; an upload's id means its first slice", async () => {
+    const exp = await preparedExperiment("ckpt-probe", src);
+    const gt = paths().experimentSubdir(exp.name, "gtWavs");
+    const stems = fs.readdirSync(gt).filter((f) => f.endsWith(".wav")).map((f) => f.slice(0, -4)).sort();
+    const probe = stems.at(-1)!;
+    const j = await runInProcess(train, "train", exp.id, { epochs: 2, batchSize: 2, saveEvery: 1, pretrained: "none", heldOut: 0, probe });
+    expect(j.status, j.error ?? "").toBe("succeeded");
+    const expDir = paths().experimentDir(exp.name);
+    expect(fs.readFileSync(path.join(expDir, "probe.txt"), "utf8")).toContain(`/${probe}.wav|`);
+    const list = await call(listRoute.GET as never, "GET", { name: exp.name }, undefined);
+    expect(list.body.heldOut).toEqual([]);
+    expect(list.body.probe).toBe(probe);
+    const probeWav = decodeWav(fs.readFileSync(path.join(gt, `${probe}.wav`)));
+    const probeSamples = Math.min(probeWav.channels[0]!.length, 9 * 32000);
+    for (const c of list.body.checkpoints as { epoch: number; validation: unknown; preview: string | null }[]) {
+      expect(c.validation).toBeNull(); // no held-out clips: not validated, still a preview
+      expect(c.preview).not.toBeNull();
+      const wav = decodeWav(fs.readFileSync(path.join(expDir, "previews", `e${c.epoch}.wav`)));
+      expect(wav.sampleRate).toBe(32000);
+      expect(wav.channels[0]!.length).toBeLessThanOrEqual(probeSamples);
+      expect(wav.channels[0]!.length).toBeGreaterThanOrEqual(probeSamples - 4 * 320);
+    }
+    // continue with an uploaded file's id: its first slice
+    const file = await db().audioFile.findFirstOrThrow({ where: { experimentId: exp.id } });
+    const idx0 = (JSON.parse(fs.readFileSync(path.join(expDir, "preprocess.json"), "utf8")) as { sources: Record<string, { idx0: number }> }).sources[file.id]!.idx0;
+    const more = await runInProcess(train, "train", exp.id, { moreEpochs: 1, batchSize: 2, saveEvery: 1, pretrained: "none", heldOut: 0, probe: file.id });
+    expect(more.status, more.error ?? "").toBe("succeeded");
+    const first = stems.filter((s) => s.startsWith(`${idx0}_`)).sort((a, b) => Number(a.split("_")[1]) - Number(b.split("_")[1]))[0];
+    expect((await call(listRoute.GET as never, "GET", { name: exp.name }, undefined)).body.probe).toBe(first);
   }, 400_000);
 
   it("cancel → publish: the checkpoint a cancelled training kept becomes the model, and continue keeps the held-out set", async () => {

@@ -32,7 +32,7 @@ function routeFiles(dir = API_DIR): string[] {
 }
 
 /** Values a field may take, tried in order: the first its schema accepts is used. */
-const CANDIDATES: unknown[] = ["unknown-field-test", NO_UUID, "a-long-enough-password", "viewer", "read", 40000, 1, true, [], [NO_UUID], {}];
+const CANDIDATES: unknown[] = ["unknown-field-test", NO_UUID, "a-long-enough-password", "viewer", "read", 40000, 1, true, [], [NO_UUID], {}, "A", [1, 2]];
 
 function shapeOf(schema: z.ZodType | undefined): Record<string, z.ZodType> {
   let s: unknown = schema;

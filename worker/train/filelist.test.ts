@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFilelist, heldOutCount, pickHeldOut, sourceOf } from "./filelist";
+import { buildFilelist, filelistLine, heldOutCount, pickHeldOut, sourceOf } from "./filelist";
 
 const mute = { gt: "/m/gt.wav", feature: "/m/f.npy", f0: "/m/f0.npy", f0nsf: "/m/nsf.npy" };
 const dirs = { gt: "/e/0_gt_wavs", feature: "/e/3_feature768", f0: "/e/2a_f0", f0nsf: "/e/2b-f0nsf" };
@@ -50,5 +50,13 @@ describe("held-out clips", () => {
     const stems = stemsOf(4, 2);
     const list = buildFilelist({ dirs, stems: { gt: stems, feature: stems, f0: stems, f0nsf: stems }, f0: true, speakerId: 0, mute, heldOut: ["9_9", "0_0"] });
     expect(list.heldOut).toEqual(["0_0"]);
+  });
+});
+
+describe("filelistLine", () => {
+  it("is the line buildFilelist writes for the stem", () => {
+    const built = buildFilelist({ dirs, stems: { gt: ["a_0"], feature: ["a_0"], f0: ["a_0"], f0nsf: ["a_0"] }, f0: true, speakerId: 0, mute, heldOut: ["a_0"] });
+    expect(filelistLine(dirs, true, 0, "a_0")).toBe(built.heldOutText);
+    expect(filelistLine(dirs, true, 0, "a_0")).toBe("/e/0_gt_wavs/a_0.wav|/e/3_feature768/a_0.npy|/e/2a_f0/a_0.wav.npy|/e/2b-f0nsf/a_0.wav.npy|0");
   });
 });

@@ -36,6 +36,14 @@ export function shuffle<T>(items: T[], random: () => number = Math.random): T[] 
   return a;
 }
 
+/** One stem's filelist line (also the trainer's --heldout and --probe files). Pure. */
+export function filelistLine(dirs: FilelistInput["dirs"], f0: boolean, speakerId: number, s: string): string {
+  const parts = f0
+    ? [`${dirs.gt}/${s}.wav`, `${dirs.feature}/${s}.npy`, `${dirs.f0}/${s}.wav.npy`, `${dirs.f0nsf}/${s}.wav.npy`]
+    : [`${dirs.gt}/${s}.wav`, `${dirs.feature}/${s}.npy`];
+  return [...parts, String(speakerId)].join("|");
+}
+
 export function buildFilelist(input: FilelistInput): { text: string; stems: string[]; heldOut: string[]; heldOutText: string } {
   const { dirs, f0, speakerId, mute } = input;
   let stems = new Set(input.stems.gt);
@@ -49,12 +57,7 @@ export function buildFilelist(input: FilelistInput): { text: string; stems: stri
   const held = new Set((input.heldOut ?? []).filter((s) => stems.has(s)));
   const sorted = all.filter((s) => !held.has(s));
   const line = (parts: string[]) => [...parts, String(speakerId)].join("|");
-  const lineOf = (s: string) =>
-    line(
-      f0
-        ? [`${dirs.gt}/${s}.wav`, `${dirs.feature}/${s}.npy`, `${dirs.f0}/${s}.wav.npy`, `${dirs.f0nsf}/${s}.wav.npy`]
-        : [`${dirs.gt}/${s}.wav`, `${dirs.feature}/${s}.npy`],
-    );
+  const lineOf = (s: string) => filelistLine(dirs, f0, speakerId, s);
   const lines = sorted.map(lineOf);
   const heldOut = [...held].sort();
   const muteLine = line(f0 ? [mute.gt, mute.feature, mute.f0, mute.f0nsf] : [mute.gt, mute.feature]);

@@ -16,7 +16,8 @@ import { parseTrainOptions } from "../../lib/api/parse";
 import type { TrainOptions } from "../../lib/train-options";
 import { summarizeValidation, validateExperiment } from "../../lib/validate";
 import { PermanentJobError, type JobContext, type JobHandler } from "../runner";
-import { buildFilelist, pickHeldOut, stemOf } from "./filelist";
+import { buildFilelist, filelistLine, pickHeldOut, stemOf } from "./filelist";
+import { readSources, resolveProbe } from "../../lib/train-probe";
 import { ensureMuteFiles } from "./mute";
 import { checkResources, probeTorch } from "./preflight";
 import { resolvePretrained } from "./pretrained";
@@ -32,6 +33,8 @@ export const STOP_GRACE_MS = 90_000;
 
 /** the held-out clips, in filelist.txt's format, beside it (the trainer's --heldout) */
 export const HELD_OUT_FILE = "heldout.txt";
+/** the probe clip, one filelist line (the trainer's --probe) */
+export const PROBE_FILE = "probe.txt";
 
 export interface TrainState {
   completedEpochs: number;
@@ -39,6 +42,8 @@ export interface TrainState {
   checkpoints: { epoch: number; step: number; reason: string; at: string; g?: string }[];
   /** the held-out stems (validation clips), chosen when the training starts and kept by continue/resume */
   heldOut?: string[];
+  /** the probe clip's stem (the previews' clip), or null/absent: the first held-out clip */
+  probe?: string | null;
 }
 
 async function readState(file: string): Promise<TrainState> {
@@ -53,7 +58,7 @@ async function stemsIn(dir: string): Promise<string[]> {
   return (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith(".") && (n.endsWith(".wav") || n.endsWith(".npy"))).map(stemOf);
 }
 
-export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string; heldOutFile?: string | null }): string[] {
+export function trainerArgs(o: { expDir: string; epochs: number; options: TrainOptions; pretrained: { g: string; d: string } | null; out: string; name: string; sampleRate: number; version: string; heldOutFile?: string | null; probeFile?: string | null }): string[] {
   const { options } = o;
   const args = ["train", "--exp-dir", o.expDir, "--epochs", String(o.epochs), "--batch-size", String(options.batchSize),
     "--save-every", String(options.saveEvery), "--device", "auto", "--precision", options.precision, "--out", o.out, "--name", o.name,
@@ -65,6 +70,7 @@ export function trainerArgs(o: { expDir: string; epochs: number; options: TrainO
     args.push("--heldout", o.heldOutFile);
     if (options.earlyStopPatience > 0) args.push("--early-stop-patience", String(options.earlyStopPatience));
   }
+  if (o.probeFile) args.push("--probe", o.probeFile);
   return args;
 }
 
@@ -120,9 +126,23 @@ export const train: JobHandler = async (ctx: JobContext) => {
   if (filelist.heldOut.length) await writeFileAtomic(heldOutFile, filelist.heldOutText);
   else await fs.rm(heldOutFile, { force: true });
   state.heldOut = filelist.heldOut;
+  // the probe clip: the option (a slice or an upload's first slice), else the one a continued training had
+  const probeAsked = options.probe ?? state.probe ?? null;
+  let probeStem: string | null = null;
+  if (probeAsked) {
+    const r = resolveProbe(probeAsked, usable, await readSources(expDir));
+    if (!("error" in r)) probeStem = r.stem;
+    else if (options.probe) throw new PermanentJobError(`the probe clip ${JSON.stringify(probeAsked)} does not fit: ${r.error}`);
+    else report.log("warn", `the earlier probe clip ${probeAsked} is gone (${r.error}); the previews render the first held-out clip`);
+  }
+  const probeFile = path.join(expDir, PROBE_FILE);
+  if (probeStem) await writeFileAtomic(probeFile, filelistLine(dirs, true, 0, probeStem));
+  else await fs.rm(probeFile, { force: true });
+  state.probe = probeStem;
   await writeFileAtomic(stateFile, JSON.stringify(state, null, 1));
   report.log("info", `filelist.txt: ${filelist.stems.length} clips + 2 mute entries (${RVC_SUBDIRS.gtWavs}, ${featureDirName(version)}, ${RVC_SUBDIRS.f0}, ${RVC_SUBDIRS.f0nsf})`);
   if (options.earlyStopPatience > 0 && !filelist.heldOut.length) report.log("warn", "early stop is off: it needs held-out clips (heldOut > 0 and at least 4 slices)");
+  if (probeStem) report.log("info", `preview clip of each checkpoint (${PROBE_FILE}): ${probeStem}${filelist.heldOut.includes(probeStem) ? " (held out)" : filelist.stems.includes(probeStem) ? " (also trained on)" : ""}`);
   report.log("info", filelist.heldOut.length ? `held out for validation (${HELD_OUT_FILE}): ${filelist.heldOut.length} clips: ${filelist.heldOut.join(", ")}` : "no held-out clips: checkpoints are not validated");
   const configFile = path.join(expDir, "config.json");
   if (!(await fs.access(configFile).then(() => true, () => false))) {
@@ -141,7 +161,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   await fs.mkdir(out, { recursive: true });
   report.log("info", `training to epoch ${epochs}${state.completedEpochs ? ` (checkpoints hold ${state.completedEpochs})` : ""}, batch size ${options.batchSize}`);
 
-  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version, heldOutFile: filelist.heldOut.length ? heldOutFile : null }), stateFile, state, options);
+  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version, heldOutFile: filelist.heldOut.length ? heldOutFile : null, probeFile: probeStem ? probeFile : null }), stateFile, state, options);
   const model = await registerModel({
     experiment,
     artifacts: result.artifacts,

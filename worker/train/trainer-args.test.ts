@@ -17,3 +17,14 @@ describe("trainerArgs: held-out clips and early stop", () => {
     expect(c).not.toContain("--early-stop-patience");
   });
 });
+
+describe("trainerArgs: the probe clip", () => {
+  it("passes --probe with or without held-out clips, and nothing without one", () => {
+    const a = trainerArgs({ ...base, options: TRAIN_DEFAULTS, heldOutFile: null, probeFile: "/e/probe.txt" });
+    expect(a.join(" ")).toContain("--probe /e/probe.txt");
+    const b = trainerArgs({ ...base, options: TRAIN_DEFAULTS, heldOutFile: "/e/heldout.txt", probeFile: "/e/probe.txt" });
+    expect(b.join(" ")).toContain("--heldout /e/heldout.txt");
+    expect(b.join(" ")).toContain("--probe /e/probe.txt");
+    expect(trainerArgs({ ...base, options: TRAIN_DEFAULTS, heldOutFile: null })).not.toContain("--probe");
+  });
+});

@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--name", help="model name (default: the experiment dir's name)")
     t.add_argument("--sample-rate", choices=["32k", "40k", "48k"], help="optional check against the config")
     t.add_argument("--heldout", default="", help="held-out clips (filelist format, never trained on): validated at each checkpoint")
+    t.add_argument("--probe", default="",
+                   help="the clip rendered as each checkpoint's listening preview (one filelist line; default: the first held-out clip)")
     t.add_argument("--early-stop-patience", type=int, default=0,
                    help="stop when validation has not improved for N checkpoints (needs --heldout; 0 = off)")
     t.add_argument("--no-resume", action="store_true", help="ignore existing checkpoints")

@@ -24,7 +24,7 @@ from .hparams import load_hparams, sr_name
 from .indexing import build_index
 from .models import count_params
 from .protocol import emit, set_emit_enabled
-from .validation import Validator, early_stop_due, preview_name, read_metrics, record_checkpoint
+from .validation import Probe, Validator, early_stop_due, preview_name, read_metrics, record_checkpoint
 from .step import StepRunner, build_models, build_optimizers, resolve_precision
 
 log = logging.getLogger("trainer")
@@ -96,6 +96,7 @@ class Job:
     items: list
     heldout: list
     device: str  # "cpu", "cuda:N"
+    probe: object = None  # the preview clip (--probe): an Item, or None for the first held-out clip
     world_size: int = 1
     port: int = 0
     t_start: float = field(default_factory=time.time)
@@ -157,6 +158,13 @@ def prepare(args) -> Job:
         leaked = [it.wav for it in heldout if os.path.realpath(it.wav) in train_wavs]
         if leaked:
             raise TrainerError(f"held-out clip {leaked[0]} is also in filelist.txt: a validation clip must not train")
+    probe = None
+    if getattr(args, "probe", None):
+        probes = parse_filelist(args.probe, f0)
+        if len(probes) != 1:
+            raise TrainerError(f"--probe {args.probe}: expected one clip (a filelist line), found {len(probes)}")
+        check_items(probes, hp["data"]["sampling_rate"], 768 if version == "v2" else 256, hp["model"]["spk_embed_dim"])
+        probe = probes[0]
     hop = hp["data"]["hop_length"]
     if len(BucketBatchSampler([os.path.getsize(it.wav) // (3 * hop) for it in items], 1)) == 0:
         raise TrainerError(
@@ -165,7 +173,8 @@ def prepare(args) -> Job:
         )
     return Job(args=args, hp=hp, exp_dir=exp_dir, out_dir=os.path.abspath(args.out or exp_dir),
                name=args.name or os.path.basename(exp_dir.rstrip("/")), version=version, f0=f0,
-               save_every=max(1, int(args.save_every)), items=items, heldout=heldout, device=device, world_size=world, port=port)
+               save_every=max(1, int(args.save_every)), items=items, heldout=heldout, device=device, world_size=world, port=port,
+               probe=probe)
 
 
 def run_train(args) -> int:
@@ -356,6 +365,9 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
     validator = Validator(job.heldout, hp, f0, device) if rank == 0 and job.heldout else None
     if validator is not None:
         log.info("validating each checkpoint on %d held-out clips", len(validator))
+    prober = Probe(job.probe, hp, f0, device) if rank == 0 and job.probe is not None else None
+    if prober is not None:
+        log.info("preview clip of each checkpoint: %s", prober.name)
     last_means: dict = {}
     # every rank knows the patience (rank 0 alone validates and decides; the others learn it through all_reduce)
     patience = int(getattr(args, "early_stop_patience", 0) or 0) if job.heldout else 0
@@ -384,7 +396,10 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
         emit("checkpoint", epoch=epoch_done, step=global_step, g=g_path, d=d_path, reason=reason)
         if reason != "signal":  # a stop request is answered at once; a partial epoch's weights are not scored
             preview = preview_name(epoch_done)
-            validation = validator.run(raw_g, os.path.join(exp_dir, preview)) if validator is not None else None
+            preview_path = os.path.join(exp_dir, preview)
+            validation = validator.run(raw_g, None if prober is not None else preview_path) if validator is not None else None
+            if prober is not None:
+                prober.render(raw_g, preview_path)
             if validation is not None:
                 validation["preview"] = preview
                 emit("validation", epoch=epoch_done, step=global_step, **validation)

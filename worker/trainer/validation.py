@@ -75,6 +75,7 @@ class Validator:
             clips = [ds[i] for i in range(len(ds))]
         self.clips = clips
         self.names = [os.path.basename(it.wav) for it in items]
+        self.sr = d["sampling_rate"]
 
     def __len__(self) -> int:
         return len(self.clips)
@@ -92,16 +93,10 @@ class Validator:
         try:
             with torch.random.fork_rng(devices=devices):
                 torch.manual_seed(VALIDATION_SEED)
-                for phone, pitch, pitchf, _spec, audio, sid in self.clips:
+                for clip in self.clips:
                     dev = self.device
-                    n = phone.size(0)
-                    lengths = torch.tensor([n], dtype=torch.long, device=dev)
-                    y_hat = net_g.infer(phone.unsqueeze(0).to(dev), lengths,
-                                        pitch.unsqueeze(0).to(dev) if self.f0 else None,
-                                        pitchf.unsqueeze(0).to(dev) if self.f0 else None,
-                                        torch.tensor([sid], dtype=torch.long, device=dev))
-                    y_hat = y_hat.float().reshape(1, -1)
-                    y = audio.to(dev).float().reshape(1, -1)
+                    y_hat = _infer(net_g, clip, self.f0, dev)
+                    y = clip[4].to(dev).float().reshape(1, -1)
                     m = min(y.size(1), y_hat.size(1))
                     y, y_hat = y[:, :m], y_hat[:, :m]
                     mel_y = mel_spectrogram(y, hop=self.hop, win_length=self.win, **self.mel_args)
@@ -115,6 +110,42 @@ class Validator:
                 net_g.train()
         return {"mel": sum(mels) / len(mels), "stft": sum(stfts) / len(stfts), "clips": len(mels),
                 "seconds": time.time() - t0}
+
+
+class Probe:
+    """The clip the user picked as the listening preview (``--probe``), rendered by each checkpoint with fixed noise;
+    it works without held-out clips (a preview without validation)."""
+
+    def __init__(self, item: Item, hp: dict, f0: bool, device: torch.device, clip: tuple | None = None):
+        self.device = device
+        self.f0 = f0
+        self.sr = hp["data"]["sampling_rate"]
+        self.clip = clip if clip is not None else TrainDataset([item], hp, f0, cache_spec=False)[0]
+        self.name = os.path.basename(item.wav)
+
+    @torch.no_grad()
+    def render(self, net_g, preview_path: str) -> None:
+        was_training = net_g.training
+        net_g.eval()
+        devices = [self.device.index or 0] if self.device.type == "cuda" else []
+        try:
+            with torch.random.fork_rng(devices=devices):
+                torch.manual_seed(VALIDATION_SEED)
+                write_preview(preview_path, _infer(net_g, self.clip, self.f0, self.device)[0], self.sr)
+        finally:
+            if was_training:
+                net_g.train()
+
+
+def _infer(net_g, clip: tuple, f0: bool, dev: torch.device) -> torch.Tensor:
+    """One dataset item through the generator's inference path: [1, samples]."""
+    phone, pitch, pitchf, _spec, _audio, sid = clip
+    lengths = torch.tensor([phone.size(0)], dtype=torch.long, device=dev)
+    y_hat = net_g.infer(phone.unsqueeze(0).to(dev), lengths,
+                        pitch.unsqueeze(0).to(dev) if f0 else None,
+                        pitchf.unsqueeze(0).to(dev) if f0 else None,
+                        torch.tensor([sid], dtype=torch.long, device=dev))
+    return y_hat.float().reshape(1, -1)
 
 
 def early_stop_due(history: Sequence[tuple[int, float | None]], patience: int) -> dict | None:

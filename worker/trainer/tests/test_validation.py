@@ -9,7 +9,7 @@ import torch
 
 from conftest import make_experiment, read_events, tiny_config
 from trainer.cli import main
-from trainer.data import parse_filelist
+from trainer.data import MAX_FRAMES, parse_filelist
 from trainer.hparams import load_hparams
 from trainer.step import build_models
 from trainer.validation import METRICS_FILE, Validator, multi_resolution_stft_distance
@@ -218,3 +218,61 @@ def test_ddp_validates_on_rank_0_and_early_stop_keeps_ranks_in_step(tmp_path):
     ev = read_events(r.stdout)
     assert ev[0]["world_size"] == 2 and ev[-1]["type"] == "done" and ev[-1]["epoch"] == 3
     assert [e["epoch"] for e in ev if e["type"] == "validation"] == [1, 2, 3]
+
+
+def probe_file(tmp_path, seconds: float) -> str:
+    """A clip of `seconds` outside the experiment (its own folders), as the one-line --probe file."""
+    other = make_experiment(str(tmp_path / f"probe{seconds}"), n_items=1, seconds=seconds, seed=7)
+    path = str(tmp_path / f"probe{seconds}.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(open(os.path.join(other, "filelist.txt"), encoding="utf-8").read().strip())
+    return path
+
+
+def hop_of(exp):
+    return load_hparams(os.path.join(exp, "config.json"))["data"]["hop_length"]
+
+
+def preview_of(exp, epoch):
+    from scipy.io import wavfile
+    sr, pcm = wavfile.read(os.path.join(exp, "previews", f"e{epoch}.wav"))
+    return sr, pcm
+
+
+def test_probe_is_the_preview_without_heldout_and_is_cut_to_10s(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=6)
+    sr = load_hparams(os.path.join(exp, "config.json"))["data"]["sampling_rate"]
+    rc, ev = run(capsys, exp, 2, "--probe", probe_file(tmp_path, 12.0))
+    assert rc == 0
+    assert not [e for e in ev if e["type"] == "validation"]  # no held-out clips: no validation, still a preview
+    for epoch in (1, 2):
+        rate, pcm = preview_of(exp, epoch)
+        assert rate == sr and pcm.dtype == np.int16 and pcm.ndim == 1
+        # the 12 s probe as the dataset reads it (features cut at MAX_FRAMES, 9 s), never over 10 s; the training clips are 2 s
+        assert len(pcm) == MAX_FRAMES * hop_of(exp) <= int(10.0 * sr)
+        assert np.abs(pcm).max() > 0
+    metrics = json.load(open(os.path.join(exp, METRICS_FILE)))["checkpoints"]
+    assert [m["epoch"] for m in metrics] == [1, 2] and all(m["validation"] is None for m in metrics)
+
+
+def test_probe_replaces_the_first_heldout_clip_as_preview(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=8)  # 2 s clips
+    sr = load_hparams(os.path.join(exp, "config.json"))["data"]["sampling_rate"]
+    heldout = split_heldout(exp, 2)
+    rc, ev = run(capsys, exp, 1, "--heldout", heldout, "--probe", probe_file(tmp_path, 3.0))
+    assert rc == 0
+    assert [v["epoch"] for v in ev if v["type"] == "validation"] == [1]  # validation still runs on the held-out clips
+    rate, pcm = preview_of(exp, 1)
+    assert rate == sr
+    assert 3.0 * sr - 4 * 320 <= len(pcm) <= 3.0 * sr  # the 3 s probe (to a few frames), not a 2 s held-out clip
+
+
+def test_probe_file_must_hold_one_clip(tmp_path, capsys):
+    exp = make_experiment(str(tmp_path), n_items=6)
+    two = str(tmp_path / "two.txt")
+    lines = open(os.path.join(exp, "filelist.txt"), encoding="utf-8").read().splitlines()
+    with open(two, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines[:2]))
+    rc, ev = run(capsys, exp, 1, "--probe", two)
+    assert rc != 0
+    assert "expected one clip" in ev[-1]["message"]

@@ -2,12 +2,14 @@ import { runExperimentPipeline as spec } from "@/lib/api/experiments";
 import { resolveTrainOptions } from "@/lib/api/parse";
 import { enqueuePipeline, queuedJob } from "@/lib/jobs";
 import { route } from "@/lib/http";
+import { checkProbe } from "@/lib/train-probe";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** preprocess → extract → train (training ends by building the index); each stage queues the next. */
 export const POST = route(spec, async ({ params, body, reply }) => {
+  await checkProbe(params.name, body.probe, "pipeline");
   const job = await enqueuePipeline(params.name, [
     { kind: "preprocess", params: {} },
     { kind: "extract", params: {} },
