@@ -150,6 +150,21 @@ const eventsUrl = `${base}/api/experiments/${NAME}/events`;
 
 try {
   console.log(`bench/training-history on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  // in this process, the server-side parts alone: the job snapshot's queries and the series (file read + downsampling)
+  const { jobSnapshot } = await import("../lib/job-snapshot");
+  const { trainingSeries } = await import("../lib/training-history");
+  const inProc = async (fn: () => Promise<unknown>) => {
+    const ms = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await fn();
+      ms.push(performance.now() - t);
+    }
+    return ms;
+  };
+  const snap = await inProc(() => jobSnapshot([job.id]));
+  const ser = await inProc(() => trainingSeries(NAME, { points: 300 }));
+  console.log(`in-process: job snapshot median ${median(snap).toFixed(0)} ms; series first ${ser[0]!.toFixed(0)} ms (read + parse + downsample), then median ${median(ser.slice(1)).toFixed(0)} ms (cached)`);
   await timed(pageUrl, page); // the server's first render compiles nothing, but warms its caches and pools
   const cold = await timed(seriesUrl, api); // the first read of the step file (then cached by size/mtime)
   console.log(`series route, cold (reads and parses the 100,000-step file): ${cold.ms.toFixed(0)} ms, ${cold.bytes} bytes`);

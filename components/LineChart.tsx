@@ -86,6 +86,7 @@ export function LineChart({
   log,
   xLabel,
   testId,
+  empty = "no values yet",
   formatX = (v) => String(v),
 }: {
   title: string;
@@ -93,6 +94,8 @@ export function LineChart({
   log: boolean;
   xLabel: string;
   testId?: string;
+  /** what the chart says while it has no values */
+  empty?: string;
   formatX?: (v: number) => string;
 }) {
   const { ref, width } = useWidth(560);
@@ -122,6 +125,8 @@ export function LineChart({
     const x1 = Math.max(...xs, x0 + 1);
     const x = scaleLinear().domain([x0, x1]).range([M.left, width - M.right]);
     const yTicks = log ? logTicks(y.domain() as [number, number]) : y.ticks(5);
+    // linear ticks as d3 formats them for their step ("50", "1.5", "0.02"); log ticks are powers of ten (and 2×, 5×)
+    const yFormat = log ? fmt : scaleLinear().domain(y.domain()).tickFormat(5, "~");
     const xTicks = x.ticks(Math.max(2, Math.floor(width / 90))).filter((t) => Number.isInteger(t));
     const hx = hover !== null ? hover : null;
     body = (
@@ -141,7 +146,7 @@ export function LineChart({
           <g key={`y${t}`}>
             <line x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} stroke="currentColor" strokeOpacity={0.12} />
             <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end" fontSize={11} fill="currentColor" data-axis="y">
-              {fmt(t)}
+              {yFormat(t)}
             </text>
           </g>
         ))}
@@ -198,7 +203,7 @@ export function LineChart({
         {readout && readout.some(Boolean) && <span className="tabular-nums">at {xLabel} {formatX(readout.find(Boolean)!.x)}</span>}
       </figcaption>
       <div ref={ref} className="w-full overflow-hidden">
-        {body ?? <p className="py-8 text-center text-xs text-zinc-600 dark:text-zinc-400">{title}: no values yet</p>}
+        {body ?? <p className="py-8 text-center text-xs text-zinc-600 dark:text-zinc-400">{empty}</p>}
       </div>
     </figure>
   );

@@ -78,7 +78,8 @@ export function TrainingCharts({ experiment, live }: { experiment: string; live:
     defs.filter((d) => data?.epochs.series[d.key]).map((d) => ({ ...d, x: data!.epochs.epoch, y: data!.epochs.series[d.key]!, dots: data!.epochs.epoch.length <= 60 }));
   const perStep = (steps?.count ?? 0) > 0;
   const trainMel = data?.epochs.series.mel;
-  const validation: ChartSeries[] = data
+  // the train mel beside the held-out one (same c_mel scale): a widening gap is overfitting
+  const validation: ChartSeries[] = data?.validation.epoch.length
     ? [
         { key: "vmel", label: "held-out mel", color: "#dc2626", x: data.validation.epoch, y: data.validation.mel, dots: data.validation.epoch.length <= 60 },
         { key: "vstft", label: "held-out STFT", color: "#7c3aed", x: data.validation.epoch, y: data.validation.stft, dots: data.validation.epoch.length <= 60 },
@@ -110,7 +111,14 @@ export function TrainingCharts({ experiment, live }: { experiment: string; live:
         <LineChart title="Adversarial losses" series={perStep ? stepSeries(ADVERSARIAL) : epochSeries(ADVERSARIAL)} log={log} xLabel={perStep ? "step" : "epoch"} formatX={perStep ? stepsLabel : undefined} />
         <LineChart title="Reconstruction losses" series={perStep ? stepSeries(RECONSTRUCTION) : epochSeries(RECONSTRUCTION)} log={log} xLabel={perStep ? "step" : "epoch"} formatX={perStep ? stepsLabel : undefined} />
       </div>
-      <LineChart title="Validation on held-out clips (per checkpoint)" series={validation} log={log} xLabel="epoch" testId="validation-chart" />
+      <LineChart
+        title="Validation on held-out clips (per checkpoint)"
+        series={validation}
+        log={log}
+        xLabel="epoch"
+        testId="validation-chart"
+        empty="No validated checkpoint yet: each checkpoint is scored on the held-out clips (none when the dataset has fewer than 4 slices)."
+      />
     </div>
   );
 }

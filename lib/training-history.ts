@@ -26,23 +26,37 @@ interface Cached {
   mtimeMs: number;
   ino: number;
   cols: StepColumns;
+  /** downsampled results of these columns, by points and smoothing (a page polls with the same query) */
+  results: Map<string, ReturnType<typeof summarize>>;
 }
 const cache = new Map<string, Cached>();
 const CACHE_ENTRIES = 16;
 
 const EMPTY: StepColumns = { fields: [], steps: new Uint32Array(0), epochs: new Uint32Array(0), values: [] };
 
+function summarize(cols: StepColumns, points: number, smoothing: number | undefined) {
+  const s = downsampleSteps(cols, points, { smoothing });
+  return {
+    steps: { count: s.count, points: s.from.length, smoothing: s.smoothing, from: s.from, to: s.to, epoch: s.epoch, series: s.series },
+    epochs: cols.steps.length ? epochMeans(cols) : null,
+  };
+}
+
 /** The step file's columns (empty when there is none yet), from the cache while the file is unchanged. */
 export async function readStepColumns(file: string): Promise<StepColumns> {
+  return (await readStepFile(file)).cols;
+}
+
+async function readStepFile(file: string): Promise<Pick<Cached, "cols" | "results">> {
   let st;
   try {
     st = await fs.stat(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return EMPTY;
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { cols: EMPTY, results: new Map() };
     throw err;
   }
   const hit = cache.get(file);
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit.cols;
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ino === st.ino) return hit;
   if (st.size > MAX_STEP_FILE_BYTES) {
     throw conflict("step_file_too_large", `the step history is ${st.size} bytes; at most ${MAX_STEP_FILE_BYTES} are read`, { bytes: st.size });
   }
@@ -53,10 +67,11 @@ export async function readStepColumns(file: string): Promise<StepColumns> {
     if (err instanceof StepFileError) throw conflict("step_file_unreadable", `logs/steps.bin was not written by the trainer: ${err.message}`);
     throw err;
   }
+  const entry: Cached = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, cols, results: new Map() };
   cache.delete(file);
-  cache.set(file, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, cols });
+  cache.set(file, entry);
   if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  return cols;
+  return entry;
 }
 
 const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
@@ -103,12 +118,17 @@ async function epochsFromEvents(experimentId: string, prisma: Db) {
 export async function trainingSeries(name: string, opts: { points: number; smoothing?: number }, prisma: Db = db()) {
   const experiment = await getExperimentRow(name, prisma);
   const p = paths();
-  const cols = await readStepColumns(p.trainingStepFile(experiment.name));
-  const steps = downsampleSteps(cols, opts.points, { smoothing: opts.smoothing });
-  const epochs = cols.steps.length ? epochMeans(cols) : await epochsFromEvents(experiment.id, prisma);
+  const file = await readStepFile(p.trainingStepFile(experiment.name));
+  const key = `${opts.points}:${opts.smoothing ?? ""}`;
+  let summary = file.results.get(key);
+  if (!summary) {
+    summary = summarize(file.cols, opts.points, opts.smoothing);
+    if (file.results.size >= 8) file.results.clear();
+    file.results.set(key, summary);
+  }
   return {
-    steps: { count: steps.count, points: steps.from.length, smoothing: steps.smoothing, from: steps.from, to: steps.to, epoch: steps.epoch, series: steps.series },
-    epochs,
+    steps: summary.steps,
+    epochs: summary.epochs ?? (await epochsFromEvents(experiment.id, prisma)),
     validation: await validationHistory(p.experimentDir(experiment.name)),
   };
 }

@@ -83,7 +83,8 @@ describe("ema", () => {
     expect([...ema([1, 5, 3], 0)]).toEqual([1, 5, 3]);
   });
   it("defaultSmoothing widens with steps per bucket", () => {
-    expect(defaultSmoothing(100, 400)).toBeCloseTo(1 - 2 / 21);
+    expect(defaultSmoothing(9, 400)).toBeCloseTo(1 - 2 / 5); // a short history: 4 steps, not 20 of lag
+    expect(defaultSmoothing(1000, 400)).toBeCloseTo(1 - 2 / 21);
     expect(defaultSmoothing(100_000, 500)).toBeCloseTo(1 - 2 / 801);
   });
 });

@@ -79,9 +79,12 @@ export function ema(values: ArrayLike<number>, weight: number): Float64Array {
   return out;
 }
 
-/** The smoothing weight for `n` steps shown in `points` buckets: an EMA span of max(20, 4 steps per bucket). */
+/**
+ * The smoothing weight for `n` steps shown in `points` buckets: an EMA span of 4 buckets' steps, at least 20 steps
+ * (fewer for a short history, n/20, so a few steps are not all lag).
+ */
 export function defaultSmoothing(n: number, points: number): number {
-  const span = Math.max(20, 4 * Math.ceil(n / Math.max(1, points)));
+  const span = Math.max(Math.min(20, Math.ceil(n / 20)), 4 * Math.ceil(n / Math.max(1, points)));
   return 1 - 2 / (span + 1);
 }
 

@@ -61,7 +61,7 @@ export const getTrainingSeries = defineRoute({
       .min(0, SMOOTHING_RULE)
       .max(0.9999, SMOOTHING_RULE)
       .optional()
-      .meta({ description: "EMA weight for `smooth` (default: a span of max(20, 4 steps per bucket))" }),
+      .meta({ description: "EMA weight for `smooth` (default: a span of 4 buckets' steps, at least min(20, steps/20))" }),
   }),
   responses: {
     200: ok("The series (empty arrays before the first step)", TrainingSeries),
