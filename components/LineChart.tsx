@@ -125,8 +125,8 @@ export function LineChart({
     const x1 = Math.max(...xs, x0 + 1);
     const x = scaleLinear().domain([x0, x1]).range([M.left, width - M.right]);
     const yTicks = log ? logTicks(y.domain() as [number, number]) : y.ticks(5);
-    // linear ticks as d3 formats them for their step ("50", "1.5", "0.02"); log ticks are powers of ten (and 2×, 5×)
-    const yFormat = log ? fmt : scaleLinear().domain(y.domain()).tickFormat(5, "~");
+    // linear ticks with the decimals their step needs ("150", "1.5", "0.02"; d3's precision), log ticks by fmt
+    const yFormat = log ? fmt : scaleLinear().domain(y.domain()).tickFormat(5, ",~f");
     const xTicks = x.ticks(Math.max(2, Math.floor(width / 90))).filter((t) => Number.isInteger(t));
     const hx = hover !== null ? hover : null;
     body = (

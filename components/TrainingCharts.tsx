@@ -96,7 +96,9 @@ export function TrainingCharts({ experiment, live }: { experiment: string; live:
         </label>
         <span>
           {perStep
-            ? `${steps!.count.toLocaleString("en")} steps, up to epoch ${steps!.epoch.at(-1)}; faint: raw (mean and min–max per ${Math.max(1, Math.round(steps!.count / Math.max(1, steps!.points)))} steps), solid: smoothed`
+            ? `${steps!.count.toLocaleString("en")} steps, up to epoch ${steps!.epoch.at(-1)}; faint: ${
+                steps!.count > steps!.points ? `mean and min–max of every ${Math.round(steps!.count / steps!.points)} steps` : "each step"
+              }, solid: smoothed`
             : data && data.epochs.epoch.length
               ? "per-epoch means (this training has no per-step record)"
               : "the charts fill in as training runs"}
