@@ -20,13 +20,15 @@ export class StepFileError extends Error {}
 
 /** Parse the step file (header, then records of uint32 step, uint32 epoch, float32 × fields; little-endian). */
 export function parseStepFile(buf: Uint8Array): StepColumns {
-  if (buf.length === 0) return { fields: [], steps: new Uint32Array(0), epochs: new Uint32Array(0), values: [] };
+  const empty = { fields: [], steps: new Uint32Array(0), epochs: new Uint32Array(0), values: [] };
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const magic = new TextDecoder().decode(buf.subarray(0, 8));
-  if (buf.length < 12 || magic !== STEP_FILE_MAGIC) throw new StepFileError("not a step file (bad magic)");
+  if (magic !== STEP_FILE_MAGIC.slice(0, magic.length)) throw new StepFileError("not a step file (bad magic)");
+  if (buf.length < 12) return empty; // the trainer is writing the header right now
   const headerLength = view.getUint32(8, true);
   // a header length is checked before anything is decoded from it
-  if (headerLength > MAX_HEADER || 12 + headerLength > buf.length) throw new StepFileError(`bad header length ${headerLength}`);
+  if (headerLength > MAX_HEADER) throw new StepFileError(`bad header length ${headerLength}`);
+  if (12 + headerLength > buf.length) return empty;
   let fields: unknown;
   try {
     fields = (JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buf.subarray(12, 12 + headerLength))) as { fields?: unknown }).fields;
