@@ -9,7 +9,8 @@
  *   after:  the page HTML (with the bounded job snapshot), the series route (cold: first read of the file; warm:
  *           from the cache) and the stream opened after the newest event id (time to its first byte), fetched
  *           together as the browser does; target: under 1 s.
- * Usage: npx next build && node --import tsx bench/training-history.ts [runs=5]   (DATABASE_URL: a server to create a DB on)
+ * Usage: npx next build && node --import tsx bench/training-history.ts [runs=5]   (DATABASE_URL: a server to create a DB on;
+ * BENCH_SCREENSHOTS=<folder>: also screenshots of the charts of this history in Chromium)
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -195,6 +196,30 @@ try {
       `(page ${median(parts.page).toFixed(0)} ms / ${(sizes.page / 1024).toFixed(0)} KiB, series ${median(parts.series).toFixed(0)} ms / ${(sizes.series / 1024).toFixed(0)} KiB, ` +
       `stream's first byte ${median(parts.stream).toFixed(0)} ms, 0 events replayed)${total < 1000 ? "" : "  ← over the 1 s target"}`,
   );
+  if (process.env.BENCH_SCREENSHOTS) {
+    // optional: the charts of this long history in Chromium (BENCH_SCREENSHOTS=<folder>), 1280 and 390 px, light and dark
+    const { chromium } = await import("@playwright/test");
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+    const [cookieName, cookieValue] = page.cookie.split("=") as [string, string];
+    for (const width of [1280, 390]) {
+      for (const scheme of ["light", "dark"] as const) {
+        const ctx = await browser.newContext({ viewport: { width, height: 900 }, colorScheme: scheme });
+        await ctx.addCookies([{ name: cookieName, value: cookieValue, url: base }]);
+        const tab = await ctx.newPage();
+        await tab.goto(pageUrl);
+        const charts = tab.getByTestId("training-charts");
+        await charts.locator('text[data-axis="y"]').first().waitFor();
+        await charts.scrollIntoViewIfNeeded();
+        await charts.screenshot({ path: path.join(process.env.BENCH_SCREENSHOTS, `training-charts-long-${width}-${scheme}.png`) });
+        if (width === 1280 && scheme === "light") {
+          await tab.getByLabel("Log scale").check();
+          await charts.screenshot({ path: path.join(process.env.BENCH_SCREENSHOTS, `training-charts-long-log-${width}-${scheme}.png`) });
+        }
+        await ctx.close();
+      }
+    }
+    await browser.close();
+  }
 } finally {
   web.kill("SIGTERM");
   await prisma.$disconnect();

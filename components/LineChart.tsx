@@ -20,7 +20,7 @@ export interface ChartSeries {
   dots?: boolean;
 }
 
-const M = { left: 52, right: 10, top: 10, bottom: 34 };
+const M = { left: 52, right: 14, top: 10, bottom: 34 };
 const H = 200;
 
 const usable = (v: number | null | undefined, log: boolean): v is number => typeof v === "number" && Number.isFinite(v) && (!log || v > 0);
@@ -120,13 +120,14 @@ export function LineChart({
       lo = log ? lo / 2 : lo - Math.abs(lo || 1) * 0.5;
       hi = log ? hi * 2 : hi + Math.abs(hi || 1) * 0.5;
     }
-    const y = (log ? scaleLog() : scaleLinear()).domain([lo, hi]).range([H - M.bottom, M.top]).nice();
+    // a linear axis ends on round values; a log axis keeps the data's range (nice() would widen it to whole decades)
+    const y = log ? scaleLog().domain([lo, hi]).range([H - M.bottom, M.top]) : scaleLinear().domain([lo, hi]).range([H - M.bottom, M.top]).nice();
     const x0 = Math.min(...xs);
     const x1 = Math.max(...xs, x0 + 1);
     const x = scaleLinear().domain([x0, x1]).range([M.left, width - M.right]);
     const yTicks = log ? logTicks(y.domain() as [number, number]) : y.ticks(5);
     // linear ticks with the decimals their step needs ("150", "1.5", "0.02"; d3's precision), log ticks by fmt
-    const yFormat = log ? fmt : scaleLinear().domain(y.domain()).tickFormat(5, ",~f");
+    const yFormat = log ? fmtLog : scaleLinear().domain(y.domain()).tickFormat(5, ",~f");
     const xTicks = x.ticks(Math.max(2, Math.floor(width / 90))).filter((t) => Number.isInteger(t));
     const hx = hover !== null ? hover : null;
     body = (
@@ -154,7 +155,15 @@ export function LineChart({
         {xTicks.map((t) => (
           <g key={`x${t}`}>
             <line x1={x(t)} x2={x(t)} y1={H - M.bottom} y2={H - M.bottom + 4} stroke="currentColor" strokeOpacity={0.4} />
-            <text x={x(t)} y={H - M.bottom + 15} textAnchor="middle" fontSize={11} fill="currentColor" data-axis="x">
+            <text
+              x={x(t)}
+              y={H - M.bottom + 15}
+              // a label at either end is kept inside the chart
+              textAnchor={x(t) > width - M.right - 16 ? "end" : x(t) < M.left + 16 ? "start" : "middle"}
+              fontSize={11}
+              fill="currentColor"
+              data-axis="x"
+            >
               {formatX(t)}
             </text>
           </g>
@@ -220,6 +229,11 @@ function logTicks([lo, hi]: [number, number]): number[] {
     if (t >= lo * 0.999 && t <= hi * 1.001) out.push(t);
   }
   return out;
+}
+
+/** A log axis's tick (1, 2, 5 × a power of ten): "0.05", "20", "1k". */
+function fmtLog(v: number): string {
+  return v >= 1000 ? `${+(v / 1000).toPrecision(3)}k` : String(+v.toPrecision(3));
 }
 
 export function fmt(v: number): string {
