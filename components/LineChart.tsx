@@ -125,7 +125,9 @@ export function LineChart({
     const x0 = Math.min(...xs);
     const x1 = Math.max(...xs, x0 + 1);
     const x = scaleLinear().domain([x0, x1]).range([M.left, width - M.right]);
-    const yTicks = log ? logTicks(y.domain() as [number, number]) : y.ticks(5);
+    const decades = log ? logTicks(y.domain() as [number, number]) : [];
+    // a log range within one factor of 2–5 has no 1/2/5 ticks: d3's log ticks (linear-like) then
+    const yTicks = log ? (decades.length >= 2 ? decades : y.ticks(4)) : y.ticks(5);
     // linear ticks with the decimals their step needs ("150", "1.5", "0.02"; d3's precision), log ticks by fmt
     const yFormat = log ? fmtLog : scaleLinear().domain(y.domain()).tickFormat(5, ",~f");
     const xTicks = x.ticks(Math.max(2, Math.floor(width / 90))).filter((t) => Number.isInteger(t));
