@@ -127,6 +127,14 @@ describe("bucketSeries / downsampleSteps", () => {
   });
 });
 
+it("sends 6 significant digits", () => {
+  const cols = parseStepFile(encodeStepFile(["a"], [{ step: 1, epoch: 1, values: [Math.PI] }, { step: 2, epoch: 1, values: [1 / 3] }]));
+  const s = downsampleSteps(cols, 1, { smoothing: 0 });
+  expect(s.series.a!.mean[0]).toBe(Number(((Math.fround(Math.PI) + Math.fround(1 / 3)) / 2).toPrecision(6)));
+  expect(s.series.a!.max[0]).toBe(3.14159);
+  expect(String(s.series.a!.min[0])).toBe("0.333333");
+});
+
 describe("epochMeans", () => {
   it("averages each epoch's steps, leaving NaN out", () => {
     const cols = parseStepFile(

@@ -90,7 +90,12 @@ export function defaultSmoothing(n: number, points: number): number {
   return 1 - 2 / (span + 1);
 }
 
-const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
+/**
+ * Values as sent: 6 significant digits (float32 holds about 7; the charts show 3), which keeps the JSON of 100,000
+ * steps small. NaN/∞ → null.
+ */
+const num = (v: number): number | null => (Number.isFinite(v) ? round6(v) : null);
+export const round6 = (v: number): number => Number(v.toPrecision(6));
 
 export interface BucketSeries {
   mean: (number | null)[];
@@ -116,9 +121,9 @@ export function bucketSeries(values: ArrayLike<number>, bounds: [number, number]
       if (x < lo) lo = x;
       if (x > hi) hi = x;
     }
-    out.mean.push(k ? sum / k : null);
-    out.min.push(k ? lo : null);
-    out.max.push(k ? hi : null);
+    out.mean.push(k ? round6(sum / k) : null);
+    out.min.push(k ? round6(lo) : null);
+    out.max.push(k ? round6(hi) : null);
     out.smooth.push(num(smoothed[b - 1]!));
   }
   return out;
@@ -152,7 +157,7 @@ export function epochMeans(cols: StepColumns): { epoch: number[]; step: number[]
   }
   const series: Record<string, (number | null)[]> = {};
   cols.fields.forEach((name, f) => {
-    series[name] = sums[f]!.map((s, j) => (counts[f]![j] ? s / counts[f]![j]! : null));
+    series[name] = sums[f]!.map((s, j) => (counts[f]![j] ? round6(s / counts[f]![j]!) : null));
   });
   return { epoch, step, series };
 }
