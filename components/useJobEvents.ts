@@ -80,7 +80,6 @@ export function useJobEvents(url: string | null, seed: StreamEvent[] = NO_EVENTS
       pending.current = [];
     };
     // the seed belongs to the URL (the page passes both from one snapshot)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [url]);
 
   return { jobs, connected };
