@@ -1,13 +1,14 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { PipelinePanel, type StageJob, type StageStates } from "./PipelinePanel";
 import { TrainPanel } from "./TrainPanel";
-import { useJobEvents } from "./useJobEvents";
+import { useJobEvents, type StreamEvent } from "./useJobEvents";
 
 /** The live part of the experiment page: one event stream feeds the pipeline stepper and the training view. */
 export function ExperimentWorkspace({
   trainBlocked,
+  snapshot,
   ...props
 }: {
   experiment: string;
@@ -20,9 +21,13 @@ export function ExperimentWorkspace({
   stages?: StageStates;
   /** why Train cannot start now (no audio, an out-of-date stage), shown under a disabled button */
   trainBlocked?: string;
+  /** the jobs' recent past (lib/job-snapshot.ts): the stream starts after `lastEventId` instead of replaying everything */
+  snapshot: { lastEventId: string; events: StreamEvent[] };
 }) {
   const router = useRouter();
-  const { jobs: live } = useJobEvents(`/api/experiments/${props.experiment}/events`);
+  // the first snapshot only: a refresh of the page (new props) keeps the open stream, which has everything since
+  const [first] = useState(snapshot);
+  const { jobs: live } = useJobEvents(`/api/experiments/${encodeURIComponent(props.experiment)}/events?lastEventId=${first.lastEventId}`, first.events);
   // A job the page does not know yet (the next stage of a pipeline, or one started elsewhere): re-read the page.
   const asked = useRef(new Set<string>());
   useEffect(() => {

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { PRECISIONS, TRAIN_DEFAULTS } from "@/lib/train-options";
 import { callApi } from "./api-client";
-import { LossChart } from "./LossChart";
+import { TrainingCharts } from "./TrainingCharts";
 import { inputClass } from "./SettingsFields";
 import { Field } from "@/components/ui";
 import { TrainValidationFields } from "./TrainValidationFields";
@@ -25,16 +25,6 @@ export function wholeNumberError(typed: string, what: string, max: number): stri
   if (typed.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) return `enter ${what} (1–${max})`;
   return undefined;
 }
-
-const LOSSES = [
-  { key: "gen", label: "generator", color: "#6366f1" },
-  { key: "disc", label: "discriminator", color: "#f59e0b" },
-  { key: "fm", label: "feature matching", color: "#10b981" },
-];
-const RECON = [
-  { key: "mel", label: "mel", color: "#ef4444" },
-  { key: "kl", label: "KL", color: "#0ea5e9" },
-];
 
 /** Training options, "train / run whole pipeline / continue", live loss charts and the checkpoint list. */
 export function TrainPanel({
@@ -109,7 +99,6 @@ export function TrainPanel({
   }
 
   const metrics = (live?.metrics ?? []).map((m) => m.data ?? {});
-  const epochs = metrics.filter((m) => m.kind === "epoch") as Record<string, number | null>[];
   const checkpoints = metrics.filter((m) => m.kind === "checkpoint");
   const text = (k: "epochs" | "batchSize" | "saveEvery") => (e: React.ChangeEvent<HTMLInputElement>) => setO({ ...o, [k]: e.target.value });
 
@@ -209,10 +198,7 @@ export function TrainPanel({
       )}
       {trainJobId && (
         <div className="space-y-3">
-          <div className="grid gap-3 md:grid-cols-2">
-            <LossChart title="Adversarial losses" points={epochs} series={LOSSES} />
-            <LossChart title="Reconstruction losses" points={epochs} series={RECON} />
-          </div>
+          <TrainingCharts experiment={experiment} live={live} />
           <div className="text-sm">
             <h3 className="font-medium">Checkpoints</h3>
             {checkpoints.length === 0 ? (

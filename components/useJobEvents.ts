@@ -23,6 +23,7 @@ export interface LiveJob {
 export type LiveJobs = Record<string, LiveJob>;
 
 const MAX_LOGS = 2000;
+const NO_EVENTS: StreamEvent[] = [];
 
 /** Fold one event into the per-job live state. Pure. */
 export function applyEvent(state: LiveJobs, ev: StreamEvent): LiveJobs {
@@ -47,15 +48,17 @@ export function applyEvent(state: LiveJobs, ev: StreamEvent): LiveJobs {
 /**
  * Live state of the jobs behind an SSE URL (one job, or every job of an experiment). EventSource
  * reconnects by itself and sends Last-Event-ID, so the server replays exactly what was missed.
+ * `seed`: past events the page already has (lib/job-snapshot.ts), folded in first; the URL then starts the stream
+ * after them (`?lastEventId=`), so a reload does not replay the whole history.
  */
-export function useJobEvents(url: string | null): { jobs: LiveJobs; connected: boolean } {
-  const [jobs, setJobs] = useState<LiveJobs>({});
+export function useJobEvents(url: string | null, seed: StreamEvent[] = NO_EVENTS): { jobs: LiveJobs; connected: boolean } {
+  const [jobs, setJobs] = useState<LiveJobs>(() => seed.reduce(applyEvent, {}));
   const [connected, setConnected] = useState(false);
   const pending = useRef<StreamEvent[]>([]);
 
   useEffect(() => {
     if (!url) return;
-    setJobs({});
+    setJobs(seed.reduce(applyEvent, {}));
     const source = new EventSource(url);
     let frame = 0;
     const flush = () => {
@@ -76,6 +79,7 @@ export function useJobEvents(url: string | null): { jobs: LiveJobs; connected: b
       if (frame) clearTimeout(frame);
       pending.current = [];
     };
+    // the seed belongs to the URL (the page passes both from one snapshot)
   }, [url]);
 
   return { jobs, connected };

@@ -72,6 +72,8 @@ export function createPaths(cfg: Config) {
     uploadFile: (name: string, storedName: string) =>
       within(cfg.uploadsDir, exp(name), assertSafeSegment(storedName, "file name")),
     experimentDir: (name: string) => within(cfg.experimentsDir, exp(name)),
+    /** every training step's losses, written by the trainer (worker/trainer/steplog.py), read by lib/training-history.ts */
+    trainingStepFile: (name: string) => within(cfg.experimentsDir, exp(name), "logs", "steps.bin"),
     experimentSubdir: (name: string, sub: keyof typeof RVC_SUBDIRS) =>
       within(cfg.experimentsDir, exp(name), RVC_SUBDIRS[sub]),
     featureDir: (name: string, version: RvcVersion) =>

@@ -25,6 +25,7 @@ from .indexing import build_index
 from .models import count_params
 from .protocol import emit, set_emit_enabled
 from .validation import Probe, Validator, early_stop_due, preview_name, read_metrics, record_checkpoint
+from .steplog import StepLog
 from .step import StepRunner, build_models, build_optimizers, resolve_precision
 
 log = logging.getLogger("trainer")
@@ -423,6 +424,9 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                              sr=d_hp["sampling_rate"], f0=f0, version=version)
             emit("artifact", kind="weights", path=w_path, epoch=epoch_done)
 
+    # every step's losses (rank 0): records after the step resumed at are dropped first (steplog.py)
+    steps_log = StepLog.open(exp_dir, global_step) if rank == 0 else None
+
     # ---------------------------------------------------------------- loop
     net_g.train()
     net_d.train()
@@ -456,11 +460,15 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                 n_batches += 1
                 for k, v in losses.items():
                     sums[k] += v
+                if steps_log is not None:
+                    steps_log.append(global_step, epoch, losses)
 
                 now = time.time()
                 last_in_epoch = batch_idx + 1 == steps_per_epoch
                 if run_steps == 1 or last_in_epoch or now - last_progress >= args.progress_interval:
                     last_progress = now
+                    if steps_log is not None:
+                        steps_log.flush()  # the web reads the file while training runs
                     rate = run_steps / max(1e-9, now - t_loop)
                     remaining = (args.epochs - epoch) * steps_per_epoch + (steps_per_epoch - batch_idx - 1)
                     emit("progress", epoch=epoch, epochs=args.epochs, step=global_step,
@@ -470,6 +478,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
             if stopping:
                 break
             completed_epoch = epoch
+            if steps_log is not None:
+                steps_log.flush()
             means = {k: v / max(1, n_batches) for k, v in sums.items()}
             last_means = means
             emit("epoch", epoch=epoch, epochs=args.epochs, step=global_step, losses=means, lr=lr,
@@ -488,6 +498,8 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                     halt = bool(flag.item())
                 if halt:
                     break
+        if steps_log is not None:
+            steps_log.flush()
         if stopping and dirty:
             # a partial epoch records only the completed epochs, so a resume redoes the interrupted one
             save(completed_epoch, "signal")
@@ -497,6 +509,9 @@ def _train_body(job: Job, rank: int, stop: StopRequest) -> int:
                 f"out of GPU memory at batch size {args.batch_size}; try a smaller --batch-size"
             ) from ex
         raise
+    finally:
+        if steps_log is not None:
+            steps_log.close()
 
     if stopping:
         emit("stopped", signal=stop.signal or "SIGTERM", step=global_step, seconds=time.time() - t_start)

@@ -9,6 +9,7 @@ import { FileList } from "@/components/FileList";
 import { UploadPanel } from "@/components/UploadPanel";
 import { ApiError } from "@/lib/errors";
 import { getExperimentWithStages } from "@/lib/experiments";
+import { jobSnapshot } from "@/lib/job-snapshot";
 import { staleBlocker } from "@/lib/stage-settings";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import { formatDuration } from "@/lib/format";
@@ -40,6 +41,11 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
     error: j.error,
     createdAt: j.createdAt.toISOString(),
   }));
+  // the jobs shown in detail (the pipeline's focus: active ones or the newest; the latest training): their recent
+  // events in bounded queries, and the live stream starts after the newest event (no replay of the whole history)
+  const active = jobs.filter((j) => j.status === "queued" || j.status === "running");
+  const detailed = [...active, ...jobs.slice(0, 1), ...jobs.filter((j) => j.kind === "train").slice(0, 1)].map((j) => j.id);
+  const snapshot = await jobSnapshot(detailed);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -65,6 +71,8 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
         }}
       />
       <ExperimentWorkspace
+        key={experiment.name}
+        snapshot={snapshot}
         experiment={experiment.name}
         stages={experiment.stages}
         trainBlocked={
