@@ -66,6 +66,8 @@ export interface Config {
   trustProxy: boolean;
   /** WORKER_JOBS: the job kinds a worker takes, comma-separated (lib/placement.ts parses it); unset = all it can run */
   workerJobs: string | undefined;
+  /** WORKER_GPUS: the GPU device ids a worker uses, one job per device (worker/slots.ts parses it); unset = all found */
+  workerGpus: string | undefined;
   /** START_WORKER=0: the launcher runs the web only (workers run as `npm run worker`, e.g. their own containers) */
   startWorker: boolean;
   /** a session ends this long after login, whatever happens */
@@ -226,6 +228,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     allowedHosts: allowedHosts(env, host),
     trustProxy: bool(env, "TRUST_PROXY"),
     workerJobs: nonEmpty(env, "WORKER_JOBS"),
+    workerGpus: nonEmpty(env, "WORKER_GPUS"),
     startWorker: nonEmpty(env, "START_WORKER") === undefined ? true : bool(env, "START_WORKER"),
     sessionMaxDays: int(env, "SESSION_MAX_DAYS", 30, 1, 3650),
     sessionIdleHours: int(env, "SESSION_IDLE_HOURS", 72, 1, 24 * 3650),

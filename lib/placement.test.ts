@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describePlacement, parseWorkerJobs, placement } from "./placement";
+import { describePlacement, parseWorkerJobs, placement, slotsNeeded } from "./placement";
 import { QUEUES } from "./queue";
 
 const caps = (torch: string | null, providers: string[]) => ({
@@ -31,5 +31,17 @@ describe("placement", () => {
     expect(parseWorkerJobs(undefined)).toBeUndefined();
     expect(parseWorkerJobs(" ")).toBeUndefined();
     expect(() => parseWorkerJobs("train,trian")).toThrow(/unknown job kind "trian"; the kinds are preprocess/);
+  });
+});
+
+describe("slotsNeeded", () => {
+  it("GPU kinds hold one slot, a multi-GPU training as many as it asks (at most the worker's), others none", () => {
+    expect(slotsNeeded("convert", {}, 2)).toBe(1);
+    expect(slotsNeeded("train", { gpus: [0, 1] }, 2)).toBe(2);
+    expect(slotsNeeded("train", { gpus: [0, 1, 2, 3] }, 2)).toBe(2);
+    expect(slotsNeeded("preprocess", {}, 2)).toBe(0);
+    expect(slotsNeeded("selftest", {}, 2)).toBe(0);
+    expect(slotsNeeded("selftest", { gpu: true }, 2)).toBe(1);
+    expect(slotsNeeded("train", { gpus: [0, 1] }, 0)).toBe(0); // no slots on this worker: it runs as before
   });
 });

@@ -21,6 +21,38 @@ export const KIND_NEEDS: Record<QueueName, Need> = {
   selftest: "node",
 };
 
+/**
+ * How a kind uses the worker's GPU slots (worker/slots.ts): "always" holds one (train: as many as its `gpus` ask),
+ * "asked" only when the job asks (the self-test's `gpu`), "never" runs beside them.
+ */
+export const KIND_GPU: Record<QueueName, "always" | "asked" | "never"> = {
+  preprocess: "never",
+  extract: "always",
+  train: "always",
+  index: "never",
+  export: "never",
+  publish: "never",
+  convert: "always",
+  selftest: "asked",
+};
+
+/**
+ * Kinds that run one job per slot at once on a worker. Training is its own process per job and the self-test holds no
+ * state; extract and convert share the worker's ONNX sessions (worker/onnx/session.ts caches them per process and a
+ * conversion releases other models' sessions), so a worker runs one of each at a time, on a slot of its own — run one
+ * worker per GPU (WORKER_GPUS=0, WORKER_GPUS=1) for more conversions at once.
+ */
+export const PARALLEL_ON_SLOTS: ReadonlySet<QueueName> = new Set<QueueName>(["train", "selftest"]);
+
+/** Slots a job needs, from its kind and params (on a worker with `slots` of them; 0 without any). */
+export function slotsNeeded(kind: QueueName, params: unknown, slots: number): number {
+  if (slots === 0 || KIND_GPU[kind] === "never") return 0;
+  const p = (params ?? {}) as { gpus?: unknown; gpu?: unknown };
+  if (KIND_GPU[kind] === "asked") return p.gpu === true ? 1 : 0;
+  if (kind === "train" && Array.isArray(p.gpus) && p.gpus.length > 1) return Math.min(p.gpus.length, slots);
+  return 1;
+}
+
 const NEED_TEXT: Record<Need, string> = {
   torch: "needs PyTorch (the trainer's Python)",
   onnx: "needs onnxruntime",

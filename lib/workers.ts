@@ -26,6 +26,8 @@ export interface Capabilities {
   };
   /** the job kinds (queues) this worker takes (lib/placement.ts); absent in heartbeats of older workers */
   serves?: string[];
+  /** its GPU slots (device ids; worker/slots.ts) */
+  gpuSlots?: number[];
 }
 
 export interface HeartbeatState {

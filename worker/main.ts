@@ -21,7 +21,8 @@ import { listen, type Listener } from "../lib/pg-listen";
 import { createBoss, QUEUES, WEBHOOK_QUEUE, type QueueName, type QueuePayload, type WebhookPayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
-import { describePlacement, parseWorkerJobs, placement } from "../lib/placement";
+import { describePlacement, KIND_GPU, PARALLEL_ON_SLOTS, parseWorkerJobs, placement, slotsNeeded } from "../lib/placement";
+import { DeviceSlots, parseWorkerGpus } from "./slots";
 import { checkDataRoot, DataRootMismatch } from "../lib/data-root";
 import { handlers } from "./handlers";
 import { reapOrphanedJobs } from "./reaper";
@@ -111,7 +112,16 @@ async function main() {
   const probed = await probeCapabilities(python.executable, python);
   // the queues this worker polls: what it can run, within WORKER_JOBS (lib/placement.ts); reported in its heartbeat
   const place = placement(probed, wanted);
-  const capabilities = { ...probed, serves: place.serves };
+  let gpuIds: number[];
+  try {
+    gpuIds = parseWorkerGpus(cfg.workerGpus, probed.cuda.visible ? probed.cuda.gpus.map((_, i) => i) : []);
+  } catch (err) {
+    console.error(`worker: ${message(err)}`);
+    process.exit(2);
+  }
+  const slots = new DeviceSlots(gpuIds);
+  const capabilities = { ...probed, serves: place.serves, gpuSlots: gpuIds };
+  if (gpuIds.length) console.log(`worker: GPU slots ${gpuIds.join(", ")}: up to ${gpuIds.length} GPU job(s) at once, one per device`);
   console.log(`worker: ${describePlacement(place)}`);
   const beat = async () => {
     try {
@@ -235,7 +245,7 @@ async function main() {
       await queue.fail(name, bossId, { reason: "the worker lost its database connection" });
     });
 
-  const runOne = async (name: QueueName, job: PgBoss.Job<QueuePayload>) => {
+  const runOne = async (name: QueueName, job: PgBoss.Job<QueuePayload>, devices: number[]) => {
     const { jobId } = job.data;
     const controller = new AbortController();
     active.set(jobId, controller);
@@ -250,6 +260,7 @@ async function main() {
         cancel: controller,
         staleSeconds: cfg.workerStaleSeconds,
         onSucceeded: (done) => continuePipeline(done, prisma),
+        devices,
       });
     } catch (err) {
       if (err instanceof ReleasedJob) outcome = "released";
@@ -274,20 +285,58 @@ async function main() {
 
   // One poll loop per queue, one job at a time each (pg-boss's own `work` loop leaves its
   // complete/fail calls unawaited, which would be unhandled rejections while Postgres is away).
-  for (const name of place.serves) {
-    pollers.push((async () => {
-      while (!shutdown.signal.aborted) {
-        let job: PgBoss.Job<QueuePayload> | undefined;
+  // With GPU slots (worker/slots.ts), training and the self-test have one loop per slot (PARALLEL_ON_SLOTS), and a loop
+  // of a GPU kind holds a free slot before it fetches,
+  // so a host with N GPUs runs up to N GPU jobs at once, never two on one device; a job that needs more slots
+  // (multi-GPU training, a self-test that asks for one) waits for them in line after it is fetched.
+  const pollOnce = async (name: QueueName) => {
+    const pre = KIND_GPU[name] === "always" && slots.size > 0 ? slots.tryAcquire(1) : [];
+    if (pre === null) return false; // every slot busy: look again later
+    let job: PgBoss.Job<QueuePayload> | undefined;
+    try {
+      // pg-boss 10's fetch answers [] when its query fails, so it proves nothing about the database
+      [job] = await queue.fetch<QueuePayload>(name, { batchSize: 1 });
+    } catch (err) {
+      failed(`fetch ${name}`, err);
+    }
+    if (!job) {
+      if (pre.length) slots.release(pre);
+      return false;
+    }
+    let held = pre;
+    if (slots.size > 0) {
+      const row = await prisma.job.findUnique({ where: { id: job.data.jobId }, select: { params: true } }).catch(() => null);
+      const need = slotsNeeded(name, row?.params, slots.size);
+      if (need < held.length) {
+        slots.release(held.slice(need));
+        held = held.slice(0, need);
+      } else if (need > held.length) {
         try {
-          // pg-boss 10's fetch answers [] when its query fails, so it proves nothing about the database
-          [job] = await queue.fetch<QueuePayload>(name, { batchSize: 1 });
-        } catch (err) {
-          failed(`fetch ${name}`, err);
+          held = [...held, ...(await slots.acquire(need - held.length, shutdown.signal))];
+        } catch {
+          // stopping while it waited for its slots: hand it back untouched (pg-boss delivers it again)
+          if (held.length) slots.release(held);
+          await retry(`job ${job.data.jobId}: release`, () => queue.fail(name, job.id, { reason: "the worker stopped" }), false);
+          return true;
         }
-        if (job) await runOne(name, job);
-        else await sleep(POLL_MS, shutdown.signal);
       }
-    })());
+    }
+    try {
+      await runOne(name, job, held);
+    } finally {
+      if (held.length) slots.release(held);
+    }
+    return true;
+  };
+  for (const name of place.serves) {
+    const loops = PARALLEL_ON_SLOTS.has(name) && slots.size > 0 ? slots.size : 1;
+    for (let i = 0; i < loops; i++) {
+      pollers.push((async () => {
+        while (!shutdown.signal.aborted) {
+          if (!(await pollOnce(name))) await sleep(POLL_MS, shutdown.signal);
+        }
+      })());
+    }
   }
   // Webhook deliveries: one poll loop keeps up to WEBHOOK_CONCURRENCY messages on their way (a slow receiver holds up
   // one slot); a failed attempt fails the pg-boss job, which retries it with back-off.

@@ -15,6 +15,8 @@ export interface JobContext {
   signal: AbortSignal;
   report: JobReporter;
   log: (level: LogLevel, message: string) => void;
+  /** the GPU slots (device ids) this job holds on its worker (worker/slots.ts); empty: none (CPU, or no GPU kind) */
+  devices: number[];
 }
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
@@ -107,6 +109,8 @@ export interface RunOptions {
   staleSeconds?: number;
   /** e.g. queue the next stage of a pipeline */
   onSucceeded?: (job: Job) => Promise<unknown>;
+  /** the GPU slots the worker gave this job */
+  devices?: number[];
 }
 
 const FINAL = new Set(["succeeded", "failed", "cancelled"]);
@@ -152,7 +156,9 @@ export async function runJob(jobId: string, handler: JobHandler, opts: RunOption
   }, prisma);
 
   const report = new JobReporter(jobId, prisma, opts.reporter);
-  const ctx: JobContext = { job, signal: controller.signal, report, log: (level, message) => report.log(level, message) };
+  const devices = opts.devices ?? [];
+  const ctx: JobContext = { job, signal: controller.signal, report, log: (level, message) => report.log(level, message), devices };
+  if (devices.length) report.log("info", `on GPU slot${devices.length > 1 ? "s" : ""} ${devices.join(", ")} of this worker`);
   try {
     if (controller.signal.aborted) throw controller.signal.reason;
     const result = await handler(ctx);

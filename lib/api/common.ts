@@ -288,6 +288,7 @@ export const EmptyBody = z.strictObject({}).meta({ description: "empty: any fiel
 export const SelftestBody = z.strictObject({
   seconds: z.number({ error: "must be a number from 0 to 3600" }).gt(0, { error: "must be a number from 0 to 3600" }).max(3600, { error: "must be a number from 0 to 3600" }).default(10),
   steps: wholeNumber(1, 100_000).default(100),
+  gpu: z.boolean({ error: "must be true or false" }).optional().meta({ description: "hold one of the worker's GPU slots while it runs (a check of the slots; ignored by a worker without)" }),
 });
 
 // ───────────────────────────── models ─────────────────────────────

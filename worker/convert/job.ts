@@ -38,7 +38,7 @@ async function requireFile(file: string, what: string): Promise<void> {
   if (!(await fs.stat(file).catch(() => null))?.isFile()) throw new PermanentJobError(`${what} does not exist: ${file}`);
 }
 
-export const convert: JobHandler = async ({ job, signal, report }) => {
+export const convert: JobHandler = async ({ job, signal, report, devices }) => {
   const conversionId = (job.params as { conversionId?: string }).conversionId;
   const conversion = conversionId ? await db().conversion.findUnique({ where: { id: conversionId } }) : null;
   if (!conversion) throw new PermanentJobError("the conversion was deleted");
@@ -64,9 +64,10 @@ export const convert: JobHandler = async ({ job, signal, report }) => {
     await requireFile(synthPath, `the ONNX file of model "${model.name}"`);
     await releaseSessionsUnder(cfg.modelsRoot, synthPath);
     const [synth, content, rmvpe] = await Promise.all([
-      getSession(synthPath, { log }),
-      contentSession(cfg.hubertPath, { log }),
-      params.f0Method === "rmvpe" ? rmvpeSession(cfg.rmvpePath, { log }) : Promise.resolve(null),
+      // on the GPU slot it holds, if any (one session per device)
+      getSession(synthPath, { log, deviceId: devices[0] }),
+      contentSession(cfg.hubertPath, { log, deviceId: devices[0] }),
+      params.f0Method === "rmvpe" ? rmvpeSession(cfg.rmvpePath, { log, deviceId: devices[0] }) : Promise.resolve(null),
     ]);
     let index: FeatureIndex | null = null;
     if (indexFile && params.indexRate > 0) {

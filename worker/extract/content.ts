@@ -58,9 +58,9 @@ export interface ContentFeatures {
 }
 
 /** The content-model session for a path (env var HUBERT_PATH in errors), or the session given. */
-export function contentSession(model: string | ModelSession, options: Pick<ContentOptions, "provider" | "log"> = {}): Promise<ModelSession> {
+export function contentSession(model: string | ModelSession, options: Pick<ContentOptions, "provider" | "log"> & { deviceId?: number } = {}): Promise<ModelSession> {
   if (typeof model !== "string") return Promise.resolve(model);
-  return getSession(model, { envVar: "HUBERT_PATH", provider: options.provider, log: options.log });
+  return getSession(model, { envVar: "HUBERT_PATH", provider: options.provider, log: options.log, deviceId: options.deviceId });
 }
 
 function checkAudio(audio: Float32Array): number {

@@ -35,7 +35,7 @@ async function requireModel(file: string, variable: string): Promise<void> {
   }
 }
 
-export const extract: JobHandler = async ({ job, signal, report }) => {
+export const extract: JobHandler = async ({ job, signal, report, devices }) => {
   if (!job.experimentId) throw new PermanentJobError("extract needs an experiment");
   const experiment = await db().experiment.findUnique({ where: { id: job.experimentId } });
   if (!experiment) throw new PermanentJobError("the experiment was deleted");
@@ -57,8 +57,9 @@ export const extract: JobHandler = async ({ job, signal, report }) => {
   await requireModel(cfg.hubertPath, "HUBERT_PATH");
   if (method === "rmvpe") await requireModel(cfg.rmvpePath, "RMVPE_PATH");
   const log = (level: "info" | "warn", message: string) => report.log(level, message);
-  const content = await contentSession(cfg.hubertPath, { log });
-  const rmvpe = method === "rmvpe" ? await rmvpeSession(cfg.rmvpePath, { log }) : null;
+  const deviceId = devices[0]; // the GPU slot it holds, if any
+  const content = await contentSession(cfg.hubertPath, { log, deviceId });
+  const rmvpe = method === "rmvpe" ? await rmvpeSession(cfg.rmvpePath, { log, deviceId }) : null;
   report.log("info", `pitch: ${method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript, CPU)"}; content model on ${content.provider}`);
 
   for (const d of [dirs.f0, dirs.f0nsf, dirs.feature]) {

@@ -90,9 +90,9 @@ export interface RmvpeOptions {
 export const RMVPE_DEFAULTS = { maxFrames: 3008, contextFrames: 256 } as const;
 
 /** The RMVPE session for a model path (env var RMVPE_PATH in errors), or the session given. */
-export function rmvpeSession(model: string | ModelSession, options: Pick<RmvpeOptions, "provider" | "log"> = {}): Promise<ModelSession> {
+export function rmvpeSession(model: string | ModelSession, options: Pick<RmvpeOptions, "provider" | "log"> & { deviceId?: number } = {}): Promise<ModelSession> {
   if (typeof model !== "string") return Promise.resolve(model);
-  return getSession(model, { envVar: "RMVPE_PATH", provider: options.provider, log: options.log });
+  return getSession(model, { envVar: "RMVPE_PATH", provider: options.provider, log: options.log, deviceId: options.deviceId });
 }
 
 /** Salience of log-mel frames [inStart, inEnd) of `audio`: a Float32Array [inEnd − inStart (padded), 360]. */

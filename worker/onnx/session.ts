@@ -108,12 +108,13 @@ function cudaLibraryInstalled(): boolean {
 const sessions = new Map<string, Promise<ModelSession>>();
 
 /**
- * The cached session for `modelPath` (one per resolved path and provider preference). A missing or unreadable file
+ * The cached session for `modelPath` (one per resolved path, provider preference and CUDA device). A missing or unreadable file
  * throws a ModelFileError that names `envVar`. A failed creation is not cached, so a later call retries.
  */
 export function getSession(modelPath: string, options: GetSessionOptions = {}): Promise<ModelSession> {
   const abs = path.resolve(modelPath);
-  const key = `${abs}\0${options.provider ?? "auto"}`;
+  // one session per device: jobs on different GPU slots must not share one (worker/slots.ts)
+  const key = `${abs}\0${options.provider ?? "auto"}\0${options.deviceId ?? 0}`;
   let p = sessions.get(key);
   if (!p) {
     p = createModelSession(abs, options);

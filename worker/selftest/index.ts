@@ -31,9 +31,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export const selftest: JobHandler = async ({ job, signal, report }) => {
+export const selftest: JobHandler = async ({ job, signal, report, devices }) => {
   const { seconds, steps } = parseSelftestParams(job.params);
-  report.log("info", `self-test: ${steps} steps over ${seconds} s (attempt ${job.attempts})`);
+  report.log("info", `self-test: ${steps} steps over ${seconds} s (attempt ${job.attempts})${devices.length ? ` holding GPU slot ${devices.join(", ")}` : ""}`);
   const started = Date.now();
   for (let i = 1; i <= steps; i++) {
     await sleep((seconds * 1000) / steps, signal);
@@ -43,5 +43,6 @@ export const selftest: JobHandler = async ({ job, signal, report }) => {
       report.metric({ step: i, elapsed: (Date.now() - started) / 1000 });
     }
   }
-  return { steps, seconds: (Date.now() - started) / 1000 };
+  // `devices`: the GPU slots it held (asked for with `gpu: true`), so a check of the slots can see the assignment
+  return { steps, seconds: (Date.now() - started) / 1000, devices };
 };

@@ -82,6 +82,10 @@ export const train: JobHandler = async (ctx: JobContext) => {
   } catch (err) {
     throw new PermanentJobError(err instanceof ApiError ? err.message : String(err));
   }
+  // GPU slots (worker/slots.ts): the trainer sees only the devices this job holds, renumbered from 0 by CUDA, so a
+  // multi-GPU request becomes "all visible devices" and one device is simply the default
+  const pinned = ctx.devices.length ? { CUDA_VISIBLE_DEVICES: ctx.devices.join(",") } : undefined;
+  if (pinned) options = { ...options, gpus: ctx.devices.length > 1 ? ctx.devices.map((_, i) => i) : [] };
   if (!job.experimentId) throw new PermanentJobError("train needs an experiment");
   const experiment = await db().experiment.findUnique({ where: { id: job.experimentId } });
   if (!experiment) throw new PermanentJobError("the experiment was deleted");
@@ -98,7 +102,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
     throw new PermanentJobError(`the experiment is not ready to train: ${summarizeValidation(validation)}`);
   }
   const python = await pythonExecutable();
-  const torch = await probeTorch(python);
+  const torch = await probeTorch(python, pinned);
   for (const note of await checkResources(torch, options, expDir)) report.log("info", `preflight: ${note}`);
   const pretrained = resolvePretrained(options.pretrained, experiment.sampleRate, version);
   report.log("info", pretrained ? `pretrained: ${path.basename(pretrained.g)} / ${path.basename(pretrained.d)}` : "pretrained: none (training from scratch)");
@@ -161,7 +165,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   await fs.mkdir(out, { recursive: true });
   report.log("info", `training to epoch ${epochs}${state.completedEpochs ? ` (checkpoints hold ${state.completedEpochs})` : ""}, batch size ${options.batchSize}`);
 
-  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version, heldOutFile: filelist.heldOut.length ? heldOutFile : null, probeFile: probeStem ? probeFile : null }), stateFile, state, options);
+  const result = await runTrainer(ctx, python, trainerArgs({ expDir, epochs, options, pretrained, out, name: experiment.name, sampleRate: experiment.sampleRate, version, heldOutFile: filelist.heldOut.length ? heldOutFile : null, probeFile: probeStem ? probeFile : null }), stateFile, state, options, pinned);
   const model = await registerModel({
     experiment,
     artifacts: result.artifacts,
@@ -175,9 +179,9 @@ export const train: JobHandler = async (ctx: JobContext) => {
   return { modelId: model.id, epochs: result.epoch, steps: result.step, seconds: result.seconds, heldOut: filelist.heldOut, ...(result.early_stop ? { earlyStop: result.early_stop } : {}) };
 };
 
-async function runTrainer(ctx: JobContext, python: string, args: string[], stateFile: string, state: TrainState, options: TrainOptions) {
+async function runTrainer(ctx: JobContext, python: string, args: string[], stateFile: string, state: TrainState, options: TrainOptions, env?: Record<string, string>) {
   const { signal, report } = ctx;
-  const child = spawnTrainer(python, args);
+  const child = spawnTrainer(python, args, env);
   let done: Extract<TrainerEvent, { type: "done" }> | undefined;
   let errorMessage: string | undefined;
   let stopped = false;

@@ -21,10 +21,10 @@ const BOOTSTRAP = [
 ].join("\n");
 
 /** `args` are the trainer's own (e.g. ["train", "--exp-dir", …]), without "-m trainer". */
-export function spawnTrainer(python: string, args: string[]): ChildProcess {
+export function spawnTrainer(python: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(python, ["-c", BOOTSTRAP, ...args], {
     cwd: WORKER_DIR,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1", VS_PARENT_PID: String(process.pid) },
+    env: { ...process.env, ...env, PYTHONUNBUFFERED: "1", VS_PARENT_PID: String(process.pid) },
   });
 }

@@ -30,9 +30,9 @@ if torch.cuda.is_available():
 print(json.dumps({"python": platform.python_version(), "torch": torch.__version__, "cuda": torch.cuda.is_available(), "gpus": gpus}))
 `;
 
-export function probeTorch(python: string): Promise<TorchInfo> {
+export function probeTorch(python: string, env?: Record<string, string>): Promise<TorchInfo> {
   return new Promise((resolve, reject) => {
-    execFile(python, ["-c", PROBE], { timeout: 120_000, encoding: "utf8" }, (err, stdout, stderr) => {
+    execFile(python, ["-c", PROBE], { timeout: 120_000, encoding: "utf8", env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err) {
         const why = /No module named .?torch/.test(stderr)
           ? `${python} has no PyTorch: install it (Debian: apt-get install python3-torch) or set PYTHON to an interpreter that has it`
