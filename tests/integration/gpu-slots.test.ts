@@ -20,7 +20,7 @@ describe("GPU slots", () => {
     const live = await until(async () => (await liveWorkers(db())).find((w) => w.pid === worker.child.pid), 30_000, "its heartbeat");
     expect((live.capabilities as { gpuSlots: number[] }).gpuSlots).toEqual([0, 1]);
 
-    const jobs = [];
+    const jobs: { id: string }[] = [];
     for (let i = 0; i < 3; i++) jobs.push(await enqueueJob({ kind: "selftest", params: { seconds: 4, steps: 8, gpu: true } }));
     const done = await until(async () => {
       const rows = await db().job.findMany({ where: { id: { in: jobs.map((j) => j.id) } } });
