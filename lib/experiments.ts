@@ -9,7 +9,7 @@ import { assertMayChange } from "./auth/ownership";
 import { toApiJob } from "./jobs";
 import { toApiModel } from "./models";
 import { audioFileJson } from "./uploads/ingest";
-import { experimentStages } from "./stage-settings";
+import { experimentStages, stageSettingsOf } from "./stage-settings";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -73,8 +73,7 @@ export async function getExperiment(name: string, prisma: Db = db()) {
 /** The experiment with its relations and each stage's state (`stages`: out of date after a settings change). */
 export async function getExperimentWithStages(name: string, prisma: Db = db()) {
   const experiment = await getExperiment(name, prisma);
-  const settings = { sampleRate: experiment.sampleRate, f0Method: experiment.f0Method, version: experiment.version } as ExperimentSettings;
-  return { ...experiment, stages: await experimentStages(experiment.id, settings, prisma) };
+  return { ...experiment, stages: await experimentStages(experiment.id, stageSettingsOf(experiment), prisma) };
 }
 
 export type Tx = Prisma.TransactionClient;
@@ -106,7 +105,8 @@ export async function lockIdleExperiment(tx: Tx, name: string, action: string, o
   const id = await lockExperiment(tx, name);
   if (owned) await owned(tx, id);
   const active = await tx.job.findFirst({
-    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] } },
+    // the dataset doctor's analyze job only reads uploads and writes measurements: it never makes the experiment busy
+    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] }, kind: { not: "analyze" } },
     select: { id: true, kind: true, status: true },
   });
   if (active) {

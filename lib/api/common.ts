@@ -176,7 +176,14 @@ export type UploadResult = z.infer<typeof UploadResult>;
 export const ValidationReport = z
   .strictObject({
     ok: z.boolean(),
-    counts: z.strictObject({ gt: z.int(), wav16k: z.int(), f0: z.int(), f0nsf: z.int(), feature: z.int() }),
+    counts: z.strictObject({
+      gt: z.int().meta({ description: "training chunks that train (after the dataset's exclusions)" }),
+      wav16k: z.int(),
+      f0: z.int(),
+      f0nsf: z.int(),
+      feature: z.int(),
+      excluded: z.int().meta({ description: "training chunks left out by the dataset doctor's exclusions (an excluded file's or excluded slices)" }),
+    }),
     problems: z.array(z.strictObject({ file: z.string(), problem: z.string() })),
   })
   .meta({ id: "ValidationReport" });
@@ -198,7 +205,7 @@ export const Job = z
       description: "the job's parameters (for train: the resolved TrainOptions; a pipeline stage also carries `then`, the stages still to come)",
     }),
     settings: z.unknown().meta({
-      description: "the experiment's settings when it was queued ({sampleRate, f0Method, version}); null without an experiment or for older jobs",
+      description: "the experiment's settings when it was queued ({sampleRate, f0Method, version, cleaning}); null without an experiment or for older jobs",
     }),
     result: z.unknown().meta({ description: "what the job produced (kind-specific JSON), or null" }),
     error: z.string().nullable(),

@@ -15,6 +15,9 @@ import { decodeMonoBlocks } from "../../lib/audio";
 import { writeFileAtomic } from "../../lib/fs-atomic";
 import { chunksOfClips, FilteredStream, RVC_16K } from "../dsp/pipeline";
 import { encodeWavFloat32 } from "../dsp/wav";
+import { cleanClip, estimateNoiseProfile } from "../analyze/clean";
+import type { CleaningOptions } from "../../lib/dataset/analysis";
+import { cleaningOn } from "../../lib/dataset/cleaning";
 
 export interface FileTask {
   file: string;
@@ -24,15 +27,36 @@ export interface FileTask {
   gtDir: string;
   wavDir: string;
   minSeconds: number;
+  /** the dataset doctor's cleaning (null/absent or all off: the chunks are RVC's exactly) */
+  cleaning?: CleaningOptions | null;
 }
 
 export interface FileResult {
   chunks: number;
   seconds: number;
   skipped: { start: number; length: number; reason: string }[];
+  /** each written chunk: its idx1 and where it starts in the source (seconds) */
+  slices: { index: number; startSec: number }[];
   error?: string;
   /** the errno code (ENOSPC, EIO, …) when the failure was the system's, not the recording's */
   code?: string;
+}
+
+/** The most audio the denoiser's noise profile is estimated from (12 windows of 5 s). */
+export const NOISE_SAMPLE_SECONDS = 60;
+
+/** Pure over `read`: evenly spaced 5 s windows of a signal of `length` samples, at most NOISE_SAMPLE_SECONDS in all. */
+export function noiseSample(read: (start: number, end: number) => Float32Array, length: number, sampleRate: number): Float32Array {
+  const max = NOISE_SAMPLE_SECONDS * sampleRate;
+  if (length <= max) return read(0, length);
+  const win = 5 * sampleRate;
+  const n = Math.floor(max / win);
+  const out = new Float32Array(n * win);
+  for (let i = 0; i < n; i++) {
+    const start = Math.floor(((length - win) * i) / (n - 1));
+    out.set(read(start, start + win), i * win);
+  }
+  return out;
 }
 
 export async function removeOutputs(dirs: string[], idx0: number): Promise<void> {
@@ -43,7 +67,7 @@ export async function removeOutputs(dirs: string[], idx0: number): Promise<void>
 }
 
 export async function run(task: FileTask): Promise<FileResult> {
-  const result: FileResult = { chunks: 0, seconds: 0, skipped: [] };
+  const result: FileResult = { chunks: 0, seconds: 0, skipped: [], slices: [] };
   await removeOutputs([task.gtDir, task.wavDir], task.idx0);
   const scratch = path.join(task.gtDir, `.${task.idx0}.filtered.tmp`);
   let fd: number | null = null;
@@ -67,7 +91,15 @@ export async function run(task: FileTask): Promise<FileResult> {
       if (got !== x.byteLength) throw new Error(`scratch file: read ${got} of ${x.byteLength} bytes`);
       return x;
     };
-    for (const item of chunksOfClips(filtered.clips(), read, task.sampleRate)) {
+    const cleaning = task.cleaning && cleaningOn(task.cleaning) ? task.cleaning : null;
+    let chunkOf = read;
+    if (cleaning) {
+      // each chunk is cleaned as it is read (memory stays a chunk); the denoiser's noise profile comes from a bounded
+      // sample of the whole file's quiet frames (evenly spaced windows, NOISE_SAMPLE_SECONDS at most)
+      const profile = cleaning.denoise ? estimateNoiseProfile(noiseSample(read, filtered.length, task.sampleRate), task.sampleRate) : null;
+      chunkOf = (start, end) => cleanClip(read(start, end), task.sampleRate, cleaning, profile);
+    }
+    for (const item of chunksOfClips(filtered.clips(), chunkOf, task.sampleRate)) {
       if (item.kind === "skipped") {
         result.skipped.push({ start: item.start / task.sampleRate, length: item.length / task.sampleRate, reason: item.reason });
         continue;
@@ -76,6 +108,7 @@ export async function run(task: FileTask): Promise<FileResult> {
       await writeFileAtomic(path.join(task.gtDir, name), encodeWavFloat32(item.gt, task.sampleRate));
       await writeFileAtomic(path.join(task.wavDir, name), encodeWavFloat32(item.at16k, RVC_16K));
       result.chunks++;
+      result.slices.push({ index: item.index, startSec: item.start / task.sampleRate });
     }
     if (result.chunks === 0) throw new Error("silent: nothing above the slicer's threshold (-42 dB)");
   } catch (err) {
