@@ -27,3 +27,6 @@ export function describeCleaning(stored: unknown): string {
   if (o.trimSilenceSec !== null) steps.push(`silences > ${o.trimSilenceSec} s trimmed`);
   return steps.join(", ");
 }
+
+/** What the before/after player applies while the experiment's cleaning is off: the usual safe set. */
+export const SUGGESTED_CLEANING = { normalizeLufs: -23, removeDc: true, trimSilenceSec: null, denoise: true } as const;
