@@ -10,6 +10,12 @@ export function DatasetCard({ card }: { card: Card }) {
   const anyExcluded = included.excludedFiles > 0 || included.excludedSlices > 0;
   const flagCounts = Object.entries(card.flagCounts) as [FlagCode, number][];
   const label = "text-xs text-zinc-600 dark:text-zinc-400";
+  // with nothing excluded, the doctor's dataset flags about length and rates say what the older warnings say: shown once
+  const warnings = card.warnings;
+  const has = (code: string) => warnings.some((w) => w.code === code);
+  const datasetFlags = card.datasetFlags.filter(
+    (f) => anyExcluded || !((f.code === "too_short" && (has("under_1_minute") || has("under_10_minutes"))) || ((f.code as string) === "mixed_sample_rates" && has("mixed_sample_rates"))),
+  );
   return (
     <section aria-label="Dataset" className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
       <h2 className="mb-2 font-semibold">Dataset</h2>
@@ -57,18 +63,18 @@ export function DatasetCard({ card }: { card: Card }) {
           ))}
         </div>
       )}
-      {(card.warnings.length > 0 || card.datasetFlags.length > 0) && (
+      {(warnings.length > 0 || datasetFlags.length > 0) && (
         <ul className="mt-3 space-y-1 text-sm" aria-label="Dataset warnings">
-          {card.datasetFlags.map((f) => (
+          {datasetFlags.map((f) => (
             <li
               key={`flag-${f.code}-${f.message}`}
               data-dataset-flag={f.code}
               className={`rounded px-2 py-1 ${f.level === "error" ? "bg-red-50 text-red-800 dark:bg-red-950 dark:text-red-300" : "bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200"}`}
             >
-              {f.message}
+              {anyExcluded ? `After exclusions: ${f.message}` : f.message}
             </li>
           ))}
-          {card.warnings.map((w) => (
+          {warnings.map((w) => (
             <li
               key={w.code}
               data-warning={w.code}

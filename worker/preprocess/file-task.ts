@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../../lib/fs-atomic";
 import { chunksOfClips, FilteredStream, RVC_16K } from "../dsp/pipeline";
 import { encodeWavFloat32 } from "../dsp/wav";
 import { cleanClip, estimateNoiseProfile } from "../analyze/clean";
+import { vocalIsolator } from "../analyze/isolation";
 import type { CleaningOptions } from "../../lib/dataset/analysis";
 import { cleaningOn } from "../../lib/dataset/cleaning";
 
@@ -93,11 +94,15 @@ export async function run(task: FileTask): Promise<FileResult> {
     };
     const cleaning = task.cleaning && cleaningOn(task.cleaning) ? task.cleaning : null;
     let chunkOf = read;
+    // the vocal isolation seam (worker/analyze/isolation.ts): none is registered unless a separator is added
+    const isolator = vocalIsolator();
+    if (isolator) chunkOf = (start, end) => isolator.isolate(read(start, end), task.sampleRate);
+    const source = chunkOf;
     if (cleaning) {
       // each chunk is cleaned as it is read (memory stays a chunk); the denoiser's noise profile comes from a bounded
       // sample of the whole file's quiet frames (evenly spaced windows, NOISE_SAMPLE_SECONDS at most)
-      const profile = cleaning.denoise ? estimateNoiseProfile(noiseSample(read, filtered.length, task.sampleRate), task.sampleRate) : null;
-      chunkOf = (start, end) => cleanClip(read(start, end), task.sampleRate, cleaning, profile);
+      const profile = cleaning.denoise ? estimateNoiseProfile(noiseSample(source, filtered.length, task.sampleRate), task.sampleRate) : null;
+      chunkOf = (start, end) => cleanClip(source(start, end), task.sampleRate, cleaning, profile);
     }
     for (const item of chunksOfClips(filtered.clips(), chunkOf, task.sampleRate)) {
       if (item.kind === "skipped") {
