@@ -9,7 +9,7 @@ import { useRef, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { callApi, type AudioFile } from "./api-client";
 import { Card, DataTable, EmptyState, ErrorText, linkClass, smallSelect, useConfirm, useToast } from "@/components/ui";
-import { FLAG_LABEL, FlagList } from "./dataset/flags";
+import { flagLabel, FlagList } from "./dataset/flags";
 import type { FlagCode } from "@/lib/dataset/analysis";
 
 /** What the list shows of an uploaded file (lib/api/common.ts AudioFile). */
@@ -93,7 +93,7 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
               <option value="excluded">excluded</option>
               {present.map((c) => (
                 <option key={c} value={c}>
-                  {FLAG_LABEL[c]}
+                  {flagLabel(c)}
                 </option>
               ))}
             </select>

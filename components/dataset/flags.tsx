@@ -1,7 +1,7 @@
 /** The dataset doctor's flags as small pills (server and client components). */
 import type { Flag, FlagCode } from "@/lib/dataset/analysis";
 
-export const FLAG_LABEL: Record<FlagCode, string> = {
+const LABELS: Record<string, string> = {
   clipping: "clipping",
   low_snr: "noisy",
   band_limited: "band-limited",
@@ -11,7 +11,12 @@ export const FLAG_LABEL: Record<FlagCode, string> = {
   mostly_silence: "mostly silence",
   little_voiced: "little voice",
   too_short: "too short",
+  mixed_sample_rates: "mixed rates",
+  wide_pitch_range: "wide pitch range",
 };
+
+/** A flag's short name ("band-limited"); a code without one reads as its words. */
+export const flagLabel = (code: FlagCode): string => LABELS[code] ?? code.replace(/_/g, " ");
 
 const TONE = {
   error: "bg-red-100 text-red-900 ring-red-300 dark:bg-red-950 dark:text-red-200 dark:ring-red-800",
@@ -25,7 +30,7 @@ export function FlagBadge({ flag, count }: { flag: Pick<Flag, "code" | "level" |
       title={flag.message}
       className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONE[flag.level]}`}
     >
-      {FLAG_LABEL[flag.code]}
+      {flagLabel(flag.code)}
       {count !== undefined && <span className="ml-1 tabular-nums">× {count}</span>}
     </span>
   );

@@ -93,7 +93,7 @@ export async function run(task: FileTask): Promise<FileResult> {
       return x;
     };
     const cleaning = task.cleaning && cleaningOn(task.cleaning) ? task.cleaning : null;
-    let chunkOf = read;
+    let chunkOf: (start: number, end: number) => Float32Array = read;
     // the vocal isolation seam (worker/analyze/isolation.ts): none is registered unless a separator is added
     const isolator = vocalIsolator();
     if (isolator) chunkOf = (start, end) => isolator.isolate(read(start, end), task.sampleRate);
