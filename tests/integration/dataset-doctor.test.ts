@@ -3,6 +3,7 @@
  * exclusions keep files and slices out of filelist.txt (and validate counts what remains); cleaning in preprocess
  * leaves the uploads byte-identical; the routes refuse bad input in the API's one error shape.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -20,11 +21,12 @@ import { createExperiment } from "../../lib/experiments";
 import { paths } from "../../lib/paths";
 import { validateExperiment } from "../../lib/validate";
 import { excludedSlicesOf } from "../../lib/dataset/exclusions";
+import { stageSettingsOf } from "../../lib/stage-settings";
 import { analyze } from "../../worker/analyze/job";
 import { preprocess } from "../../worker/preprocess";
 import { runJob } from "../../worker/runner";
 import { writeTrainingFilelist } from "../../worker/train";
-import { sox, speechWav, tempDir } from "../helpers/audio-fixtures";
+import { speechWav, tempDir } from "../helpers/audio-fixtures";
 import { call } from "../helpers/routes";
 
 let src: string;
@@ -34,8 +36,10 @@ beforeAll(() => {
   src = tempDir("vs-doctor-");
   const text = "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. It is easy to tell the depth of a well.";
   // 16-bit PCM: the clean one peaks well below full scale; the clipped one is the same speech 30 dB hotter (sox clips it)
-  speech = sox(src, speechWav(src, "s.wav", text), "speech.wav", "-r", "44100", "-b", "16", "gain", "-n", "-6");
-  clipped = sox(src, speech, "clipped.wav", "-b", "16", "gain", "30");
+  speech = path.join(src, "speech.wav");
+  clipped = path.join(src, "clipped.wav");
+  execFileSync("sox", [speechWav(src, "s.wav", text), "-r", "44100", "-b", "16", speech, "gain", "-n", "-6"]);
+  execFileSync("sox", ["-D", speech, "-b", "16", clipped, "gain", "30"], { stdio: "ignore" });
 });
 afterAll(async () => {
   fs.rmSync(src, { recursive: true, force: true });
@@ -57,7 +61,9 @@ async function addUpload(experimentId: string, name: string, file: string, durat
 }
 
 async function runKind(kind: "analyze" | "preprocess", experimentId: string, params: Record<string, unknown> = {}) {
-  const job = await db().job.create({ data: { kind, experimentId, params: params as object } });
+  // the settings it runs with, as lib/jobs.ts records them
+  const settings = stageSettingsOf(await db().experiment.findUniqueOrThrow({ where: { id: experimentId } }));
+  const job = await db().job.create({ data: { kind, experimentId, params: params as object, settings: { ...settings } } });
   await runJob(job.id, kind === "analyze" ? analyze : preprocess, { prisma: db(), workerId: "test", shutdown: new AbortController().signal });
   return db().job.findUniqueOrThrow({ where: { id: job.id } });
 }
