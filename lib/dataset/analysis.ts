@@ -68,6 +68,9 @@ export const FlagCode = z.enum([
   "mostly_silence",
   "little_voiced",
   "too_short",
+  // dataset level
+  "mixed_sample_rates",
+  "wide_pitch_range",
 ]);
 export type FlagCode = z.infer<typeof FlagCode>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ClipAnalysis } from "@/lib/dataset/analysis";
+import { clipFlags } from "@/lib/dataset/flags";
 import { noise, tone } from "../dsp/test-signals";
 import { ClipAnalyzer, analyzeSamples } from "./analyzer";
 import { BS1770_48K, biquadGain, kWeighting } from "./loudness";
@@ -120,6 +121,9 @@ describe("clipping", () => {
   it("flags a hard-clipped sine with the right share, run count and run length", () => {
     const a = analyzeSamples([clipped(48000, 1)], 48000);
     expect(Math.abs(a.clipping.fraction - expectedShare)).toBeLessThan(0.005);
+    const flag = clipFlags(a).find((f) => f.code === "clipping")!;
+    expect(flag.level).toBe("error");
+    expect(flag.message).toMatch(/^clipping in 67 % of samples/);
     expect(a.clipping.runs).toBeGreaterThanOrEqual(399); // two runs per period over 2 s
     expect(a.clipping.runs).toBeLessThanOrEqual(401);
     expect(a.clipping.longestRunMs).toBeCloseTo(expectedShare * 5, 0); // half a 10 ms period each
@@ -220,11 +224,13 @@ describe("bandwidth", () => {
       const w = (2 * Math.PI * f) / sr;
       for (let i = 0; i < n; i++) x[i]! += 0.01 * Math.sin(w * i + ph[k]!);
     }
-    const band = analyzeSamples([x], sr).bandwidthHz;
-    expect(band).toBeGreaterThan(7700);
-    expect(band).toBeLessThan(8300);
-    const full = analyzeSamples([gaussianNoise(n, 0.1)], sr).bandwidthHz;
-    expect(full).toBeGreaterThan(0.95 * (sr / 2));
+    const limited = analyzeSamples([x], sr);
+    expect(limited.bandwidthHz).toBeGreaterThan(7700);
+    expect(limited.bandwidthHz).toBeLessThan(8300);
+    expect(clipFlags(limited).map((f) => f.code)).toContain("band_limited");
+    const full = analyzeSamples([gaussianNoise(n, 0.1)], sr);
+    expect(full.bandwidthHz).toBeGreaterThan(0.95 * (sr / 2));
+    expect(clipFlags(full).map((f) => f.code)).not.toContain("band_limited");
   });
 
   it("speech-like bursts limited to 4 kHz read ≈ 4 kHz (phone band)", () => {
@@ -291,6 +297,10 @@ describe("streaming", () => {
       at += m;
     }
     expect(blocks.finish()).toEqual(expected);
+    // planar blocks (what the decoder gives) too
+    const planar = new ClipAnalyzer(2, sr);
+    for (let s = 0; s < left.length; s += 3001) planar.pushPlanar([left.subarray(s, s + 3001), right.subarray(s, s + 3001)]);
+    expect(planar.finish()).toEqual(expected);
     expect(expected.clipping.runs).toBeGreaterThan(0);
   });
 });

@@ -164,13 +164,13 @@ export class ClipAnalyzer {
   private readonly gating = new GatingHistogram();
   // levels
   private peak = 0;
-  private dcSum = 0;
+  private readonly dcSum: Float64Array; // per channel, so the summation order is the same for any blocks
   private readonly meters: TruePeakMeter[];
   private readonly pos: PolarityClipping;
   private readonly neg: PolarityClipping;
   // 50 ms frames
   private readonly frameSize: number;
-  private winSq = 0;
+  private readonly winSq: Float64Array; // per channel
   private winFrames = 0;
   private frameCount = 0;
   private silentFrames = 0;
@@ -200,6 +200,8 @@ export class ClipAnalyzer {
     this.weights = channelWeights(channels);
     this.subSize = Math.max(1, Math.round(sampleRate * 0.1));
     this.subSq = new Float64Array(channels);
+    this.dcSum = new Float64Array(channels);
+    this.winSq = new Float64Array(channels);
     this.meters = Array.from({ length: channels }, () => new TruePeakMeter());
     const clipGap = Math.round(ANALYZER.clipMergeSec * sampleRate);
     this.pos = new PolarityClipping(channels, clipGap);
@@ -220,19 +222,40 @@ export class ClipAnalyzer {
 
   /** Interleaved samples (a whole number of frames). Non-finite samples count as 0. */
   push(interleaved: Float32Array): void {
-    if (this.finished) throw new Error("push after finish");
     const ch = this.channels;
     if (interleaved.length % ch !== 0) throw new RangeError("a block must hold whole frames");
     const n = interleaved.length / ch;
-    if (n === 0) return;
-    const base = this.frames;
-    for (let c = 0; c < ch; c++) {
-      if (this.work[c]!.length < n) this.work[c] = new Float64Array(Math.max(n, 2 * this.work[c]!.length));
-      const w = this.work[c]!;
+    this.process(n, (c, w) => {
       for (let i = 0, j = c; i < n; i++, j += ch) {
         const v = interleaved[j]!;
         w[i] = v - v === 0 ? v : 0;
       }
+    });
+  }
+
+  /** The same as `push` for planar blocks (one array per channel, all the same length: what lib/audio's decoder gives). */
+  pushPlanar(planar: readonly Float32Array[]): void {
+    if (planar.length !== this.channels) throw new RangeError(`expected ${this.channels} channels, got ${planar.length}`);
+    const n = planar[0]!.length;
+    if (planar.some((p) => p.length !== n)) throw new RangeError("channels differ in length");
+    this.process(n, (c, w) => {
+      const p = planar[c]!;
+      for (let i = 0; i < n; i++) {
+        const v = p[i]!;
+        w[i] = v - v === 0 ? v : 0;
+      }
+    });
+  }
+
+  private process(n: number, fill: (c: number, w: Float64Array) => void): void {
+    if (this.finished) throw new Error("push after finish");
+    if (n === 0) return;
+    const ch = this.channels;
+    const base = this.frames;
+    for (let c = 0; c < ch; c++) {
+      if (this.work[c]!.length < n) this.work[c] = new Float64Array(Math.max(n, 2 * this.work[c]!.length));
+      const w = this.work[c]!;
+      fill(c, w);
       this.meters[c]!.push(w, 0, n);
       this.levelsAndClipping(c, w, n, base);
     }
@@ -241,9 +264,7 @@ export class ClipAnalyzer {
     let i = 0;
     while (i < n) {
       const seg = Math.min(n - i, this.subSize - this.subFrames, this.frameSize - this.winFrames);
-      let raw = 0;
-      for (let c = 0; c < ch; c++) raw += this.kFilter(c, this.work[c]!, i, i + seg);
-      this.winSq += raw;
+      for (let c = 0; c < ch; c++) this.kFilter(c, this.work[c]!, i, i + seg);
       this.winFrames += seg;
       this.subFrames += seg;
       i += seg;
@@ -255,7 +276,7 @@ export class ClipAnalyzer {
 
   private levelsAndClipping(c: number, w: Float64Array, n: number, base: number): void {
     const pos = this.pos, neg = this.neg;
-    let peak = this.peak, dc = this.dcSum;
+    let peak = this.peak, dc = this.dcSum[c]!;
     for (let i = 0; i < n; i++) {
       const v = w[i]!;
       dc += v;
@@ -272,15 +293,16 @@ export class ClipAnalyzer {
       }
     }
     this.peak = peak;
-    this.dcSum = dc;
+    this.dcSum[c] = dc;
   }
 
-  /** K-weighting of w[from, to) into the channel's sub-block sum; returns Σx² of the raw samples */
-  private kFilter(c: number, w: Float64Array, from: number, to: number): number {
+  /** K-weighting of w[from, to) into the channel's sub-block sum, and Σx² of the raw samples into its frame sum (each
+   *  sum runs sample by sample across calls, so any block sizes give the same bits) */
+  private kFilter(c: number, w: Float64Array, from: number, to: number): void {
     const [b0, b1, b2, a1, a2, h1, h2] = this.kCoef as [number, number, number, number, number, number, number];
     const st = this.kState, o = 4 * c;
     let s1 = st[o]!, s2 = st[o + 1]!, t1 = st[o + 2]!, t2 = st[o + 3]!;
-    let acc = 0, raw = 0;
+    let acc = this.subSq[c]!, raw = this.winSq[c]!;
     for (let i = from; i < to; i++) {
       const x = w[i]!;
       raw += x * x;
@@ -293,8 +315,8 @@ export class ClipAnalyzer {
       acc += z * z;
     }
     st[o] = s1; st[o + 1] = s2; st[o + 2] = t1; st[o + 3] = t2;
-    this.subSq[c]! += acc;
-    return raw;
+    this.subSq[c] = acc;
+    this.winSq[c] = raw;
   }
 
   private closeSub(): void {
@@ -314,9 +336,11 @@ export class ClipAnalyzer {
 
   /** a 50 ms frame ends at sample `end` */
   private closeFrame(end: number): void {
-    const ms = this.winSq / (this.winFrames * this.channels);
+    let sq = 0;
+    for (let c = 0; c < this.channels; c++) sq += this.winSq[c]!;
+    const ms = sq / (this.winFrames * this.channels);
     const start = end - this.winFrames;
-    this.winSq = 0;
+    this.winSq.fill(0);
     this.winFrames = 0;
     this.frameCount++;
     const db = ms > 0 ? 10 * Math.log10(ms) : -Infinity;
@@ -441,7 +465,7 @@ export class ClipAnalyzer {
         runs: pos.runs + neg.runs,
         longestRunMs: (Math.max(pos.longest, neg.longest) / sr) * 1000,
       },
-      dcOffset: n === 0 ? 0 : this.dcSum / n,
+      dcOffset: n === 0 ? 0 : this.dcSum.reduce((x, y) => x + y, 0) / n,
       noiseFloorDb: floorDb === null ? null : round2(floorDb),
       snrDb: snrDb === null ? null : round2(snrDb),
       bandwidthHz: Math.round(this.bandwidth()),
@@ -457,17 +481,7 @@ export function analyzeSamples(planar: Float32Array[], sampleRate: number): Clip
   const len = planar[0]!.length;
   if (planar.some((p) => p.length !== len)) throw new RangeError("channels differ in length");
   const a = new ClipAnalyzer(planar.length, sampleRate);
-  const ch = planar.length;
   const block = 65536;
-  const inter = new Float32Array(Math.min(len, block) * ch);
-  for (let s = 0; s < len; s += block) {
-    const m = Math.min(block, len - s);
-    const view = m * ch === inter.length ? inter : inter.subarray(0, m * ch);
-    for (let c = 0; c < ch; c++) {
-      const p = planar[c]!;
-      for (let i = 0; i < m; i++) view[i * ch + c] = p[s + i]!;
-    }
-    a.push(view);
-  }
+  for (let s = 0; s < len; s += block) a.pushPlanar(planar.map((p) => p.subarray(s, Math.min(len, s + block))));
   return a.finish();
 }
