@@ -35,27 +35,14 @@ export function isCurrent(stored: unknown): stored is ClipAnalysis {
 /** Measure one audio file, streamed: its own rate and channels, one decode block at a time. */
 export async function analyzeFile(file: string, signal?: AbortSignal): Promise<ClipAnalysis> {
   let analyzer: ClipAnalyzer | null = null;
-  let nch = 1;
   await decodeAudioBlocks(
     file,
     {
       format(rate, channels) {
-        nch = channels;
         analyzer = new ClipAnalyzer(channels, rate);
       },
       block(channels) {
-        const frames = channels[0]!.length;
-        if (frames === 0) return;
-        let interleaved: Float32Array;
-        if (nch === 1) interleaved = channels[0]!;
-        else {
-          interleaved = new Float32Array(frames * nch);
-          for (let c = 0; c < nch; c++) {
-            const ch = channels[c]!;
-            for (let f = 0; f < frames; f++) interleaved[f * nch + c] = ch[f]!;
-          }
-        }
-        analyzer!.push(interleaved);
+        if (channels[0]!.length > 0) analyzer!.pushPlanar(channels);
       },
     },
     { signal },
