@@ -31,7 +31,12 @@ export function FlagBadge({ flag, count }: { flag: Pick<Flag, "code" | "level" |
       className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONE[flag.level]}`}
     >
       {flagLabel(flag.code)}
-      {count !== undefined && <span className="ml-1 tabular-nums">× {count}</span>}
+      {count !== undefined && (
+        <>
+          {" "}
+          <span className="ml-0.5 tabular-nums">× {count}</span>
+        </>
+      )}
     </span>
   );
 }
