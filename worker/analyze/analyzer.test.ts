@@ -16,7 +16,7 @@ function toneSequence(sr: number, segments: [number, number][]): Float32Array {
   return out;
 }
 
-describe("K-weighting", () => {
+describe("K-weighting", { timeout: 60_000 }, () => {
   it("reproduces the BS.1770-4 coefficient tables at 48 kHz", () => {
     const k = kWeighting(48000);
     for (const stage of ["shelf", "highpass"] as const) {
@@ -43,7 +43,7 @@ describe("K-weighting", () => {
   });
 });
 
-describe("integrated loudness (BS.1770-4)", () => {
+describe("integrated loudness (BS.1770-4)", { timeout: 60_000 }, () => {
   it("a mono 1 kHz sine at −20 dBFS reads −23.0 LUFS at 48, 44.1 and 40 kHz", () => {
     // Reference: L = −0.691 + 10·log10(Σ G·ms of the K-weighted signal), G = 1 for a mono channel. A sine of amplitude
     // 0.1 (−20 dBFS peak) has ms 0.005 (−23.01 dB); the K-weighting gain at 1 kHz (from BS.1770's own 48 kHz table)
@@ -89,7 +89,7 @@ describe("integrated loudness (BS.1770-4)", () => {
   });
 });
 
-describe("peaks", () => {
+describe("peaks", { timeout: 60_000 }, () => {
   it("a sine at fs/4 with its peaks between samples: true peak reads the real peak, the sample peak 3 dB lower", () => {
     const sr = 48000;
     const x = tone(sr / 4, sr, 1, 0.5, Math.PI / 4); // samples at ±0.5·sin(45°)
@@ -112,7 +112,7 @@ describe("peaks", () => {
   });
 });
 
-describe("clipping", () => {
+describe("clipping", { timeout: 60_000 }, () => {
   // a 100 Hz sine of amplitude 2 hard-clipped at ±1: |2 sin| ≥ 0.999 for a share 1 − (2/π)·asin(0.999/2) of the time
   const expectedShare = 1 - (2 / Math.PI) * Math.asin(0.999 / 2);
   const clipped = (sr: number, level: number) =>
@@ -180,7 +180,7 @@ describe("clipping", () => {
   });
 });
 
-describe("noise floor, SNR, silence", () => {
+describe("noise floor, SNR, silence", { timeout: 60_000 }, () => {
   for (const snr of [10, 20, 30]) {
     it(`white noise at ${snr} dB SNR under speech-like bursts reads ${snr} ± 2 dB`, () => {
       const sr = 48000;
@@ -214,13 +214,13 @@ describe("noise floor, SNR, silence", () => {
   });
 });
 
-describe("bandwidth", () => {
-  it("an 8 kHz band-limited clip at 44.1 kHz reads ≈ 8 kHz; full-band noise reads ≈ Nyquist", () => {
-    const sr = 44100, n = sr * 5;
+describe("bandwidth", { timeout: 60_000 }, () => {
+  it("sines up to 8 kHz at 44.1 kHz read ≈ 8 kHz (band-limited); full-band noise reads ≈ Nyquist", () => {
+    const sr = 44100, n = sr * 3;
     const x = new Float32Array(n);
     const ph = noise(300, Math.PI, 5);
-    for (let k = 0; k < 214; k++) {
-      const f = 100 + 37 * k; // 100 … 7,981 Hz
+    for (let k = 0; k < 101; k++) {
+      const f = 100 + 79 * k; // 100 … 8,000 Hz
       const w = (2 * Math.PI * f) / sr;
       for (let i = 0; i < n; i++) x[i]! += 0.01 * Math.sin(w * i + ph[k]!);
     }
@@ -241,7 +241,7 @@ describe("bandwidth", () => {
   });
 });
 
-describe("DC offset, format and hostile input", () => {
+describe("DC offset, format and hostile input", { timeout: 60_000 }, () => {
   it("measures a DC offset", () => {
     const a = analyzeSamples([Float32Array.from(tone(200, 16000, 2, 0.3), (v) => v + 0.05)], 16000);
     expect(a.dcOffset).toBeCloseTo(0.05, 4);
@@ -276,7 +276,7 @@ describe("DC offset, format and hostile input", () => {
   });
 });
 
-describe("streaming", () => {
+describe("streaming", { timeout: 60_000 }, () => {
   it("block-wise pushes give exactly the whole-push result", () => {
     const sr = 44100;
     const { signal } = voicedBursts(sr, 6, 0.3);

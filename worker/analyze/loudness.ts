@@ -140,3 +140,31 @@ export class GatingHistogram {
     return n === 0 ? null : lufsOf(s / n);
   }
 }
+
+/** Integrated loudness (LUFS, null when gated out) of one mono channel, weight 1 — what normalisation targets. */
+export function integratedLoudness(mono: Float32Array, sampleRate: number): number | null {
+  const k = kWeighting(sampleRate);
+  const { b0, b1, b2, a1, a2 } = k.shelf;
+  const h1 = k.highpass.a1, h2 = k.highpass.a2;
+  const sub = Math.max(1, Math.round(sampleRate * 0.1));
+  const ring = new Float64Array(4);
+  const gating = new GatingHistogram();
+  let s1 = 0, s2 = 0, t1 = 0, t2 = 0, acc = 0, inSub = 0, subs = 0;
+  for (let i = 0; i < mono.length; i++) {
+    const x = mono[i]!;
+    const y = b0 * x + s1;
+    s1 = b1 * x - a1 * y + s2;
+    s2 = b2 * x - a2 * y;
+    const z = y + t1;
+    t1 = -2 * y - h1 * z + t2;
+    t2 = y - h2 * z;
+    acc += z * z;
+    if (++inSub === sub) {
+      ring[subs++ % 4] = acc / sub;
+      if (subs >= 4) gating.add((ring[0]! + ring[1]! + ring[2]! + ring[3]!) / 4);
+      acc = 0;
+      inSub = 0;
+    }
+  }
+  return gating.integrated();
+}
