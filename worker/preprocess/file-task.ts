@@ -15,7 +15,7 @@ import { decodeMonoBlocks } from "../../lib/audio";
 import { writeFileAtomic } from "../../lib/fs-atomic";
 import { chunksOfClips, FilteredStream, RVC_16K } from "../dsp/pipeline";
 import { encodeWavFloat32 } from "../dsp/wav";
-import { cleanClip, estimateNoiseProfile } from "../analyze/clean";
+import { cleanClip, NoiseProfileEstimator } from "../analyze/clean";
 import { vocalIsolator } from "../analyze/isolation";
 import type { CleaningOptions } from "../../lib/dataset/analysis";
 import { cleaningOn } from "../../lib/dataset/cleaning";
@@ -43,23 +43,6 @@ export interface FileResult {
   code?: string;
 }
 
-/** The most audio the denoiser's noise profile is estimated from (12 windows of 5 s). */
-export const NOISE_SAMPLE_SECONDS = 60;
-
-/** Pure over `read`: evenly spaced 5 s windows of a signal of `length` samples, at most NOISE_SAMPLE_SECONDS in all. */
-export function noiseSample(read: (start: number, end: number) => Float32Array, length: number, sampleRate: number): Float32Array {
-  const max = NOISE_SAMPLE_SECONDS * sampleRate;
-  if (length <= max) return read(0, length);
-  const win = 5 * sampleRate;
-  const n = Math.floor(max / win);
-  const out = new Float32Array(n * win);
-  for (let i = 0; i < n; i++) {
-    const start = Math.floor(((length - win) * i) / (n - 1));
-    out.set(read(start, start + win), i * win);
-  }
-  return out;
-}
-
 export async function removeOutputs(dirs: string[], idx0: number): Promise<void> {
   for (const dir of dirs) {
     const names = await fs.readdir(dir).catch(() => [] as string[]);
@@ -76,9 +59,13 @@ export async function run(task: FileTask): Promise<FileResult> {
     fd = fsSync.openSync(scratch, "w+");
     const scratchFd = fd;
     const filtered = new FilteredStream(task.sampleRate);
+    const cleaning = task.cleaning && cleaningOn(task.cleaning) ? task.cleaning : null;
+    // the denoiser's noise profile: estimated in pass 1 over the whole (high-passed) file, in bounded memory
+    const noise = cleaning?.denoise ? new NoiseProfileEstimator(task.sampleRate) : null;
     let written = 0;
     await decodeMonoBlocks(task.file, task.sampleRate, (block) => {
       const y = filtered.push(block);
+      noise?.push(y);
       fsSync.writeSync(scratchFd, new Uint8Array(y.buffer, y.byteOffset, y.byteLength), 0, y.byteLength, written * 4);
       written += y.length;
     });
@@ -92,16 +79,14 @@ export async function run(task: FileTask): Promise<FileResult> {
       if (got !== x.byteLength) throw new Error(`scratch file: read ${got} of ${x.byteLength} bytes`);
       return x;
     };
-    const cleaning = task.cleaning && cleaningOn(task.cleaning) ? task.cleaning : null;
     let chunkOf: (start: number, end: number) => Float32Array = read;
     // the vocal isolation seam (worker/analyze/isolation.ts): none is registered unless a separator is added
     const isolator = vocalIsolator();
     if (isolator) chunkOf = (start, end) => isolator.isolate(read(start, end), task.sampleRate);
     const source = chunkOf;
     if (cleaning) {
-      // each chunk is cleaned as it is read (memory stays a chunk); the denoiser's noise profile comes from a bounded
-      // sample of the whole file's quiet frames (evenly spaced windows, NOISE_SAMPLE_SECONDS at most)
-      const profile = cleaning.denoise ? estimateNoiseProfile(noiseSample(source, filtered.length, task.sampleRate), task.sampleRate) : null;
+      // each chunk is cleaned as it is read (memory stays a chunk), with the whole file's noise profile
+      const profile = noise?.finish() ?? null;
       chunkOf = (start, end) => cleanClip(source(start, end), task.sampleRate, cleaning, profile);
     }
     for (const item of chunksOfClips(filtered.clips(), chunkOf, task.sampleRate)) {
