@@ -14,7 +14,7 @@ import { formatDuration } from "@/lib/format";
 import { Card, DataTable, EmptyState, mutedText, secondaryButton, useToast } from "@/components/ui";
 import { FlagList } from "./flags";
 
-const REGION_FILL = { clipping: "fill-red-500/40", silence: "fill-zinc-400/30", noise: "fill-amber-400/40" } as const;
+const REGION_FILL = { clipping: "fill-red-500/60", silence: "fill-zinc-400/40", noise: "fill-amber-400/50" } as const;
 
 const db = (v: number | null | undefined, unit = "dB") => (v === null || v === undefined || !Number.isFinite(v) ? "—" : `${v.toFixed(1)} ${unit}`);
 const pct = (v: number) => `${(v * 100).toFixed(v < 0.01 ? 2 : 1)} %`;
@@ -26,7 +26,8 @@ export function measurements(a: ClipAnalysis): [string, string][] {
     ["Loudness", db(a.loudnessLufs, "LUFS")],
     ["True peak", db(a.truePeakDbtp, "dBTP")],
     ["Sample peak", db(a.samplePeakDb, "dBFS")],
-    ["Clipping", `${pct(a.clipping.fraction)} (${a.clipping.runs} run(s), longest ${a.clipping.longestRunMs.toFixed(1)} ms)`],
+    ["Clipping", `${pct(a.clipping.fraction)} in ${a.clipping.runs} run(s)`],
+    ["Longest clipped run", `${a.clipping.longestRunMs.toFixed(1)} ms`],
     ["DC offset", a.dcOffset.toFixed(4)],
     ["Noise floor", db(a.noiseFloorDb, "dBFS")],
     ["SNR", db(a.snrDb)],
@@ -58,16 +59,17 @@ function Waveform({ peaks, analysis, slices, durationSec }: { peaks: Peaks | nul
         {slices.filter((s) => s.excluded && s.startSec !== null).map((s) => (
           <rect key={`s${s.index}`} x={x(s.startSec!)} width={Math.max(x(s.durationSec), 0.5)} y={-1} height={2} className="fill-zinc-500/25" />
         ))}
+        {path && <path d={path} className="fill-indigo-600 dark:fill-indigo-400" />}
+        {/* over the waveform: a clipped span is as tall as the wave */}
         {analysis?.regions.map((r, i) => (
           <rect key={i} data-region={r.kind} x={x(r.startSec)} width={Math.max(x(r.endSec - r.startSec), 0.5)} y={-1} height={2} className={REGION_FILL[r.kind]} />
         ))}
-        {path && <path d={path} className="fill-indigo-600 dark:fill-indigo-400" />}
       </svg>
       <figcaption className={`flex flex-wrap gap-x-4 text-xs ${mutedText}`}>
         <span>{peaks ? `0 – ${formatDuration(durationSec)}` : "loading the waveform…"}</span>
-        <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-red-500/40" />clipping</span>
-        <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-zinc-400/30" />long silence</span>
-        <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-amber-400/40" />noise</span>
+        <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-red-500/60" />clipping</span>
+        <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-zinc-400/40" />long silence</span>
+        <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-amber-400/50" />noise</span>
         <span><span aria-hidden className="mr-1 inline-block h-2 w-3 bg-zinc-500/25" />excluded slice</span>
       </figcaption>
     </figure>

@@ -84,7 +84,8 @@ export function datasetCard(files: CardFile[], excludedSlices = 0): DatasetCard 
     ["mostly_silence", (f) => (f.stats?.silentFraction ?? 0) > CARD_LIMITS.silentFraction, (fs) => `${fs.length} file(s) are mostly silence: ${listNames(fs)}`],
   ];
   for (const [code, bad, message] of perFile) {
-    const hit = files.filter(bad);
+    // what to fix: the files that will train (an excluded file is already dealt with)
+    const hit = files.filter((f) => !f.excluded && bad(f));
     if (hit.length) warnings.push({ code, level: "warning", message: message(hit), files: hit.map((f) => f.id) });
   }
   const rates = Object.keys(sampleRates);
