@@ -2,15 +2,31 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
+import type { CleaningOptions } from "@/lib/dataset/analysis";
+import { CleaningFields } from "./dataset/CleaningFields";
 import { callApi } from "./api-client";
 import { inputClass, SettingsFields } from "./SettingsFields";
 import { useConfirm, useToast } from "./ui";
 
 /** `readOnly`: shown but not changeable (a viewer, or a member on someone else's experiment: `readOnlyNote` says why). */
-export function ExperimentSettingsForm({ name, settings, readOnly = false, readOnlyNote }: { name: string; settings: ExperimentSettings; readOnly?: boolean; readOnlyNote?: string }) {
+export function ExperimentSettingsForm({
+  name,
+  settings,
+  cleaning: savedCleaning,
+  readOnly = false,
+  readOnlyNote,
+}: {
+  name: string;
+  settings: ExperimentSettings;
+  /** the dataset doctor's cleaning options (preprocess applies them) */
+  cleaning?: CleaningOptions;
+  readOnly?: boolean;
+  readOnlyNote?: string;
+}) {
   const router = useRouter();
   const [newName, setNewName] = useState(name);
   const [value, setValue] = useState(settings);
+  const [cleaning, setCleaning] = useState(savedCleaning);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const confirm = useConfirm();
   const toast = useToast();
@@ -21,7 +37,7 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
     try {
       await callApi(`/api/experiments/${name}`, {
         method: "PATCH",
-        body: JSON.stringify({ ...(newName !== name ? { name: newName } : {}), ...value }),
+        body: JSON.stringify({ ...(newName !== name ? { name: newName } : {}), ...value, ...(cleaning ? { cleaning } : {}) }),
       });
       setMessage({ ok: true, text: "Saved" });
       // the page refresh remounts this form with the saved values (its key), so the lasting confirmation is a toast
@@ -61,6 +77,7 @@ export function ExperimentSettingsForm({ name, settings, readOnly = false, readO
         </label>
         <SettingsFields value={value} onChange={setValue} />
       </fieldset>
+      {cleaning && <CleaningFields value={cleaning} onChange={setCleaning} disabled={readOnly} />}
       {readOnly && readOnlyNote && <p className="text-xs text-zinc-500 dark:text-zinc-400">{readOnlyNote}</p>}
       <div className={readOnly ? "hidden" : "flex flex-wrap items-center gap-3"}>
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">

@@ -1,21 +1,52 @@
 "use client";
-/** The experiment's uploaded files: duration, rate, channels, a play button, remove. */
+/**
+ * The experiment's uploaded files: duration, rate, channels, the dataset doctor's flags (sort and filter by flag),
+ * include/exclude, a link to each file's detail view, a play button, remove.
+ */
 import { useRouter } from "next/navigation";
+import Link from "next/link";
 import { useRef, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { callApi, type AudioFile } from "./api-client";
-import { Card, DataTable, EmptyState, ErrorText, useConfirm, useToast } from "@/components/ui";
+import { Card, DataTable, EmptyState, ErrorText, linkClass, smallSelect, useConfirm, useToast } from "@/components/ui";
+import { flagLabel, FlagList } from "./dataset/flags";
+import type { FlagCode } from "@/lib/dataset/analysis";
 
 /** What the list shows of an uploaded file (lib/api/common.ts AudioFile). */
-export type FileRow = Pick<AudioFile, "id" | "name" | "bytes" | "durationSec" | "sampleRate" | "channels" | "codec" | "status" | "error">;
+export type FileRow = Pick<AudioFile, "id" | "name" | "bytes" | "durationSec" | "sampleRate" | "channels" | "codec" | "status" | "error" | "flags" | "excluded" | "analysis">;
+
+/** The filter's choices: every file, any flag, none, excluded, or one flag. */
+type Filter = "all" | "flagged" | "clean" | "excluded" | FlagCode;
+
+/** Pure: the rows a filter keeps. */
+export function filterFiles<T extends Pick<FileRow, "flags" | "excluded">>(rows: T[], filter: Filter): T[] {
+  if (filter === "all") return rows;
+  if (filter === "flagged") return rows.filter((r) => r.flags.length > 0);
+  if (filter === "clean") return rows.filter((r) => r.flags.length === 0);
+  if (filter === "excluded") return rows.filter((r) => r.excluded);
+  return rows.filter((r) => r.flags.some((f) => f.code === filter));
+}
 
 export function FileList({ experiment, files, readOnly = false }: { experiment: string; files: FileRow[]; readOnly?: boolean }) {
   const router = useRouter();
   const audio = useRef<HTMLAudioElement | null>(null);
   const [playing, setPlaying] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState<Filter>("all");
   const confirm = useConfirm();
   const toast = useToast();
+  const present = [...new Set(files.flatMap((f) => f.flags.map((x) => x.code)))].sort();
+  const shown = filterFiles(files, filter);
+
+  async function setExcluded(f: FileRow, excluded: boolean) {
+    try {
+      await callApi(`/api/experiments/${experiment}/files/${f.id}`, { method: "PATCH", body: JSON.stringify({ excluded }) });
+      toast(excluded ? `Excluded “${f.name}” from training` : `Included “${f.name}” again`);
+      router.refresh();
+    } catch (err) {
+      toast((err as Error).message, "error");
+    }
+  }
 
   function play(id: string) {
     audio.current?.pause();
@@ -48,18 +79,61 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
   }
 
   return (
-    <Card label="Files" title={`Files (${files.length})`}>
+    <Card
+      label="Files"
+      title={`Files (${files.length})`}
+      actions={
+        files.length > 0 && (
+          <label className="flex items-center gap-2 text-sm">
+            Show
+            <select className={smallSelect} value={filter} onChange={(e) => setFilter(e.target.value as Filter)} aria-label="Filter files by flag" data-testid="flag-filter">
+              <option value="all">all files</option>
+              <option value="flagged">flagged</option>
+              <option value="clean">no flags</option>
+              <option value="excluded">excluded</option>
+              {present.map((c) => (
+                <option key={c} value={c}>
+                  {flagLabel(c)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )
+      }
+    >
       <ErrorText error={error} />
       {files.length === 0 ? (
         <EmptyState>No files yet. Upload recordings of the voice above.</EmptyState>
+      ) : shown.length === 0 ? (
+        <EmptyState>No file matches this filter.</EmptyState>
       ) : (
         <DataTable
           label="Files"
-          rows={files}
+          rows={shown}
           rowKey={(f) => f.id}
-          rowProps={() => ({ "data-testid": "file-row" })}
+          rowProps={(f) => ({ "data-testid": "file-row", "data-excluded": f.excluded ? "true" : undefined })}
           columns={[
-            { key: "name", header: "Name", primary: true, truncate: true, sort: (f) => f.name, title: (f) => f.name, cell: (f) => <span className="font-mono text-xs">{f.name}</span> },
+            {
+              key: "name",
+              header: "Name",
+              primary: true,
+              truncate: true,
+              sort: (f) => f.name,
+              title: (f) => f.name,
+              cell: (f) => (
+                <Link className={`${linkClass} font-mono text-xs${f.excluded ? " line-through" : ""}`} href={`/experiments/${experiment}/files/${f.id}`}>
+                  {f.name}
+                </Link>
+              ),
+            },
+            {
+              key: "flags",
+              header: "Flags",
+              testId: "file-flags",
+              // errors first, then the number of flags; files not analysed yet last
+              sort: (f) => (f.analysis ? f.flags.filter((x) => x.level === "error").length * 100 + f.flags.length : -1),
+              cell: (f) => (f.excluded ? <span className="text-xs font-medium">excluded</span> : f.analysis ? <FlagList flags={f.flags} none="ok" /> : <span className="text-xs text-zinc-600 dark:text-zinc-400">analysing…</span>),
+            },
             { key: "duration", header: "Duration", testId: "file-duration", sort: (f) => f.durationSec, cell: (f) => formatDuration(f.durationSec) },
             { key: "rate", header: "Rate", sort: (f) => f.sampleRate, cell: (f) => (f.sampleRate ? `${f.sampleRate / 1000} kHz` : "—") },
             { key: "channels", header: "Ch", cell: (f) => f.channels ?? "—" },
@@ -75,6 +149,11 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
                   <button type="button" className="underline underline-offset-2" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
                     {playing === f.id ? "Stop" : "Play"}
                   </button>
+                  {!readOnly && (
+                    <button type="button" className="underline underline-offset-2" aria-label={`${f.excluded ? "Include" : "Exclude"} ${f.name}`} onClick={() => void setExcluded(f, !f.excluded)}>
+                      {f.excluded ? "Include" : "Exclude"}
+                    </button>
+                  )}
                   {!readOnly && (
                     <button type="button" className="text-red-700 underline underline-offset-2 dark:text-red-400" aria-label={`Remove ${f.name}`} onClick={() => void remove(f)}>
                       Remove

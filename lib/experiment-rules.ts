@@ -3,6 +3,7 @@
  * lib/api/common.ts are built from them), the lib functions (checkName for names in paths) and the UI forms.
  */
 import { badRequest } from "./errors";
+import type { CleaningOptions } from "./dataset/analysis";
 
 export const EXPERIMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export const EXPERIMENT_NAME_RULE =
@@ -42,4 +43,4 @@ export function checkName(name: unknown): string {
 }
 
 /** What PATCH /api/experiments/{name} may change (the body, parsed by its zod schema in lib/api/common.ts). */
-export type ExperimentPatch = Partial<{ name: string } & ExperimentSettings>;
+export type ExperimentPatch = Partial<{ name: string; cleaning: CleaningOptions } & ExperimentSettings>;

@@ -9,12 +9,20 @@ import { assertMayChange } from "./auth/ownership";
 import { toApiJob } from "./jobs";
 import { toApiModel } from "./models";
 import { audioFileJson } from "./uploads/ingest";
-import { experimentStages } from "./stage-settings";
+import { cardOf } from "./uploads/card";
+import { experimentStages, stageSettingsOf } from "./stage-settings";
+import type { CleaningOptions } from "./dataset/analysis";
+import { cleaningOf, cleaningOn } from "./dataset/cleaning";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
 function isUniqueViolation(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+/** An experiment row as the API shows it: the stored cleaning options read (all off when none). */
+export function experimentJson<T extends { cleaning: unknown }>(row: T): Omit<T, "cleaning"> & { cleaning: CleaningOptions } {
+  return { ...row, cleaning: cleaningOf(row.cleaning) };
 }
 
 const exists = (name: string) =>
@@ -26,7 +34,7 @@ export async function createExperiment(input: { name: string } & ExperimentSetti
   // the unique index still decides a race
   if (await prisma.experiment.findUnique({ where: { name: input.name }, select: { id: true } })) throw exists(input.name);
   try {
-    return await prisma.experiment.create({ data: { ...input, createdById: currentUserId() } });
+    return experimentJson(await prisma.experiment.create({ data: { ...input, createdById: currentUserId() } }));
   } catch (err) {
     if (isUniqueViolation(err)) throw exists(input.name);
     throw err;
@@ -39,7 +47,7 @@ export async function listExperiments(prisma: Db = db()) {
     prisma.audioFile.groupBy({ by: ["experimentId"], where: { status: "ready" }, _sum: { durationSec: true } }),
   ]);
   const seconds = new Map(totals.map((t) => [t.experimentId, t._sum.durationSec ?? 0]));
-  return experiments.map(({ _count, ...e }) => ({ ...e, fileCount: _count.files, totalSeconds: seconds.get(e.id) ?? 0 }));
+  return experiments.map(({ _count, ...e }) => ({ ...experimentJson(e), fileCount: _count.files, totalSeconds: seconds.get(e.id) ?? 0 }));
 }
 
 /** The experiment row alone (no relations), or 404. */
@@ -63,7 +71,7 @@ export async function getExperiment(name: string, prisma: Db = db()) {
   const { files, jobs, models, ...row } = experiment;
   const owner = { name: row.name };
   return {
-    ...row,
+    ...experimentJson(row),
     files: files.map(audioFileJson),
     jobs: jobs.map((j) => toApiJob({ ...j, experiment: owner })),
     models: models.map((m) => toApiModel({ ...m, experiment: owner })),
@@ -73,8 +81,9 @@ export async function getExperiment(name: string, prisma: Db = db()) {
 /** The experiment with its relations and each stage's state (`stages`: out of date after a settings change). */
 export async function getExperimentWithStages(name: string, prisma: Db = db()) {
   const experiment = await getExperiment(name, prisma);
-  const settings = { sampleRate: experiment.sampleRate, f0Method: experiment.f0Method, version: experiment.version } as ExperimentSettings;
-  return { ...experiment, stages: await experimentStages(experiment.id, settings, prisma) };
+  const excludedSlices = await prisma.datasetSlice.count({ where: { excluded: true, audioFile: { experimentId: experiment.id, excluded: false, status: "ready" } } });
+  const dataset = cardOf(experiment.files.filter((f) => f.status === "ready"), excludedSlices);
+  return { ...experiment, dataset, stages: await experimentStages(experiment.id, stageSettingsOf(experiment), prisma) };
 }
 
 export type Tx = Prisma.TransactionClient;
@@ -106,7 +115,8 @@ export async function lockIdleExperiment(tx: Tx, name: string, action: string, o
   const id = await lockExperiment(tx, name);
   if (owned) await owned(tx, id);
   const active = await tx.job.findFirst({
-    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] } },
+    // the dataset doctor's analyze job only reads uploads and writes measurements: it never makes the experiment busy
+    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] }, kind: { not: "analyze" } },
     select: { id: true, kind: true, status: true },
   });
   if (active) {
@@ -136,8 +146,11 @@ export async function updateExperiment(name: string, patch: ExperimentPatch, pri
     const renaming = patch.name !== undefined && patch.name !== name;
     if (renaming && (await tx.experiment.findUnique({ where: { name: patch.name } }))) throw exists(patch.name!);
     let updated;
+    const { cleaning, ...rest } = patch;
+    // all-off cleaning is stored as null (the same as never set)
+    const data = { ...rest, ...(cleaning !== undefined ? { cleaning: cleaningOn(cleaning) ? (cleaning as Prisma.InputJsonValue) : Prisma.DbNull } : {}) };
     try {
-      updated = await tx.experiment.update({ where: { id }, data: patch });
+      updated = await tx.experiment.update({ where: { id }, data });
     } catch (err) {
       if (isUniqueViolation(err)) throw exists(patch.name!);
       throw err;
@@ -157,7 +170,7 @@ export async function updateExperiment(name: string, patch: ExperimentPatch, pri
         throw err;
       }
     }
-    return updated;
+    return experimentJson(updated);
   });
 }
 

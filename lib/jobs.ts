@@ -11,8 +11,7 @@ import { isUuid } from "./ids";
 import { modelNameConflict } from "./models";
 import { currentUserId, runAs } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
-import { assertInputsCurrent } from "./stage-settings";
-import type { ExperimentSettings } from "./experiment-rules";
+import { assertInputsCurrent, stageSettingsOf, type StageSettings } from "./stage-settings";
 import { jobFinished } from "./webhooks/sources";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
@@ -32,19 +31,24 @@ export async function enqueueJob(
 ): Promise<Job> {
   const { kind, experimentName, params } = input;
   // "One active job per experiment and stage" is decided under the experiment's row lock.
-  const job = await prisma.$transaction(async (tx) => {
+  const queued = await prisma.$transaction(async (tx) => {
     let experimentId: string | null = null;
-    let settings: ExperimentSettings | undefined;
+    let settings: StageSettings | undefined;
     if (experimentName !== undefined) {
       experimentId = await lockExperiment(tx, experimentName);
       // recorded with the job: what its stage's output will depend on (lib/stage-settings.ts)
-      settings = (await tx.experiment.findUniqueOrThrow({
-        where: { id: experimentId },
-        select: { sampleRate: true, f0Method: true, version: true },
-      })) as ExperimentSettings;
+      settings = stageSettingsOf(
+        await tx.experiment.findUniqueOrThrow({ where: { id: experimentId }, select: { sampleRate: true, f0Method: true, version: true, cleaning: true } }),
+      );
+      // the dataset doctor's catch-up job: one queued per experiment picks up everything not yet analysed, so many
+      // uploads in a row queue one job (a running one may have listed its files already: a new one is queued behind it)
+      if (kind === "analyze") {
+        const queued = await tx.job.findFirst({ where: { experimentId, kind: "analyze", status: "queued" }, orderBy: { createdAt: "asc" } });
+        if (queued) return { job: queued, existing: true };
+      }
       // publishing a checkpoint and training both write the experiment's model: one at a time
       const kinds: QueueName[] = kind === "publish" || kind === "train" ? ["publish", "train"] : [kind];
-      const active = await tx.job.findFirst({
+      const active = kind === "analyze" ? null : await tx.job.findFirst({
         where: { experimentId, kind: { in: kinds }, status: { in: [...ACTIVE_JOB_STATUSES] } },
       });
       if (active) {
@@ -67,8 +71,10 @@ export async function enqueueJob(
     const created = await tx.job.create({
       data: { kind, experimentId, params: params as object, ...(settings ? { settings: { ...settings } } : {}), createdById: currentUserId() },
     });
-    return tx.job.update({ where: { id: created.id }, data: { bossId: created.id } });
+    return { job: await tx.job.update({ where: { id: created.id }, data: { bossId: created.id } }), existing: false };
   });
+  if (queued.existing) return queued.job;
+  const job = queued.job;
   try {
     const boss = await senderBoss(requireDatabaseUrl());
     const payload: QueuePayload = { jobId: job.id };

@@ -220,6 +220,7 @@ function buildDocument(): Obj {
     jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
     tags: [
       { name: "experiments", description: "Experiments: settings, uploaded files, training stages" },
+      { name: "dataset", description: "The dataset doctor: each file's and slice's measurements and flags, include/exclude, waveform, cleaning preview" },
       { name: "uploads", description: "tus 1.0.0 uploads and the files they become" },
       { name: "jobs", description: "Queued work, its progress and logs" },
       { name: "models", description: "Finished and imported voice models, custom pretrained weights" },

@@ -7,20 +7,33 @@
 import { conflict } from "./errors";
 import type { Db } from "./db";
 import type { ExperimentSettings } from "./experiment-rules";
+import { describeCleaning } from "./dataset/cleaning";
+
+/**
+ * What a stage's output depends on: the experiment's settings plus the dataset doctor's cleaning options, recorded as
+ * their one-line description ("off", "loudness -23 LUFS, denoise") so that a change reads as "cleaning off → …".
+ */
+export type StageSettings = ExperimentSettings & { cleaning: string };
+
+/** The stage settings of an experiment row. */
+export function stageSettingsOf(e: { sampleRate: number; f0Method: string; version: string; cleaning?: unknown }): StageSettings {
+  return { sampleRate: e.sampleRate, f0Method: e.f0Method, version: e.version, cleaning: describeCleaning(e.cleaning) } as StageSettings;
+}
 
 export const STAGE_KINDS = ["preprocess", "extract", "train", "index"] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
-type Field = keyof ExperimentSettings;
+type Field = keyof StageSettings;
 
 /**
  * What each stage's output depends on. The sample rate decides preprocess's `0_gt_wavs/` and everything after it;
+ * the cleaning options decide what those chunks hold (dataset doctor, preprocess option);
  * the pitch method and version decide extract's `2a_f0/`, `2b-f0nsf/` and feature dimension, hence training and index.
  */
 export const STAGE_DEPENDS: Record<StageKind, readonly Field[]> = {
-  preprocess: ["sampleRate"],
-  extract: ["sampleRate", "f0Method", "version"],
-  train: ["sampleRate", "f0Method", "version"],
-  index: ["sampleRate", "f0Method", "version"],
+  preprocess: ["sampleRate", "cleaning"],
+  extract: ["sampleRate", "cleaning", "f0Method", "version"],
+  train: ["sampleRate", "cleaning", "f0Method", "version"],
+  index: ["sampleRate", "cleaning", "f0Method", "version"],
 };
 
 /** The stages a stage reads the output of (checked before it starts). */
@@ -31,7 +44,7 @@ export const STAGE_NEEDS: Record<StageKind, readonly StageKind[]> = {
   index: ["preprocess", "extract"],
 };
 
-const LABEL: Record<Field, string> = { sampleRate: "sample rate", f0Method: "pitch method", version: "version" };
+const LABEL: Record<Field, string> = { sampleRate: "sample rate", f0Method: "pitch method", version: "version", cleaning: "cleaning" };
 
 export interface SettingChange {
   field: Field;
@@ -50,7 +63,7 @@ export interface StageState {
 }
 
 /** Pure: the settings `fields` that differ between what a stage ran with and the current ones. */
-export function settingChanges(ran: unknown, now: ExperimentSettings, fields: readonly Field[]): SettingChange[] {
+export function settingChanges(ran: unknown, now: StageSettings, fields: readonly Field[]): SettingChange[] {
   if (!ran || typeof ran !== "object") return []; // a job from before settings were recorded: nothing to compare
   const r = ran as Partial<Record<Field, string | number>>;
   return fields.filter((f) => r[f] !== undefined && r[f] !== now[f]).map((f) => ({ field: f, from: r[f]!, to: now[f] }));
@@ -67,7 +80,7 @@ type JobLike = { kind: string; status: string; settings: unknown; createdAt: Dat
  * Pure: each stage's state from the experiment's jobs (any order). The stage's output comes from its latest
  * successful job; training also builds the index, so the index's comes from the latest successful train or index job.
  */
-export function stageStates(jobs: JobLike[], now: ExperimentSettings): Record<StageKind, StageState> {
+export function stageStates(jobs: JobLike[], now: StageSettings): Record<StageKind, StageState> {
   const byNewest = [...jobs].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   const out = {} as Record<StageKind, StageState>;
   for (const kind of STAGE_KINDS) {
@@ -81,7 +94,7 @@ export function stageStates(jobs: JobLike[], now: ExperimentSettings): Record<St
 }
 
 /** The experiment's stage states, read from its jobs. */
-export async function experimentStages(experimentId: string, now: ExperimentSettings, prisma: Db): Promise<Record<StageKind, StageState>> {
+export async function experimentStages(experimentId: string, now: StageSettings, prisma: Db): Promise<Record<StageKind, StageState>> {
   const jobs = await prisma.job.findMany({
     where: { experimentId, kind: { in: [...STAGE_KINDS] } },
     select: { kind: true, status: true, settings: true, createdAt: true },
@@ -101,7 +114,7 @@ export function staleBlocker(kind: string, states: Record<StageKind, StageState>
 }
 
 /** Refuse (409 stale_stage) to queue `kind` while a stage it reads is out of date. */
-export async function assertInputsCurrent(experimentName: string, experimentId: string, kind: string, now: ExperimentSettings, prisma: Db): Promise<void> {
+export async function assertInputsCurrent(experimentName: string, experimentId: string, kind: string, now: StageSettings, prisma: Db): Promise<void> {
   if (!(STAGE_NEEDS as Record<string, unknown>)[kind]) return;
   const states = await experimentStages(experimentId, now, prisma);
   const blocker = staleBlocker(kind, states);

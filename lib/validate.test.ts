@@ -3,7 +3,7 @@ import { summarizeValidation, type ValidationReport } from "./validate";
 
 const report = (counts: Partial<ValidationReport["counts"]>, problems: ValidationReport["problems"]): ValidationReport => ({
   ok: problems.length === 0,
-  counts: { gt: 0, wav16k: 0, f0: 0, f0nsf: 0, feature: 0, ...counts },
+  counts: { gt: 0, wav16k: 0, f0: 0, f0nsf: 0, feature: 0, excluded: 0, ...counts },
   problems,
 });
 

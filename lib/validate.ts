@@ -13,7 +13,8 @@ import { paths, type RvcVersion } from "./paths";
 
 export interface ValidationReport {
   ok: boolean;
-  counts: { gt: number; wav16k: number; f0: number; f0nsf: number; feature: number };
+  /** `gt`: the slices that train (after the dataset's exclusions); `excluded`: those the exclusions leave out */
+  counts: { gt: number; wav16k: number; f0: number; f0nsf: number; feature: number; excluded: number };
   problems: { file: string; problem: string }[];
 }
 
@@ -30,7 +31,11 @@ async function npyShape(file: string): Promise<number[] | string> {
   }
 }
 
-export async function validateExperiment(name: string, version: RvcVersion, withPitch = true): Promise<ValidationReport> {
+/**
+ * `excluded`: the slices the dataset doctor's exclusions leave out (lib/dataset/exclusions.ts excludedStemsOf): they
+ * are not checked and not counted, as they never reach filelist.txt.
+ */
+export async function validateExperiment(name: string, version: RvcVersion, withPitch = true, excluded: ReadonlySet<string> = new Set()): Promise<ValidationReport> {
   const p = paths();
   const dirs = {
     gt: p.experimentSubdir(name, "gtWavs"),
@@ -39,13 +44,14 @@ export async function validateExperiment(name: string, version: RvcVersion, with
     f0nsf: p.experimentSubdir(name, "f0nsf"),
     feature: p.featureDir(name, version),
   };
-  const [gt, wav16k, f0, f0nsf, feature] = await Promise.all([
+  const [allGt, wav16k, f0, f0nsf, feature] = await Promise.all([
     names(dirs.gt, ".wav"),
     names(dirs.wav16k, ".wav"),
     names(dirs.f0, ".wav.npy"),
     names(dirs.f0nsf, ".wav.npy"),
     names(dirs.feature, ".npy"),
   ]);
+  const gt = new Set([...allGt].filter((s) => !excluded.has(s)));
   const dim = version === "v1" ? 256 : 768;
   const problems: ValidationReport["problems"] = [];
   const manifest = await readManifest(path.join(p.experimentDir(name), "preprocess.json"));
@@ -54,7 +60,8 @@ export async function validateExperiment(name: string, version: RvcVersion, with
       problems.push({ file: entry.name, problem: `preprocess did not finish it (${entry.code ?? "interrupted"}): run preprocess again` });
     }
   }
-  if (gt.size === 0) problems.push({ file: path.basename(dirs.gt), problem: "no training chunks: run preprocess" });
+  if (allGt.size > 0 && gt.size === 0) problems.push({ file: path.basename(dirs.gt), problem: "every training chunk is excluded: include some files or slices again" });
+  else if (gt.size === 0) problems.push({ file: path.basename(dirs.gt), problem: "no training chunks: run preprocess" });
   for (const stem of [...gt].sort()) {
     const file = `${stem}.wav`;
     if (!wav16k.has(stem)) problems.push({ file, problem: "missing 1_16k_wavs copy: re-run preprocess" });
@@ -76,10 +83,10 @@ export async function validateExperiment(name: string, version: RvcVersion, with
     if (typeof a === "string" || typeof b === "string") problems.push({ file, problem: `unreadable pitch: ${typeof a === "string" ? a : b}` });
     else if (a[0] !== b[0]) problems.push({ file, problem: `pitch lengths differ (2a_f0 ${a[0]}, 2b-f0nsf ${b[0]})` });
   }
-  for (const stem of wav16k) if (!gt.has(stem)) problems.push({ file: `${stem}.wav`, problem: "16 kHz copy without its 0_gt_wavs file" });
+  for (const stem of wav16k) if (!allGt.has(stem)) problems.push({ file: `${stem}.wav`, problem: "16 kHz copy without its 0_gt_wavs file" });
   return {
     ok: problems.length === 0,
-    counts: { gt: gt.size, wav16k: wav16k.size, f0: f0.size, f0nsf: f0nsf.size, feature: feature.size },
+    counts: { gt: gt.size, wav16k: wav16k.size, f0: f0.size, f0nsf: f0nsf.size, feature: feature.size, excluded: allGt.size - gt.size },
     problems,
   };
 }

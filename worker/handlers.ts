@@ -1,6 +1,7 @@
 /** One handler per queue: each pipeline stage lives in its own folder. */
 import type { QueueName } from "../lib/queue";
 import type { JobHandler } from "./runner";
+import { analyze } from "./analyze/job";
 import { convert } from "./convert/job";
 import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
@@ -19,4 +20,5 @@ export const handlers: Record<QueueName, JobHandler> = {
   convert,
   selftest,
   publish: publishCheckpoint,
+  analyze,
 };

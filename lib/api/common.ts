@@ -10,6 +10,9 @@ import { DEFAULT_SETTINGS, EXPERIMENT_NAME_PATTERN, EXPERIMENT_NAME_RULE, F0_MET
 import { JobKind as JobKinds, JobStatus as JobStatuses } from "../generated/prisma/enums";
 import { PRECISIONS, TRAIN_DEFAULTS } from "../train-options";
 import { ROLES, TOKEN_SCOPES } from "../auth/roles";
+import { CleaningOptions, ClipAnalysis, Flag, FlagCode } from "../dataset/analysis";
+
+export { CleaningOptions, ClipAnalysis, Flag, FlagCode };
 
 // ───────────────────────────── building blocks ─────────────────────────────
 
@@ -74,6 +77,7 @@ const experimentFields = {
   status: z.enum(["new", "uploaded", "preprocessed", "extracted", "trained"]).meta({
     description: "how far the experiment has got; set by uploads and by the preprocess, extract and train jobs",
   }),
+  cleaning: CleaningOptions.meta({ description: "the dataset doctor's cleaning that preprocess applies (all off by default; the uploads are never changed)" }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   ...creator,
@@ -102,9 +106,15 @@ export const CreateExperimentBody = z
 export type CreateExperimentBody = z.input<typeof CreateExperimentBody>;
 
 export const ExperimentPatchBody = z
-  .strictObject({ name: ExperimentName.optional(), sampleRate: SampleRate.optional(), f0Method: F0Method.optional(), version: Version.optional() })
+  .strictObject({
+    name: ExperimentName.optional(),
+    sampleRate: SampleRate.optional(),
+    f0Method: F0Method.optional(),
+    version: Version.optional(),
+    cleaning: CleaningOptions.optional().meta({ description: "the dataset doctor's cleaning options (all four fields); a change makes preprocess out of date" }),
+  })
   .refine((p) => Object.keys(p).length > 0, {
-    error: "Nothing to change: send one or more of name, sampleRate, f0Method, version",
+    error: "Nothing to change: send one or more of name, sampleRate, f0Method, version, cleaning",
     params: { code: "empty_patch" },
   })
   .meta({ id: "ExperimentPatch", description: "one or more settings; `name` renames the experiment and moves its folders", minProperties: 1 });
@@ -137,6 +147,9 @@ export const AudioFile = z
     status: z.enum(["ready", "rejected"]),
     error: z.string().nullable(),
     stats: AudioStats.nullable(),
+    analysis: ClipAnalysis.nullable().meta({ description: "the dataset doctor's measurements; null until the analyze job has run" }),
+    flags: z.array(Flag).meta({ description: "what the measurements say to fix (thresholds in docs/api.md, 'Dataset doctor')" }),
+    excluded: z.boolean().meta({ description: "left out of training (PATCH …/files/{id}); its slices never reach filelist.txt" }),
     createdAt: Timestamp,
   })
   .meta({ id: "AudioFile", description: "An uploaded file" });
@@ -158,6 +171,12 @@ export const DatasetCard = z
         files: z.array(Uuid).optional().meta({ description: "ids of the files concerned" }),
       }),
     ),
+    included: z
+      .strictObject({ fileCount: z.int(), totalSeconds: z.number(), excludedFiles: z.int(), excludedSlices: z.int() })
+      .meta({ description: "what trains after the exclusions: the files not excluded (fileCount, totalSeconds), and how many files and slices are excluded" }),
+    analysed: z.int().meta({ description: "files the dataset doctor has measured (the rest are waiting for the analyze job)" }),
+    flagCounts: z.partialRecord(FlagCode, z.int()).meta({ description: "flag code → number of included files with it" }),
+    datasetFlags: z.array(Flag).meta({ description: "flags of the whole dataset (usable minutes, mixed sample rates, pitch range), from the included files" }),
   })
   .meta({ id: "DatasetCard" });
 export type DatasetCard = z.infer<typeof DatasetCard>;
@@ -176,7 +195,14 @@ export type UploadResult = z.infer<typeof UploadResult>;
 export const ValidationReport = z
   .strictObject({
     ok: z.boolean(),
-    counts: z.strictObject({ gt: z.int(), wav16k: z.int(), f0: z.int(), f0nsf: z.int(), feature: z.int() }),
+    counts: z.strictObject({
+      gt: z.int().meta({ description: "training chunks that train (after the dataset's exclusions)" }),
+      wav16k: z.int(),
+      f0: z.int(),
+      f0nsf: z.int(),
+      feature: z.int(),
+      excluded: z.int().meta({ description: "training chunks left out by the dataset doctor's exclusions (an excluded file's or excluded slices)" }),
+    }),
     problems: z.array(z.strictObject({ file: z.string(), problem: z.string() })),
   })
   .meta({ id: "ValidationReport" });
@@ -198,7 +224,7 @@ export const Job = z
       description: "the job's parameters (for train: the resolved TrainOptions; a pipeline stage also carries `then`, the stages still to come)",
     }),
     settings: z.unknown().meta({
-      description: "the experiment's settings when it was queued ({sampleRate, f0Method, version}); null without an experiment or for older jobs",
+      description: "the experiment's settings when it was queued ({sampleRate, f0Method, version, cleaning}); null without an experiment or for older jobs",
     }),
     result: z.unknown().meta({ description: "what the job produced (kind-specific JSON), or null" }),
     error: z.string().nullable(),
@@ -342,6 +368,7 @@ export const ExperimentDetail = z
     files: z.array(AudioFile).meta({ description: "oldest first (as GET …/files)" }),
     jobs: z.array(Job).meta({ description: "newest first, at most 50 (as GET /api/jobs)" }),
     models: z.array(Model).meta({ description: "newest first (as GET /api/models)" }),
+    dataset: DatasetCard.meta({ description: "the dataset card (as GET …/files): totals before and after exclusions, flags" }),
     stages: z
       .strictObject({ preprocess: StageState, extract: StageState, train: StageState, index: StageState })
       .meta({ description: "each stage: out of date after a settings change? (lib/stage-settings.ts)" }),

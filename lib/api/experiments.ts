@@ -17,6 +17,7 @@ import {
   TrainOptionsBody,
   ValidationReport,
 } from "./common";
+import { AudioQuery } from "./dataset";
 import { ANY_AUDIO, header, LAST_EVENT_ID_HEADER, partialContent, RANGE_HEADER, RANGE_NOT_SATISFIABLE, SSE_RESPONSE } from "./fragments";
 import { BODY_CODES, DB_DOWN, defineRoute, err, INTERNAL, noContent, ok, QUEUE_DOWN, type ResponseSpec } from "./spec";
 
@@ -188,18 +189,21 @@ export const getExperimentFileAudio = defineRoute({
   operationId: "getExperimentFileAudio",
   access: "viewer",
   tags: ["experiments", "uploads"],
-  summary: "The stored audio, for playback (one byte range supported)",
+  summary: "The stored audio, for playback (one byte range supported); or its first seconds, cleaned or not, for a before/after",
   params: FileParams,
+  query: AudioQuery,
   parameters: [RANGE_HEADER],
+  errorCodes: { seconds: { "*": "invalid_seconds" }, cleaned: { "*": "invalid_cleaned" } },
   responses: {
     200: {
-      description: "The whole file; its type follows its extension",
+      description: "The whole file (its type follows its extension); with `seconds` or `cleaned=1`, the first ≤ 10 s as a 16-bit WAV rendered on demand (`x-cleaning`: the cleaning applied)",
       headers: { "Accept-Ranges": header("`bytes`", { type: "string" }, true), "Content-Length": header("bytes") },
       content: ANY_AUDIO,
     },
     206: partialContent(ANY_AUDIO),
-    400: badName(),
+    400: badName(["invalid_seconds", "invalid_cleaned", "unknown_field"]),
     404: err("No such file, or its stored copy is missing", ["file_not_found", "file_missing"]),
+    422: err("The stored audio cannot be decoded (with `seconds` or `cleaned`)", ["undecodable"]),
     416: RANGE_NOT_SATISFIABLE,
     500: INTERNAL,
     503: DB_DOWN,

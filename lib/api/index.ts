@@ -7,6 +7,7 @@ import * as auth from "./auth";
 import * as checkpoints from "./checkpoints";
 import * as batches from "./batches";
 import * as conversions from "./conversions";
+import * as dataset from "./dataset";
 import * as experiments from "./experiments";
 import * as jobs from "./jobs";
 import * as listeningTests from "./listening-tests";
@@ -17,12 +18,13 @@ import * as webhooks from "./webhooks";
 import type { RouteSpec } from "./spec";
 
 export * from "./common";
+export { DatasetSlice, FileDetail, Peaks } from "./dataset";
 export type { RouteSpec, ResponseDoc, ResponseSpec, HttpMethod } from "./spec";
 
 const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =>
   typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
 
 /** The documented operations, in the order of their modules. */
-export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, checkpoints, listeningTests, training, jobs, models, conversions, batches, webhooks].flatMap((m) =>
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, dataset, checkpoints, listeningTests, training, jobs, models, conversions, batches, webhooks].flatMap((m) =>
   Object.values(m).filter(isSpec),
 );

@@ -1,6 +1,9 @@
 /** The dataset card: what an experiment's audio adds up to, and what to fix before spending GPU time. Pure. */
 import type { AudioStats } from "../audio/stats";
 import { formatDuration } from "../format";
+import type { ClipAnalysis, Flag, FlagCode } from "../dataset/analysis";
+import { clipFlags, datasetFlags } from "../dataset/flags";
+import type { AudioFileJson } from "./ingest";
 
 export interface CardFile {
   id: string;
@@ -8,6 +11,9 @@ export interface CardFile {
   durationSec: number | null;
   sampleRate: number | null;
   stats: Partial<AudioStats> | null;
+  /** left out of training by the dataset doctor */
+  excluded?: boolean;
+  analysis?: ClipAnalysis | null;
 }
 
 export interface CardWarning {
@@ -24,6 +30,12 @@ export interface DatasetCard {
   longest: { name: string; seconds: number } | null;
   sampleRates: Record<string, number>;
   warnings: CardWarning[];
+  /** what trains after the exclusions */
+  included: { fileCount: number; totalSeconds: number; excludedFiles: number; excludedSlices: number };
+  analysed: number;
+  /** flag code → included files with it */
+  flagCounts: Partial<Record<FlagCode, number>>;
+  datasetFlags: Flag[];
 }
 
 export const CARD_LIMITS = {
@@ -42,7 +54,7 @@ function listNames(files: CardFile[]): string {
   return names.join(", ") + (files.length > 3 ? ` and ${files.length - 3} more` : "");
 }
 
-export function datasetCard(files: CardFile[]): DatasetCard {
+export function datasetCard(files: CardFile[], excludedSlices = 0): DatasetCard {
   const timed = files.filter((f) => f.durationSec !== null);
   const totalSeconds = timed.reduce((s, f) => s + f.durationSec!, 0);
   const sorted = [...timed].sort((a, b) => a.durationSec! - b.durationSec!);
@@ -72,7 +84,8 @@ export function datasetCard(files: CardFile[]): DatasetCard {
     ["mostly_silence", (f) => (f.stats?.silentFraction ?? 0) > CARD_LIMITS.silentFraction, (fs) => `${fs.length} file(s) are mostly silence: ${listNames(fs)}`],
   ];
   for (const [code, bad, message] of perFile) {
-    const hit = files.filter(bad);
+    // what to fix: the files that will train (an excluded file is already dealt with)
+    const hit = files.filter((f) => !f.excluded && bad(f));
     if (hit.length) warnings.push({ code, level: "warning", message: message(hit), files: hit.map((f) => f.id) });
   }
   const rates = Object.keys(sampleRates);
@@ -83,5 +96,43 @@ export function datasetCard(files: CardFile[]): DatasetCard {
       message: `Mixed sample rates (${rates.map((r) => `${Number(r) / 1000} kHz × ${sampleRates[r]}`).join(", ")}): all are resampled, but the lowest rate limits quality`,
     });
   }
-  return { fileCount: files.length, totalSeconds, shortest: ends(sorted[0]), longest: ends(sorted[sorted.length - 1]), sampleRates, warnings };
+  return { fileCount: files.length, totalSeconds, shortest: ends(sorted[0]), longest: ends(sorted[sorted.length - 1]), sampleRates, warnings, ...doctorSummary(files, excludedSlices) };
+}
+
+/**
+ * The dataset doctor's part of the card (pure): totals of the files that train (not excluded), how many files and
+ * slices are excluded, flag counts of the included files and the dataset's own flags from them.
+ */
+export function doctorSummary(files: CardFile[], excludedSlices = 0): Pick<DatasetCard, "included" | "analysed" | "flagCounts" | "datasetFlags"> {
+  const included = files.filter((f) => !f.excluded);
+  const seconds = included.reduce((s, f) => s + (f.durationSec ?? 0), 0);
+  const flagCounts: Partial<Record<FlagCode, number>> = {};
+  for (const f of included) {
+    if (!f.analysis) continue;
+    for (const flag of clipFlags(f.analysis)) flagCounts[flag.code] = (flagCounts[flag.code] ?? 0) + 1;
+  }
+  const rates = [...new Set(included.map((f) => f.sampleRate).filter((r): r is number => !!r))].sort((a, b) => a - b);
+  const pitch = included.flatMap((f) => (f.analysis?.pitch?.p5Hz && f.analysis.pitch.p95Hz ? [[f.analysis.pitch.p5Hz, f.analysis.pitch.p95Hz] as [number, number]] : []));
+  return {
+    included: { fileCount: included.length, totalSeconds: seconds, excludedFiles: files.length - included.length, excludedSlices },
+    analysed: files.filter((f) => f.analysis).length,
+    flagCounts,
+    datasetFlags: files.length ? datasetFlags({ usableSeconds: seconds, sampleRates: rates, ...(pitch.length ? { pitchP5P95: pitch } : {}) }) : [],
+  };
+}
+
+/** The dataset card of an experiment's ready files (in the API's shape). */
+export function cardOf(ready: AudioFileJson[], excludedSlices: number) {
+  return datasetCard(
+    ready.map((f) => ({
+      id: f.id,
+      originalName: f.name,
+      durationSec: f.durationSec,
+      sampleRate: f.sampleRate,
+      stats: f.stats,
+      excluded: f.excluded,
+      analysis: f.analysis,
+    })),
+    excludedSlices,
+  );
 }

@@ -8,7 +8,7 @@ import { paths } from "../paths";
 import { lockIdleExperiment } from "../experiments";
 import { assertMayChange } from "../auth/ownership";
 import { audioFileJson } from "./ingest";
-import { datasetCard } from "./card";
+import { cardOf } from "./card";
 
 const noExperiment = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
@@ -20,20 +20,11 @@ export async function listFiles(name: string, prisma: Db = db()) {
   });
   if (!exp) throw noExperiment(name);
   const files = exp.files.map(audioFileJson);
-  const ready = exp.files.filter((f) => f.status === "ready");
-  return {
-    files,
-    card: datasetCard(
-      ready.map((f) => ({
-        id: f.id,
-        originalName: f.originalName,
-        durationSec: f.durationSec,
-        sampleRate: f.sampleRate,
-        stats: f.stats as Record<string, number> | null,
-      })),
-    ),
-  };
+  const ready = files.filter((f) => f.status === "ready");
+  const excludedSlices = await prisma.datasetSlice.count({ where: { excluded: true, audioFile: { experimentId: exp.id, excluded: false, status: "ready" } } });
+  return { files, card: cardOf(ready, excludedSlices) };
 }
+
 
 /** The stored file for playback; the path comes from lib/paths, never from the user's name. */
 export async function fileForPlayback(name: string, id: string, prisma: Db = db()) {

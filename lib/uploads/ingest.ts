@@ -18,6 +18,8 @@ import { AudioRejected, probeAudio, type AudioProbe } from "../audio/probe";
 import { uploadErrors } from "./errors";
 import { unfinishedIssue, type UnfinishedUpload } from "./limits";
 import { cleanOriginalName } from "./names";
+import { ClipAnalysis } from "../dataset/analysis";
+import { clipFlags } from "../dataset/flags";
 
 export interface UploadRequest {
   experiment: string;
@@ -90,6 +92,7 @@ async function placeCopy(src: string, dest: string): Promise<void> {
 export type AudioFileJson = ReturnType<typeof audioFileJson>;
 
 export function audioFileJson(f: AudioFile) {
+  const analysis = storedAnalysis(f.analysis);
   return {
     id: f.id,
     name: f.originalName,
@@ -103,8 +106,17 @@ export function audioFileJson(f: AudioFile) {
     status: f.status as "ready" | "rejected",
     error: f.error,
     stats: f.stats as AudioStats | null,
+    analysis,
+    flags: analysis ? clipFlags(analysis) : [],
+    excluded: f.excluded,
     createdAt: f.createdAt.toISOString(),
   };
+}
+
+/** A stored analysis if it has the current shape (an older analyser's is shown as none until re-analysed). */
+export function storedAnalysis(v: unknown): ClipAnalysis | null {
+  const r = ClipAnalysis.safeParse(v);
+  return r.success ? r.data : null;
 }
 
 /** Probe and hash at once; AudioRejected becomes the API's 422 with the reason. */

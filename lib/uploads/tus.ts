@@ -22,6 +22,7 @@ import { acceptUpload, audioFileJson, ingestAudio } from "./ingest";
 import { tidyTusResponse } from "./tus-response";
 import { Admission } from "./unfinished";
 import { ingestZip, type Skipped } from "./zip";
+import { queueAnalysisById } from "../dataset/queue";
 
 export const TUS_PATH = "/api/uploads";
 
@@ -220,6 +221,8 @@ function create(): TusState {
         } else {
           files = [await ingestAudio(file, experimentId, filename)];
         }
+        // the dataset doctor measures the new files (one queued analyze job per experiment takes them all)
+        if (files.length) await queueAnalysisById(experimentId);
         const body = JSON.stringify({ files: files.map(audioFileJson), skipped });
         // PATCH would answer 204, which cannot carry the body; POST (creation-with-upload) must stay 201 for its Location
         return { ...(req.method === "PATCH" ? { status_code: 200 } : {}), headers: { "Content-Type": "application/json; charset=utf-8" }, body };

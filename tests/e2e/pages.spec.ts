@@ -113,7 +113,8 @@ test("every page filled: an experiment with a file and a finished job, a model, 
   await expect
     .poll(
       async () => {
-        const { jobs } = (await (await request.get(`/api/jobs?experiment=${EXP}`)).json()) as { jobs: { id: string; status: string }[] };
+        // (the dataset doctor's analyze jobs run beside it)
+        const { jobs } = (await (await request.get(`/api/jobs?experiment=${EXP}&kind=preprocess`)).json()) as { jobs: { id: string; status: string }[] };
         jobId = jobs[0]?.id ?? "";
         return jobs[0]?.status;
       },
@@ -128,9 +129,11 @@ test("every page filled: an experiment with a file and a finished job, a model, 
   expect(hook.status(), await hook.text()).toBe(201);
   webhookId = ((await hook.json()) as { webhook: { id: string } }).webhook.id;
 
+  const { files: uploaded } = (await (await request.get(`/api/experiments/${EXP}/files`)).json()) as { files: { id: string }[] };
   const pages: [string, string][] = [
     ["experiments", "/"],
     ["experiment", `/experiments/${EXP}`],
+    ["file", `/experiments/${EXP}/files/${uploaded[0]!.id}`],
     ["jobs", "/jobs"],
     ["job", `/jobs/${jobId}`],
     ["webhooks", "/webhooks"],

@@ -120,7 +120,7 @@ describe("settings changed after a stage ran (item 2)", () => {
       const res = await call(handler as never, "POST", { name: "rate-change" }, {});
       expect(res.status, JSON.stringify(res.body)).toBe(202);
       const now = await db().experiment.findUniqueOrThrow({ where: { id: exp.id } });
-      expect(res.body.job.settings).toEqual({ sampleRate: now.sampleRate, f0Method: now.f0Method, version: now.version });
+      expect(res.body.job.settings).toEqual({ sampleRate: now.sampleRate, f0Method: now.f0Method, version: now.version, cleaning: "off" });
       await db().job.update({ where: { id: res.body.job.id }, data: { status: "succeeded", finishedAt: new Date() } });
       return res.body.job;
     };

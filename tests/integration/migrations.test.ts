@@ -159,7 +159,7 @@ describe("every model and field of schema.prisma through Prisma Client", () => {
         created.set(model.name, row);
       }
       expect([...created.keys()].sort()).toEqual(
-        ["Activity", "ApiToken", "AudioFile", "Conversion", "ConversionBatch", "Experiment", "IdempotencyKey", "Job", "JobEvent", "ListeningTest", "Session", "StudioInstance", "User", "VoiceModel", "WebhookDelivery", "WebhookEndpoint", "Worker"].sort(),
+        ["Activity", "ApiToken", "AudioFile", "Conversion", "ConversionBatch", "DatasetSlice", "Experiment", "IdempotencyKey", "Job", "JobEvent", "ListeningTest", "Session", "StudioInstance", "User", "VoiceModel", "WebhookDelivery", "WebhookEndpoint", "Worker"].sort(),
       );
     } finally {
       // the rows live in the shared test database: remove them (children first) so other tests never list them

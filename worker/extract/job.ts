@@ -11,6 +11,7 @@ import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { removeStaleTemps, writeFileAtomic } from "../../lib/fs-atomic";
 import { paths } from "../../lib/paths";
+import { queueAnalysis } from "../../lib/dataset/queue";
 import { F0_METHODS, type F0Method } from "../../lib/experiment-rules";
 import { encodeCoarsePitch, encodeFeatures, encodePitchHz } from "../dsp/npy";
 import { f0ToCoarse, yinF0 } from "../dsp/f0";
@@ -128,5 +129,7 @@ export const extract: JobHandler = async ({ job, signal, report, devices }) => {
     );
   }
   await db().experiment.update({ where: { id: experiment.id }, data: { status: "extracted" } });
+  // the dataset doctor's pitch statistics of every slice (recomputed: the pitch method may have changed)
+  await queueAnalysis(experiment.name, { pitch: true }, report);
   return { files: sources.length, reused, failed, audioSeconds: Math.round(audioSeconds * 10) / 10, f0Method: method };
 };

@@ -15,6 +15,10 @@ import { decodeMonoBlocks } from "../../lib/audio";
 import { writeFileAtomic } from "../../lib/fs-atomic";
 import { chunksOfClips, FilteredStream, RVC_16K } from "../dsp/pipeline";
 import { encodeWavFloat32 } from "../dsp/wav";
+import { cleanClip, NoiseProfileEstimator } from "../analyze/clean";
+import { vocalIsolator } from "../analyze/isolation";
+import type { CleaningOptions } from "../../lib/dataset/analysis";
+import { cleaningOn } from "../../lib/dataset/cleaning";
 
 export interface FileTask {
   file: string;
@@ -24,12 +28,16 @@ export interface FileTask {
   gtDir: string;
   wavDir: string;
   minSeconds: number;
+  /** the dataset doctor's cleaning (null/absent or all off: the chunks are RVC's exactly) */
+  cleaning?: CleaningOptions | null;
 }
 
 export interface FileResult {
   chunks: number;
   seconds: number;
   skipped: { start: number; length: number; reason: string }[];
+  /** each written chunk: its idx1 and where it starts in the source (seconds) */
+  slices: { index: number; startSec: number }[];
   error?: string;
   /** the errno code (ENOSPC, EIO, …) when the failure was the system's, not the recording's */
   code?: string;
@@ -43,7 +51,7 @@ export async function removeOutputs(dirs: string[], idx0: number): Promise<void>
 }
 
 export async function run(task: FileTask): Promise<FileResult> {
-  const result: FileResult = { chunks: 0, seconds: 0, skipped: [] };
+  const result: FileResult = { chunks: 0, seconds: 0, skipped: [], slices: [] };
   await removeOutputs([task.gtDir, task.wavDir], task.idx0);
   const scratch = path.join(task.gtDir, `.${task.idx0}.filtered.tmp`);
   let fd: number | null = null;
@@ -51,9 +59,13 @@ export async function run(task: FileTask): Promise<FileResult> {
     fd = fsSync.openSync(scratch, "w+");
     const scratchFd = fd;
     const filtered = new FilteredStream(task.sampleRate);
+    const cleaning = task.cleaning && cleaningOn(task.cleaning) ? task.cleaning : null;
+    // the denoiser's noise profile: estimated in pass 1 over the whole (high-passed) file, in bounded memory
+    const noise = cleaning?.denoise ? new NoiseProfileEstimator(task.sampleRate) : null;
     let written = 0;
     await decodeMonoBlocks(task.file, task.sampleRate, (block) => {
       const y = filtered.push(block);
+      noise?.push(y);
       fsSync.writeSync(scratchFd, new Uint8Array(y.buffer, y.byteOffset, y.byteLength), 0, y.byteLength, written * 4);
       written += y.length;
     });
@@ -67,7 +79,17 @@ export async function run(task: FileTask): Promise<FileResult> {
       if (got !== x.byteLength) throw new Error(`scratch file: read ${got} of ${x.byteLength} bytes`);
       return x;
     };
-    for (const item of chunksOfClips(filtered.clips(), read, task.sampleRate)) {
+    let chunkOf: (start: number, end: number) => Float32Array = read;
+    // the vocal isolation seam (worker/analyze/isolation.ts): none is registered unless a separator is added
+    const isolator = vocalIsolator();
+    if (isolator) chunkOf = (start, end) => isolator.isolate(read(start, end), task.sampleRate);
+    const source = chunkOf;
+    if (cleaning) {
+      // each chunk is cleaned as it is read (memory stays a chunk), with the whole file's noise profile
+      const profile = noise?.finish() ?? null;
+      chunkOf = (start, end) => cleanClip(source(start, end), task.sampleRate, cleaning, profile);
+    }
+    for (const item of chunksOfClips(filtered.clips(), chunkOf, task.sampleRate)) {
       if (item.kind === "skipped") {
         result.skipped.push({ start: item.start / task.sampleRate, length: item.length / task.sampleRate, reason: item.reason });
         continue;
@@ -76,6 +98,7 @@ export async function run(task: FileTask): Promise<FileResult> {
       await writeFileAtomic(path.join(task.gtDir, name), encodeWavFloat32(item.gt, task.sampleRate));
       await writeFileAtomic(path.join(task.wavDir, name), encodeWavFloat32(item.at16k, RVC_16K));
       result.chunks++;
+      result.slices.push({ index: item.index, startSec: item.start / task.sampleRate });
     }
     if (result.chunks === 0) throw new Error("silent: nothing above the slicer's threshold (-42 dB)");
   } catch (err) {

@@ -16,6 +16,8 @@ import { requireFreeSpace } from "../../lib/disk";
 import { JobFailure, PermanentJobError, type JobHandler } from "../runner";
 import { defaultThreads, runInThreads } from "../thread-pool";
 import { removeOutputs, type FileResult, type FileTask } from "./file-task";
+import { cleaningOf, describeCleaning } from "../../lib/dataset/cleaning";
+import { queueAnalysis } from "../../lib/dataset/queue";
 import { assignIdx0, emptyManifest, readManifest, writeManifest, type PreprocessManifest } from "./manifest";
 
 /** Shorter uploads are refused: too little to slice into training chunks. */
@@ -49,14 +51,20 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   await fs.mkdir(wavDir, { recursive: true });
   await Promise.all([removeStaleTemps(gtDir), removeStaleTemps(wavDir)]);
 
-  let manifest: PreprocessManifest = (await readManifest(manifestFile)) ?? emptyManifest(experiment.sampleRate, RVC_CHUNK_SECONDS);
-  if (manifest.sampleRate !== experiment.sampleRate || manifest.per !== RVC_CHUNK_SECONDS) {
-    report.log("info", `target rate changed to ${experiment.sampleRate} Hz: redoing every file`);
+  const cleaning = cleaningOf(experiment.cleaning);
+  const cleaningKey = describeCleaning(cleaning);
+  let manifest: PreprocessManifest = (await readManifest(manifestFile)) ?? emptyManifest(experiment.sampleRate, RVC_CHUNK_SECONDS, cleaningKey);
+  if (manifest.sampleRate !== experiment.sampleRate || manifest.per !== RVC_CHUNK_SECONDS || (manifest.cleaning ?? "off") !== cleaningKey) {
+    report.log(
+      "info",
+      manifest.sampleRate !== experiment.sampleRate ? `target rate changed to ${experiment.sampleRate} Hz: redoing every file` : `cleaning changed to "${cleaningKey}": redoing every file`,
+    );
     await Promise.all([fs.rm(gtDir, { recursive: true, force: true }), fs.rm(wavDir, { recursive: true, force: true })]);
     await fs.mkdir(gtDir, { recursive: true });
     await fs.mkdir(wavDir, { recursive: true });
-    manifest = emptyManifest(experiment.sampleRate, RVC_CHUNK_SECONDS);
+    manifest = emptyManifest(experiment.sampleRate, RVC_CHUNK_SECONDS, cleaningKey);
   }
+  if (cleaningKey !== "off") report.log("info", `cleaning: ${cleaningKey} (the uploads stay as they are)`);
   const current = new Set(experiment.files.map((f) => f.id));
   for (const [id, entry] of Object.entries(manifest.sources)) {
     if (!current.has(id)) {
@@ -84,10 +92,12 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
     manifest.sources[file.id] = { idx0, sha256: file.sha256, name: file.originalName, status: "failed", chunks: 0, skipped: 0, seconds: 0, error: "interrupted" };
     todo.push({
       file,
-      task: { file: p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS },
+      task: { file: p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS, cleaning },
     });
   }
   await writeManifest(manifestFile, manifest);
+  // the slices of the files redone are new: their analysis and exclusions go (the analyze job measures the new ones)
+  if (todo.length) await db().datasetSlice.deleteMany({ where: { audioFileId: { in: todo.map((t) => t.file.id) } } });
   // preflight: the chunks of the files to do must fit (a file without a probed duration counts as 128 kbit/s)
   const todoSeconds = todo.reduce((s, t) => s + (t.file.durationSec ?? Number(t.file.bytes) / 16000), 0);
   await requireFreeSpace(gtDir, todoSeconds * preprocessBytesPerSecond(experiment.sampleRate), "preprocess");
@@ -113,6 +123,7 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
         seconds: r.seconds,
         ...(r.error ? { error: r.error } : {}),
         ...(r.error && r.code ? { code: r.code } : {}),
+        ...(r.error ? {} : { slices: r.slices }),
       };
       if (r.error) report.log("error", `${file.originalName}: ${r.error}`);
       if (r.error && r.code) systemFailed.push({ file: file.originalName, error: r.error, code: r.code });
@@ -140,6 +151,7 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
     throw new PermanentJobError(`no usable audio: ${failed.map((f) => `${f.file}: ${f.error}`).join("; ")}`);
   }
   await db().experiment.update({ where: { id: experiment.id }, data: { status: "preprocessed" } });
+  await queueAnalysis(experiment.name, {}, report);
   if (failed.length) report.log("warn", `${failed.length} file(s) failed: ${failed.map((f) => f.file).join(", ")}`);
   return {
     files: entries.length,

@@ -16,17 +16,21 @@ export interface SourceEntry {
   error?: string;
   /** errno code when the failure was the system's (ENOSPC, EIO, …): the source is missing, not unusable */
   code?: string;
+  /** each chunk written: its idx1 and where it starts in the source (seconds) */
+  slices?: { index: number; startSec: number }[];
 }
 
 export interface PreprocessManifest {
   version: 1;
   sampleRate: number;
   per: number;
+  /** the cleaning the chunks carry (lib/dataset/cleaning.ts describeCleaning; absent: "off") */
+  cleaning?: string;
   sources: Record<string, SourceEntry>;
 }
 
-export function emptyManifest(sampleRate: number, per: number): PreprocessManifest {
-  return { version: 1, sampleRate, per, sources: {} };
+export function emptyManifest(sampleRate: number, per: number, cleaning = "off"): PreprocessManifest {
+  return { version: 1, sampleRate, per, cleaning, sources: {} };
 }
 
 export async function readManifest(file: string): Promise<PreprocessManifest | null> {

@@ -60,3 +60,15 @@ describe("filelistLine", () => {
     expect(filelistLine(dirs, true, 0, "a_0")).toBe("/e/0_gt_wavs/a_0.wav|/e/3_feature768/a_0.npy|/e/2a_f0/a_0.wav.npy|/e/2b-f0nsf/a_0.wav.npy|0");
   });
 });
+
+describe("the dataset doctor's exclusions", () => {
+  it("an excluded stem is neither in filelist.txt nor held out; the others all are", () => {
+    const stems = stemsOf(4, 3);
+    const excluded = new Set(["1_0", "1_1", "1_2", "2_1"]);
+    const list = buildFilelist({ dirs, stems: { gt: stems, feature: stems, f0: stems, f0nsf: stems }, f0: true, speakerId: 0, mute, heldOut: ["2_1", "3_0"], excluded });
+    for (const s of excluded) expect(list.text).not.toContain(`/${s}.wav`);
+    expect(list.heldOut).toEqual(["3_0"]);
+    expect(list.stems).toEqual(stems.filter((s) => !excluded.has(s) && s !== "3_0").sort());
+    expect(list.text.split("\n")).toHaveLength(list.stems.length + 2);
+  });
+});

@@ -19,6 +19,8 @@ export interface FilelistInput {
   random?: () => number;
   /** stems kept out of training (validation clips): never in filelist.txt, listed in `heldOutText` instead */
   heldOut?: string[];
+  /** stems the dataset doctor's exclusions leave out (lib/dataset/exclusions.ts): neither trained nor held out */
+  excluded?: ReadonlySet<string>;
 }
 
 /** RVC takes the stem up to the FIRST dot: "0_3.wav.npy" → "0_3". */
@@ -46,7 +48,7 @@ export function filelistLine(dirs: FilelistInput["dirs"], f0: boolean, speakerId
 
 export function buildFilelist(input: FilelistInput): { text: string; stems: string[]; heldOut: string[]; heldOutText: string } {
   const { dirs, f0, speakerId, mute } = input;
-  let stems = new Set(input.stems.gt);
+  let stems = new Set(input.excluded ? input.stems.gt.filter((s) => !input.excluded!.has(s)) : input.stems.gt);
   const keep = (list: string[]) => (stems = new Set(list.filter((s) => stems.has(s))));
   keep(input.stems.feature);
   if (f0) {

@@ -16,8 +16,10 @@ import { parseTrainOptions } from "../../lib/api/parse";
 import type { TrainOptions } from "../../lib/train-options";
 import { summarizeValidation, validateExperiment } from "../../lib/validate";
 import { PermanentJobError, type JobContext, type JobHandler } from "../runner";
-import { buildFilelist, filelistLine, pickHeldOut, stemOf } from "./filelist";
+import { buildFilelist, filelistLine, pickHeldOut, stemOf, type MuteFiles } from "./filelist";
 import { readSources, resolveProbe } from "../../lib/train-probe";
+import { excludedSlicesOf, exclusions, stemsLeftOut } from "../../lib/dataset/exclusions";
+import { readManifest } from "../preprocess/manifest";
 import { ensureMuteFiles } from "./mute";
 import { checkResources, probeTorch } from "./preflight";
 import { resolvePretrained } from "./pretrained";
@@ -74,6 +76,42 @@ export function trainerArgs(o: { expDir: string; epochs: number; options: TrainO
   return args;
 }
 
+/**
+ * filelist.txt and heldout.txt for a training: the slices present in every input folder, less those the dataset
+ * doctor's exclusions leave out (an excluded upload's slices and excluded slices); continue/resume keeps the held-out
+ * set the checkpoints were validated on (less any excluded since), a fresh training picks one. Sets `state.heldOut`.
+ */
+export async function writeTrainingFilelist(o: {
+  experimentId: string;
+  name: string;
+  version: "v1" | "v2";
+  mute: MuteFiles;
+  heldOutFraction: number;
+  state: TrainState;
+}): Promise<ReturnType<typeof buildFilelist> & { excluded: number; usable: string[]; dirs: { gt: string; feature: string; f0: string; f0nsf: string } }> {
+  const p = paths();
+  const expDir = p.experimentDir(o.name);
+  const dirs = {
+    gt: p.experimentSubdir(o.name, "gtWavs"),
+    feature: p.featureDir(o.name, o.version),
+    f0: p.experimentSubdir(o.name, "f0"),
+    f0nsf: p.experimentSubdir(o.name, "f0nsf"),
+  };
+  const stemLists = { gt: await stemsIn(dirs.gt), feature: await stemsIn(dirs.feature), f0: await stemsIn(dirs.f0), f0nsf: await stemsIn(dirs.f0nsf) };
+  const manifest = await readManifest(path.join(expDir, "preprocess.json"));
+  const ex = await exclusions(o.experimentId, manifest?.sources ?? {});
+  const excluded = stemsLeftOut(stemLists.gt, ex.idx0, ex.slices);
+  const usable = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute: o.mute, excluded }).stems;
+  const heldOutStems = o.state.completedEpochs > 0 ? (o.state.heldOut ?? []) : pickHeldOut(usable, o.heldOutFraction);
+  const filelist = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute: o.mute, heldOut: heldOutStems, excluded });
+  await writeFileAtomic(path.join(expDir, "filelist.txt"), filelist.text);
+  const heldOutFile = path.join(expDir, HELD_OUT_FILE);
+  if (filelist.heldOut.length) await writeFileAtomic(heldOutFile, filelist.heldOutText);
+  else await fs.rm(heldOutFile, { force: true });
+  o.state.heldOut = filelist.heldOut;
+  return { ...filelist, excluded: excluded.size, usable, dirs };
+}
+
 export const train: JobHandler = async (ctx: JobContext) => {
   const { job, signal, report } = ctx;
   let options: TrainOptions;
@@ -97,7 +135,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
   report.progress(0, 1, "checking");
   const clash = await modelNameConflict(experiment.name, experiment.id);
   if (clash) throw new PermanentJobError(clash);
-  const validation = await validateExperiment(experiment.name, version);
+  const validation = await validateExperiment(experiment.name, version, true, await excludedSlicesOf(experiment));
   if (!validation.ok) {
     throw new PermanentJobError(`the experiment is not ready to train: ${summarizeValidation(validation)}`);
   }
@@ -111,25 +149,10 @@ export const train: JobHandler = async (ctx: JobContext) => {
     throw new PermanentJobError(`the content model is missing: HUBERT_PATH=${cfg.hubertPath} (run \`npm run assets\`); it also makes the filelist's mute entries`);
   });
   const mute = await ensureMuteFiles(experiment.sampleRate, version, cfg.hubertPath, signal);
-  const dirs = {
-    gt: p.experimentSubdir(experiment.name, "gtWavs"),
-    feature: p.featureDir(experiment.name, version),
-    f0: p.experimentSubdir(experiment.name, "f0"),
-    f0nsf: p.experimentSubdir(experiment.name, "f0nsf"),
-  };
-  const stemLists = { gt: await stemsIn(dirs.gt), feature: await stemsIn(dirs.feature), f0: await stemsIn(dirs.f0), f0nsf: await stemsIn(dirs.f0nsf) };
   const stateFile = path.join(expDir, "train-state.json");
   const state = await readState(stateFile);
-  const usable = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute }).stems;
-  // continue/resume keeps the held-out set the checkpoints were validated on (none for checkpoints made before held-out
-  // clips existed: those clips were trained on); a fresh training picks one
-  const heldOutStems = state.completedEpochs > 0 ? (state.heldOut ?? []) : pickHeldOut(usable, options.heldOut);
-  const filelist = buildFilelist({ dirs, stems: stemLists, f0: true, speakerId: 0, mute, heldOut: heldOutStems });
-  await writeFileAtomic(path.join(expDir, "filelist.txt"), filelist.text);
-  const heldOutFile = path.join(expDir, HELD_OUT_FILE);
-  if (filelist.heldOut.length) await writeFileAtomic(heldOutFile, filelist.heldOutText);
-  else await fs.rm(heldOutFile, { force: true });
-  state.heldOut = filelist.heldOut;
+  const filelist = await writeTrainingFilelist({ experimentId: experiment.id, name: experiment.name, version, mute, heldOutFraction: options.heldOut, state });
+  const { usable, dirs } = filelist;
   // the probe clip: the option (a slice or an upload's first slice), else the one a continued training had
   const probeAsked = options.probe ?? state.probe ?? null;
   let probeStem: string | null = null;
@@ -144,6 +167,8 @@ export const train: JobHandler = async (ctx: JobContext) => {
   else await fs.rm(probeFile, { force: true });
   state.probe = probeStem;
   await writeFileAtomic(stateFile, JSON.stringify(state, null, 1));
+  const heldOutFile = path.join(expDir, HELD_OUT_FILE);
+  if (filelist.excluded) report.log("info", `left out by the dataset's exclusions: ${filelist.excluded} slice(s)`);
   report.log("info", `filelist.txt: ${filelist.stems.length} clips + 2 mute entries (${RVC_SUBDIRS.gtWavs}, ${featureDirName(version)}, ${RVC_SUBDIRS.f0}, ${RVC_SUBDIRS.f0nsf})`);
   if (options.earlyStopPatience > 0 && !filelist.heldOut.length) report.log("warn", "early stop is off: it needs held-out clips (heldOut > 0 and at least 4 slices)");
   if (probeStem) report.log("info", `preview clip of each checkpoint (${PROBE_FILE}): ${probeStem}${filelist.heldOut.includes(probeStem) ? " (held out)" : filelist.stems.includes(probeStem) ? " (also trained on)" : ""}`);
@@ -170,7 +195,7 @@ export const train: JobHandler = async (ctx: JobContext) => {
     experiment,
     artifacts: result.artifacts,
     epochs: result.epoch,
-    datasetSeconds: (await db().audioFile.aggregate({ where: { experimentId: experiment.id, status: "ready" }, _sum: { durationSec: true } }))._sum.durationSec ?? null,
+    datasetSeconds: (await db().audioFile.aggregate({ where: { experimentId: experiment.id, status: "ready", excluded: false }, _sum: { durationSec: true } }))._sum.durationSec ?? null,
     trainParams: { ...options, epochs },
     createdById: job.createdById,
   });

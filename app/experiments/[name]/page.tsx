@@ -63,6 +63,7 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
         key={experiment.updatedAt.toISOString()}
         name={experiment.name}
         readOnly={!owns}
+        cleaning={experiment.cleaning}
         readOnlyNote={viewer ? undefined : "Only the experiment's creator or an admin can rename it, change its settings or delete it."}
         settings={{
           sampleRate: experiment.sampleRate as ExperimentSettings["sampleRate"],
