@@ -19,6 +19,7 @@ export const KIND_NEEDS: Record<QueueName, Need> = {
   publish: "torch",
   convert: "onnx",
   selftest: "node",
+  analyze: "node", // the dataset doctor's measurements: TypeScript DSP
 };
 
 /**
@@ -34,6 +35,7 @@ export const KIND_GPU: Record<QueueName, "always" | "asked" | "never"> = {
   publish: "never",
   convert: "always",
   selftest: "asked",
+  analyze: "never",
 };
 
 /**

@@ -44,6 +44,12 @@ function jobData(j: {
   };
 }
 
+/**
+ * Kinds whose jobs send no job.* events: the dataset doctor's `analyze` runs by itself after every upload and stage
+ * (bookkeeping nobody asked for), so a subscriber would get one per upload.
+ */
+const SILENT_KINDS = new Set(["analyze"]);
+
 export function jobFinished(jobId: string, prisma: Db = db()): Promise<void> {
   return emitSafely(`job ${jobId}`, async () => {
     const job = await prisma.job.findUnique({
@@ -53,7 +59,7 @@ export function jobFinished(jobId: string, prisma: Db = db()): Promise<void> {
         conversion: { include: { model: { select: { id: true, name: true, sampleRate: true } }, job: true } },
       },
     });
-    if (!job || !FINAL.has(job.status)) return;
+    if (!job || !FINAL.has(job.status) || SILENT_KINDS.has(job.kind)) return;
     const owners = { createdById: job.createdById, alsoOwnedBy: [job.experiment?.createdById ?? null] };
     await emitEvent(`job.${job.status}`, { job: jobData(job) }, owners, prisma);
     if (job.kind === "convert" && job.status === "succeeded" && job.conversion) {
