@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { anyFft } from "./fft";
 import { createFrontEnd, hann } from "./stft";
 import { arraySource, chunkPlan, separateStereo, type Stereo } from "./engine";
+import { testSignal } from "./test-signal";
 import { KNOWN_MDX_MODELS, resolveParams, uvrModelHash, UVR_HASH_TAIL_BYTES, type MdxParams } from "./params";
 
 function rng(seed: number) {
@@ -110,20 +111,6 @@ describe("MDX front end", () => {
     });
   }
 });
-
-/** A band-limited, faded-in/out stereo test signal (tones inside dim_f, none below the zeroed low bins). */
-export function testSignal(length: number, rate = 44100): Stereo {
-  const left = new Float32Array(length), right = new Float32Array(length);
-  const fade = Math.min(4096, length / 4);
-  for (let i = 0; i < length; i++) {
-    const env = Math.min(1, i / fade, (length - 1 - i) / fade);
-    const e = 0.5 - 0.5 * Math.cos(Math.PI * Math.max(0, env));
-    const t = i / rate;
-    left[i] = e * (0.3 * Math.sin(2 * Math.PI * 1000 * t) + 0.2 * Math.sin(2 * Math.PI * 3000 * t + 1));
-    right[i] = e * (0.25 * Math.sin(2 * Math.PI * 1500 * t) + 0.2 * Math.sin(2 * Math.PI * 6000 * t + 2));
-  }
-  return { left, right };
-}
 
 const small: MdxParams = { nFft: 2048, hop: 1024, dimF: 512, dimT: 32, compensate: 1, primaryStem: "vocals", zeroLowBins: 3 };
 
