@@ -4,6 +4,7 @@ import type { JobHandler } from "./runner";
 import { convert } from "./convert/job";
 import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
+import { separate } from "./separate/job";
 import { selftest } from "./selftest";
 import { train } from "./train";
 import { exportOnnx } from "./train/export-job";
@@ -19,4 +20,5 @@ export const handlers: Record<QueueName, JobHandler> = {
   convert,
   selftest,
   publish: publishCheckpoint,
+  separate,
 };

@@ -137,6 +137,7 @@ export const AudioFile = z
     status: z.enum(["ready", "rejected"]),
     error: z.string().nullable(),
     stats: AudioStats.nullable(),
+    useVocals: z.boolean().meta({ description: "its vocals were isolated (POST …/files/{id}/separate): preprocess uses the vocal stem, the stems are at …/files/{id}/stems/{vocals|accompaniment}" }),
     createdAt: Timestamp,
   })
   .meta({ id: "AudioFile", description: "An uploaded file" });

@@ -10,6 +10,7 @@ import * as conversions from "./conversions";
 import * as experiments from "./experiments";
 import * as jobs from "./jobs";
 import * as models from "./models";
+import * as separation from "./separation";
 import * as system from "./system";
 import * as webhooks from "./webhooks";
 import type { RouteSpec } from "./spec";
@@ -21,6 +22,6 @@ const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =
   typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
 
 /** The documented operations, in the order of their modules. */
-export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, checkpoints, jobs, models, conversions, batches, webhooks].flatMap((m) =>
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, checkpoints, separation, jobs, models, conversions, batches, webhooks].flatMap((m) =>
   Object.values(m).filter(isSpec),
 );

@@ -103,6 +103,7 @@ export function audioFileJson(f: AudioFile) {
     status: f.status as "ready" | "rejected",
     error: f.error,
     stats: f.stats as AudioStats | null,
+    useVocals: f.useVocals,
     createdAt: f.createdAt.toISOString(),
   };
 }

@@ -75,16 +75,22 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   const todo: { file: (typeof experiment.files)[number]; task: FileTask }[] = [];
   for (const file of experiment.files) {
     const prior = manifest.sources[file.id];
-    if (prior && prior.sha256 === file.sha256 && prior.status === "done") {
+    // "isolate vocals" (issue 19): a file whose vocals were separated is read from its vocal stem; the source key
+    // changes with it, so chunks made from the mix are redone
+    const vocalStem = file.useVocals ? p.stemFile(experiment.name, file.id, "vocals") : null;
+    const useStem = vocalStem !== null && (await fs.stat(vocalStem).then((st) => st.isFile(), () => false));
+    if (vocalStem && !useStem) report.log("warn", `${file.originalName}: its vocal stem is missing; the upload is used (separate it again)`);
+    const sourceKey = useStem ? `${file.sha256}+vocals` : file.sha256;
+    if (prior && prior.sha256 === sourceKey && prior.status === "done") {
       skippedSources++;
       doneSeconds += weight(file);
       continue;
     }
     const idx0 = assignIdx0(manifest, file.id);
-    manifest.sources[file.id] = { idx0, sha256: file.sha256, name: file.originalName, status: "failed", chunks: 0, skipped: 0, seconds: 0, error: "interrupted" };
+    manifest.sources[file.id] = { idx0, sha256: sourceKey, name: file.originalName, status: "failed", chunks: 0, skipped: 0, seconds: 0, error: "interrupted" };
     todo.push({
       file,
-      task: { file: p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS },
+      task: { file: useStem ? vocalStem : p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS },
     });
   }
   await writeManifest(manifestFile, manifest);
