@@ -10,6 +10,7 @@
  * interrupted job.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import os from "node:os";
 import type PgBoss from "pg-boss";
 import { config, requireDatabaseUrl } from "../lib/config";
@@ -51,6 +52,8 @@ async function main() {
   // Signals that arrive while the worker is still starting (which may mean waiting for the database)
   // end the start-up and then the same orderly stop (heartbeat row marked stopped, nothing left running).
   const shutdown = new AbortController();
+  // every queue's poll loop and the webhook loop wait on it (one abort listener each, plus the running jobs'): not a leak
+  setMaxListeners(QUEUES.length + WEBHOOK_CONCURRENCY + 16, shutdown.signal);
   let stopNow: ((signal: string) => Promise<void>) | undefined;
   let pendingSignal: string | undefined;
   const onSignal = (signal: string) => {

@@ -14,7 +14,8 @@ import { paths } from "../../lib/paths";
 import { ingestAudio } from "../../lib/uploads/ingest";
 import { decodeWav, encodeWavFloat32 } from "../../worker/dsp/wav";
 import { disposeSessions } from "../../worker/onnx/session";
-import { runJob } from "../../worker/runner";
+import { CANCELLED, runJob } from "../../worker/runner";
+import { preprocess } from "../../worker/preprocess";
 import { separate } from "../../worker/separate/job";
 import { testSignal } from "../../worker/separate/test-signal";
 import { tempDir } from "../helpers/audio-fixtures";
@@ -138,6 +139,13 @@ describe.skipIf(!models.ok)(`separate job and routes${mdxSkipNote(models)}`, () 
     const badStem = await call(stemRoute.GET as never, "GET", { name: exp.name, id: row.id, stem: "drums" });
     expect(badStem.status).toBe(400);
 
+    // preprocess now reads the vocal stem: its source key says so, and the job succeeds on it
+    const pre = await db().job.create({ data: { kind: "preprocess", experimentId: exp.id } });
+    await runJob(pre.id, preprocess, { prisma: db(), workerId: "test", shutdown: new AbortController().signal });
+    expect((await db().job.findUniqueOrThrow({ where: { id: pre.id } })).status).toBe("succeeded");
+    const manifest = JSON.parse(fs.readFileSync(path.join(paths().experimentDir(exp.name), "preprocess.json"), "utf8")) as { sources: Record<string, { sha256: string; status: string }> };
+    expect(manifest.sources[row.id]).toMatchObject({ sha256: `${row.sha256}+vocals`, status: "done" });
+
     // a job that finds no model (removed after queueing) fails naming the file; the stems of the last run stay
     const lost = await db().job.create({ data: { kind: "separate", experimentId: exp.id, params: { fileId: row.id } } });
     const failed = await withoutModel(() => runSeparate(lost.id));
@@ -145,6 +153,32 @@ describe.skipIf(!models.ok)(`separate job and routes${mdxSkipNote(models)}`, () 
     expect(failed.error).toContain(modelFile);
     expect((failed.result as { error: { code: string } }).error.code).toBe("separation_model_missing");
     expect(fs.existsSync(paths().stemFile(exp.name, row.id, "vocals"))).toBe(true);
+  });
+
+  it("a cancel is honoured between chunks: no stems, no work files, the flag unchanged", async () => {
+    const exp = await createExperiment({ name: "sep-cancel", sampleRate: 40000, f0Method: "yin", version: "v2" });
+    const sig = testSignal(40 * 44100); // ~64 chunks of the stand-in
+    const src = path.join(dir, "long.wav");
+    fs.writeFileSync(src, encodeWavFloat32([sig.left, sig.right], 44100));
+    const row = await ingestAudio(src, exp.id, "long.wav");
+    const job = await db().job.create({ data: { kind: "separate", experimentId: exp.id, params: { fileId: row.id } } });
+    const cancel = new AbortController();
+    const watch = (async () => {
+      for (let i = 0; i < 2000 && !cancel.signal.aborted; i++) {
+        const seen = await db().jobEvent.findFirst({ where: { jobId: job.id, kind: "progress", data: { path: ["stage"], equals: "separating" } } });
+        if (seen) return cancel.abort(CANCELLED);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    await runJob(job.id, separate, { prisma: db(), workerId: "test", shutdown: new AbortController().signal, cancel, reporter: { intervalMs: 10 } });
+    await watch;
+    const done = await db().job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(done.status).toBe("cancelled");
+    const last = await db().jobEvent.findFirst({ where: { jobId: job.id, kind: "progress" }, orderBy: { id: "desc" } });
+    expect((last?.data as { done: number; total: number }).done).toBeLessThan((last?.data as { total: number }).total);
+    const stems = paths().stemsDir(exp.name, row.id);
+    expect(fs.existsSync(stems) ? fs.readdirSync(stems) : []).toEqual([]);
+    expect((await db().audioFile.findUniqueOrThrow({ where: { id: row.id } })).useVocals).toBe(false);
   });
 
   it("a stem before any separation is 404 stem_not_found", async () => {
