@@ -25,7 +25,7 @@ export const separateFile = defineRoute({
     202: ok("Queued; progress per chunk over the job's events", JobAccepted),
     400: err("Bad experiment name or body", ["invalid_name", ...BODY_CODES, "unknown_field"]),
     404: err("No experiment or no such file in it", ["experiment_not_found", "file_not_found"]),
-    409: err("A separate job for the experiment is already queued or running (`details.job`), or the file was rejected", ["job_active", "file_not_ready"]),
+    409: err("A separate job for this file is already queued or running (`details.job`), or the file was rejected", ["job_active", "file_not_ready"]),
     500: INTERNAL,
     503: err("The separation model file is missing (`details.path`; fix: `npm run assets`), or the database or queue is down", ["separation_model_missing", "database_unavailable", "queue_unavailable"]),
   },

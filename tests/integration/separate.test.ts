@@ -45,6 +45,13 @@ afterAll(async () => {
   await db().$disconnect();
 });
 
+function src2(): string {
+  const s = testSignal(44100 + 7);
+  const f = path.join(dir, "other.wav");
+  fs.writeFileSync(f, encodeWavFloat32([s.right, s.left], 44100));
+  return f;
+}
+
 const shaOf = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 
 async function runSeparate(jobId: string) {
@@ -95,6 +102,12 @@ describe.skipIf(!models.ok)(`separate job and routes${mdxSkipNote(models)}`, () 
     const again = await call(separateRoute.POST as never, "POST", { name: exp.name, id: row.id }, {});
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("job_active");
+
+    // another file of the experiment may be queued meanwhile (one active separate job per file)
+    const other = await ingestAudio(src2(), exp.id, "other.wav");
+    const second = await call(separateRoute.POST as never, "POST", { name: exp.name, id: other.id }, {});
+    expect(second.status).toBe(202);
+    await db().job.update({ where: { id: second.body.job.id }, data: { status: "cancelled" } });
 
     const job = await runSeparate(queued.body.job.id);
     expect(job.status, job.error ?? "").toBe("succeeded");
