@@ -40,11 +40,12 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 describe("anyFft", () => {
-  for (const n of [12, 15, 64, 7680]) {
+  // 12, 40, 6144, 7680: one 2^k·odd step; 15, 7, 1000 (2^3·125): Bluestein; 64: radix-2
+  for (const n of [7, 12, 15, 40, 64, 1000, 6144, 7680]) {
     it(`matches a direct DFT and inverts, n=${n}`, () => {
       const r = rng(n);
       const re = Float64Array.from({ length: n }, r), im = Float64Array.from({ length: n }, r);
-      const [er, ei] = n <= 64 ? naiveDft(re, im) : [null, null];
+      const [er, ei] = n <= 1000 ? naiveDft(re, im) : [null, null];
       const xr = re.slice(), xi = im.slice();
       anyFft(n).forward(xr, xi);
       if (er && ei) {
@@ -52,7 +53,7 @@ describe("anyFft", () => {
         expect(maxAbs(xi, ei)).toBeLessThan(1e-9);
       } else {
         // spot-check a few bins of the long one against the direct sum
-        for (const k of [0, 1, 17, 3071, 5000]) {
+        for (const k of [0, 1, 17, 3071, 5000, n - 1]) {
           let sr = 0, si = 0;
           for (let j = 0; j < n; j++) {
             const a = (-2 * Math.PI * ((k * j) % n)) / n;
