@@ -55,7 +55,10 @@ export const separate: JobHandler = async ({ job, signal, report }) => {
   const upload = p.uploadFile(exp, file.storedName);
   const dir = p.stemsDir(exp, file.id);
   const work = path.join(dir, `.work-${job.id}`);
-  await fs.rm(work, { recursive: true, force: true });
+  // work folders of earlier attempts (a worker that died mid-run): one separate job per file runs at a time
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(".work-")) await fs.rm(path.join(dir, name), { recursive: true, force: true });
+  }
   await fs.mkdir(p.assertWritable(work), { recursive: true });
   // scratch (8 B/frame) + two float32 stereo stems (8 B/frame each), 10 % spare
   if (file.durationSec) await requireFreeSpace(dir, file.durationSec * MDX_RATE * 8 * 3 * 1.1, "this separation");
