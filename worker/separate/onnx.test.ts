@@ -33,7 +33,7 @@ async function run(file: string, p: MdxParams, sig: Stereo) {
   return { v, a };
 }
 
-describe.skipIf(!models.ok)(`MDX-shaped ONNX stand-ins${mdxSkipNote(models)}`, () => {
+describe.skipIf(!models.ok)(`MDX-shaped ONNX stand-ins${mdxSkipNote(models)}`, { timeout: 30_000 }, () => {
   const m = models as Extract<typeof models, { ok: true }>;
 
   it("identity model: front end + inverse reconstructs the input within 1e-4", async () => {

@@ -39,7 +39,7 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return m;
 };
 
-describe("anyFft", () => {
+describe("anyFft", { timeout: 30_000 }, () => {
   // 12, 40, 6144, 7680: one 2^k·odd step; 15, 7, 1000 (2^3·125): Bluestein; 64: radix-2
   for (const n of [7, 12, 15, 40, 64, 1000, 6144, 7680]) {
     it(`matches a direct DFT and inverts, n=${n}`, () => {
@@ -71,7 +71,7 @@ describe("anyFft", () => {
   }
 });
 
-describe("MDX front end", () => {
+describe("MDX front end", { timeout: 30_000 }, () => {
   it("lays out [L.re, L.im, R.re, R.im] × dim_f × frames as torch.stft(center=True, reflect, hann) does", () => {
     const nFft = 60, hop = 15, dimF = 20, frames = 6;
     const fe = createFrontEnd({ nFft, hop, dimF });
@@ -151,7 +151,7 @@ function wholeSignal(p: MdxParams, sig: Stereo, perFrame: (spec: Float32Array, f
   return { left: oL.slice(pad, pad + n), right: oR.slice(pad, pad + n) };
 }
 
-describe("chunked separation", () => {
+describe("chunked separation", { timeout: 30_000 }, () => {
   it("plans blocks of hop·(dim_t−1) with hop-aligned margins ≥ n_fft", () => {
     const p = chunkPlan(180 * 44100, { nFft: 7680, hop: 1024, dimT: 256 });
     expect(p).toEqual({ block: 261120, margin: 8192, step: 244736, chunks: Math.ceil((180 * 44100) / 244736) });
@@ -221,7 +221,7 @@ describe("chunked separation", () => {
   });
 });
 
-describe("model parameters", () => {
+describe("model parameters", { timeout: 30_000 }, () => {
   it("UVR's hash: md5 of the last 10 000 KiB, or of the whole file when smaller", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "mdx-hash-"));
     try {
