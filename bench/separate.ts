@@ -8,6 +8,13 @@
  * long run show whether memory grows with the song. The execution provider is onnxruntime's choice (CUDA when this
  * install has its provider, else CPU): the line says which.
  *
+ * Measured on 2 shared cores (AMD EPYC, CPU provider, load average ≈ 2.4; commit of this bench):
+ *    30 s: 37.7 s wall, real-time factor 1.26 (model 93 %, front end + inverse + I/O 2.7 s, 6 chunks), peak RSS 1129 MB
+ *   180 s: 229.7 s wall, real-time factor 1.28 (model 94 %, front end + inverse + I/O 14.1 s, 33 chunks), peak RSS 1173 MB
+ * Memory is flat in the length (+44 MB for 6× the song; most of the peak is onnxruntime's activations of one
+ * 256-frame chunk). With 4 other test runs on the same 2 cores (load ≈ 12) the 180 s run took 831 s (RTF 4.6).
+ * No GPU run yet: onnxruntime-node's CUDA provider is not installed on these machines (ONNXRUNTIME_NODE_INSTALL=cuda12).
+ *
  * Usage: node --import tsx bench/separate.ts [SECONDS=180] [SHORT_SECONDS=30]   (needs /usr/bin/python3 + torch, onnx)
  */
 import { execFileSync, spawnSync } from "node:child_process";
