@@ -1,7 +1,8 @@
 "use client";
 /**
  * The experiment's uploaded files: duration, rate, channels, the dataset doctor's flags (sort and filter by flag),
- * include/exclude, a link to each file's detail view, a play button, remove.
+ * include/exclude, a link to each file's detail view, a play button, remove; "Isolate vocals" (issue 19) queues the
+ * separate job, and a file whose vocals were isolated plays its vocal and accompaniment stems too.
  */
 import { useRouter } from "next/navigation";
 import Link from "next/link";
@@ -13,7 +14,7 @@ import { flagLabel, FlagList } from "./dataset/flags";
 import type { FlagCode } from "@/lib/dataset/analysis";
 
 /** What the list shows of an uploaded file (lib/api/common.ts AudioFile). */
-export type FileRow = Pick<AudioFile, "id" | "name" | "bytes" | "durationSec" | "sampleRate" | "channels" | "codec" | "status" | "error" | "flags" | "excluded" | "analysis">;
+export type FileRow = Pick<AudioFile, "id" | "name" | "bytes" | "durationSec" | "sampleRate" | "channels" | "codec" | "status" | "error" | "flags" | "excluded" | "analysis"> & Partial<Pick<AudioFile, "useVocals">>;
 
 /** The filter's choices: every file, any flag, none, excluded, or one flag. */
 type Filter = "all" | "flagged" | "clean" | "excluded" | FlagCode;
@@ -48,21 +49,42 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
     }
   }
 
-  function play(id: string) {
+  const [separating, setSeparating] = useState<Set<string>>(new Set());
+
+  /** Play (or stop) a file's upload, or one of its stems. */
+  function play(id: string, stem?: "vocals" | "accompaniment") {
     audio.current?.pause();
-    if (playing === id) {
+    const key = stem ? `${id}:${stem}` : id;
+    if (playing === key) {
       setPlaying(null);
       return;
     }
-    const a = new Audio(`/api/experiments/${experiment}/files/${id}/audio`);
+    const base = `/api/experiments/${encodeURIComponent(experiment)}/files/${id}`;
+    const a = new Audio(stem ? `${base}/stems/${stem}` : `${base}/audio`);
     a.onended = () => setPlaying(null);
     a.onerror = () => {
       setPlaying(null);
       setError("This browser cannot play that file's format");
     };
     audio.current = a;
-    setPlaying(id);
+    setPlaying(key);
     void a.play().catch(() => setPlaying(null));
+  }
+
+  async function isolate(f: FileRow) {
+    setSeparating((s) => new Set(s).add(f.id));
+    try {
+      await callApi(`/api/experiments/${encodeURIComponent(experiment)}/files/${f.id}/separate`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      toast(`Isolating the vocals of “${f.name}”: follow it under Jobs; the stems appear here when it is done`);
+    } catch (err) {
+      toast((err as Error).message, "error");
+    } finally {
+      setSeparating((s) => {
+        const n = new Set(s);
+        n.delete(f.id);
+        return n;
+      });
+    }
   }
 
   async function remove(f: FileRow) {
@@ -149,6 +171,21 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
                   <button type="button" className="underline underline-offset-2" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
                     {playing === f.id ? "Stop" : "Play"}
                   </button>
+                  {f.useVocals && (
+                    <>
+                      <button type="button" className="underline underline-offset-2" aria-label={`${playing === `${f.id}:vocals` ? "Stop" : "Play"} the vocals of ${f.name}`} onClick={() => play(f.id, "vocals")} data-testid="play-vocals">
+                        {playing === `${f.id}:vocals` ? "Stop" : "Vocals"}
+                      </button>
+                      <button type="button" className="underline underline-offset-2" aria-label={`${playing === `${f.id}:accompaniment` ? "Stop" : "Play"} the accompaniment of ${f.name}`} onClick={() => play(f.id, "accompaniment")} data-testid="play-accompaniment">
+                        {playing === `${f.id}:accompaniment` ? "Stop" : "Band"}
+                      </button>
+                    </>
+                  )}
+                  {!readOnly && f.status === "ready" && !f.useVocals && (
+                    <button type="button" className="underline underline-offset-2 disabled:opacity-60" aria-label={`Isolate the vocals of ${f.name}`} disabled={separating.has(f.id)} onClick={() => void isolate(f)} title="Separate the vocals from the music (MDX-Net); training then uses the vocals. The upload is kept as it is.">
+                      Isolate vocals
+                    </button>
+                  )}
                   {!readOnly && (
                     <button type="button" className="underline underline-offset-2" aria-label={`${f.excluded ? "Include" : "Exclude"} ${f.name}`} onClick={() => void setExcluded(f, !f.excluded)}>
                       {f.excluded ? "Include" : "Exclude"}

@@ -21,6 +21,10 @@ export interface Config {
   assetsRoot: string;
   hubertPath: string;
   rmvpePath: string;
+  /** MDX-Net vocal separation model (ONNX) */
+  separationModelPath: string;
+  /** explicit MDX-Net parameters for the separation model (over the table of known models by hash) */
+  separationModelParams: SeparationModelParams;
   python: string;
   /** PYTHON was set (otherwise lib/python.ts picks an interpreter with torch by itself) */
   pythonSet: boolean;
@@ -176,6 +180,45 @@ function bool(env: Env, name: string): boolean {
   throw new ConfigError(name, "1/true/yes or 0/false/no", v);
 }
 
+/** The separation model `npm run assets -- --separation` fetches by default (scripts/assets/manifest.ts). */
+export const DEFAULT_SEPARATION_MODEL_FILE = "UVR-MDX-NET-Voc_FT.onnx";
+
+/** MDX-Net parameters set by SEPARATION_MODEL_PARAMS (JSON); each optional, checked in full by worker/separate/params.ts. */
+export interface SeparationModelParams {
+  nFft?: number;
+  hop?: number;
+  dimF?: number;
+  dimT?: number;
+  compensate?: number;
+  primaryStem?: "vocals" | "instrumental";
+  zeroLowBins?: number;
+}
+
+const SEPARATION_PARAM_KEYS = ["nFft", "hop", "dimF", "dimT", "compensate", "primaryStem", "zeroLowBins"] as const;
+
+function separationParams(env: Env): SeparationModelParams {
+  const name = "SEPARATION_MODEL_PARAMS";
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return {};
+  const expected = `a JSON object with some of ${SEPARATION_PARAM_KEYS.join(", ")} (numbers; primaryStem "vocals" or "instrumental")`;
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, expected, raw);
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw new ConfigError(name, expected, raw);
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (!(SEPARATION_PARAM_KEYS as readonly string[]).includes(k)) throw new ConfigError(name, expected, raw);
+    if (k === "primaryStem" ? val !== "vocals" && val !== "instrumental" : typeof val !== "number" || !Number.isFinite(val)) {
+      throw new ConfigError(name, expected, raw);
+    }
+    out[k] = val;
+  }
+  return out as SeparationModelParams;
+}
+
 /** Parse and validate a whole environment. Pure: no I/O, so tests can feed it anything. */
 export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
   const dataRoot = dir(env, "DATA_ROOT", "./data", cwd);
@@ -202,6 +245,8 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     assetsRoot,
     hubertPath: dir(env, "HUBERT_PATH", path.join(assetsRoot, "hubert", "vec-768-layer-12.onnx"), cwd),
     rmvpePath: dir(env, "RMVPE_PATH", path.join(assetsRoot, "rmvpe", "rmvpe.onnx"), cwd),
+    separationModelPath: dir(env, "SEPARATION_MODEL_PATH", path.join(assetsRoot, "separation", DEFAULT_SEPARATION_MODEL_FILE), cwd),
+    separationModelParams: separationParams(env),
     python: nonEmpty(env, "PYTHON") ?? "python3",
     pythonSet: nonEmpty(env, "PYTHON") !== undefined,
     studioPassword,

@@ -48,11 +48,13 @@ export async function enqueueJob(
       }
       // publishing a checkpoint and training both write the experiment's model: one at a time
       const kinds: QueueName[] = kind === "publish" || kind === "train" ? ["publish", "train"] : [kind];
+      // separating is per file (one upload in, its stems out): several files of an experiment may be queued at once
+      const sameFile = kind === "separate" && typeof params.fileId === "string" ? { params: { path: ["fileId"], equals: params.fileId } } : {};
       const active = kind === "analyze" ? null : await tx.job.findFirst({
-        where: { experimentId, kind: { in: kinds }, status: { in: [...ACTIVE_JOB_STATUSES] } },
+        where: { experimentId, kind: { in: kinds }, status: { in: [...ACTIVE_JOB_STATUSES] }, ...sameFile },
       });
       if (active) {
-        throw conflict("job_active", `A ${active.kind} job for "${experimentName}" is already ${active.status}`, { job: toApiJob({ ...active, experiment: { name: experimentName } }) });
+        throw conflict("job_active", `A ${active.kind} job for "${experimentName}"${kind === "separate" ? " and this file" : ""} is already ${active.status}`, { job: toApiJob({ ...active, experiment: { name: experimentName } }) });
       }
       const trains = kind === "train" || kind === "publish" || ((params.then as NextStage[] | undefined) ?? []).some((s) => s.kind === "train");
       const clash = trains ? await modelNameConflict(experimentName, experimentId, tx as unknown as Db) : null;

@@ -71,6 +71,11 @@ export function createPaths(cfg: Config) {
     experimentUploads: (name: string) => within(cfg.uploadsDir, exp(name)),
     uploadFile: (name: string, storedName: string) =>
       within(cfg.uploadsDir, exp(name), assertSafeSegment(storedName, "file name")),
+    /** a file's separated stems, beside the uploads: `{UPLOADS_DIR}/{exp}/stems/{fileId}/` (originals never change) */
+    stemsDir: (name: string, fileId: string) => within(cfg.uploadsDir, exp(name), "stems", assertSafeSegment(fileId, "file id")),
+    stemFile: (name: string, fileId: string, stem: "vocals" | "accompaniment") =>
+      within(cfg.uploadsDir, exp(name), "stems", assertSafeSegment(fileId, "file id"), `${stem}.wav`),
+    separationModel: () => cfg.separationModelPath,
     experimentDir: (name: string) => within(cfg.experimentsDir, exp(name)),
     /** every training step's losses, written by the trainer (worker/trainer/steplog.py), read by lib/training-history.ts */
     trainingStepFile: (name: string) => within(cfg.experimentsDir, exp(name), "logs", "steps.bin"),

@@ -20,6 +20,7 @@ export const KIND_NEEDS: Record<QueueName, Need> = {
   convert: "onnx",
   selftest: "node",
   analyze: "node", // the dataset doctor's measurements: TypeScript DSP
+  separate: "onnx", // MDX-Net vocal isolation
 };
 
 /**
@@ -36,6 +37,7 @@ export const KIND_GPU: Record<QueueName, "always" | "asked" | "never"> = {
   convert: "always",
   selftest: "asked",
   analyze: "never",
+  separate: "always",
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 import PgBoss from "pg-boss";
 
-export const QUEUES = ["preprocess", "extract", "train", "index", "export", "convert", "selftest", "publish", "analyze"] as const;
+export const QUEUES = ["preprocess", "extract", "train", "index", "export", "convert", "selftest", "publish", "analyze", "separate"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface QueuePayload {
@@ -24,6 +24,7 @@ const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   selftest: { policy: "standard", retryLimit: 2, retryDelay: 1, expireInSeconds: 3600 },
   publish: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 3600 },
   analyze: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 6 * 3600 },
+  separate: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 6 * 3600 },
 };
 
 /** How many times a job of this kind is delivered at most (its first try and the retries after a dead worker). */

@@ -5,6 +5,7 @@ import { analyze } from "./analyze/job";
 import { convert } from "./convert/job";
 import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
+import { separate } from "./separate/job";
 import { selftest } from "./selftest";
 import { train } from "./train";
 import { exportOnnx } from "./train/export-job";
@@ -21,4 +22,5 @@ export const handlers: Record<QueueName, JobHandler> = {
   selftest,
   publish: publishCheckpoint,
   analyze,
+  separate,
 };

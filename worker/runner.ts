@@ -54,6 +54,7 @@ const JOB_DISKS: Record<string, DiskName[]> = {
   index: ["EXPERIMENTS_DIR", "MODELS_ROOT"],
   export: ["MODELS_ROOT", "DATA_ROOT"],
   convert: ["DATA_ROOT"],
+  separate: ["UPLOADS_DIR"],
 };
 
 /** A Prisma/pg error: its message may carry SQL or Postgres's file paths, so it is never shown as the job's error. */

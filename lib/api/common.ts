@@ -150,6 +150,7 @@ export const AudioFile = z
     analysis: ClipAnalysis.nullable().meta({ description: "the dataset doctor's measurements; null until the analyze job has run" }),
     flags: z.array(Flag).meta({ description: "what the measurements say to fix (thresholds in docs/api.md, 'Dataset doctor')" }),
     excluded: z.boolean().meta({ description: "left out of training (PATCH …/files/{id}); its slices never reach filelist.txt" }),
+    useVocals: z.boolean().meta({ description: "its vocals were isolated (POST …/files/{id}/separate): preprocess uses the vocal stem, the stems are at …/files/{id}/stems/{vocals|accompaniment}" }),
     createdAt: Timestamp,
   })
   .meta({ id: "AudioFile", description: "An uploaded file" });

@@ -12,6 +12,7 @@ import * as experiments from "./experiments";
 import * as jobs from "./jobs";
 import * as listeningTests from "./listening-tests";
 import * as models from "./models";
+import * as separation from "./separation";
 import * as system from "./system";
 import * as training from "./training";
 import * as webhooks from "./webhooks";
@@ -25,6 +26,6 @@ const isSpec = (v: unknown): v is RouteSpec & { method: string; path: string } =
   typeof v === "object" && v !== null && "access" in v && "responses" in v && "method" in v && "path" in v;
 
 /** The documented operations, in the order of their modules. */
-export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, dataset, checkpoints, listeningTests, training, jobs, models, conversions, batches, webhooks].flatMap((m) =>
+export const ROUTE_SPECS: (RouteSpec & { method: string; path: string })[] = [system, auth, experiments, dataset, checkpoints, separation, listeningTests, training, jobs, models, conversions, batches, webhooks].flatMap((m) =>
   Object.values(m).filter(isSpec),
 );

@@ -52,4 +52,5 @@ export async function deleteFile(name: string, id: string, prisma: Db = db()): P
     return f.storedName;
   });
   await fs.rm(paths().uploadFile(name, storedName), { force: true });
+  await fs.rm(paths().stemsDir(name, id), { recursive: true, force: true });
 }

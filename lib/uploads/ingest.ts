@@ -109,6 +109,7 @@ export function audioFileJson(f: AudioFile) {
     analysis,
     flags: analysis ? clipFlags(analysis) : [],
     excluded: f.excluded,
+    useVocals: f.useVocals,
     createdAt: f.createdAt.toISOString(),
   };
 }

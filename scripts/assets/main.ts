@@ -1,6 +1,6 @@
 // `npm run assets`: download the model files (rvc-formats §10) into ASSETS_ROOT, then convert the ContentVec/HuBERT
 // checkpoint to the ONNX content models once.
-//   npm run assets -- [--rates 40k,48k] [--base-url URL] [--no-convert]
+//   npm run assets -- [--rates 40k,48k] [--base-url URL] [--no-convert] [--separation UVR-MDX-NET-Voc_FT|Kim_Vocal_2|none]
 // ASSETS_ROOT, PYTHON from lib/config.ts. Exit 1 when a file failed (run again: partial downloads resume).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -8,7 +8,8 @@ import path from "node:path";
 import { config } from "../../lib/config";
 import { pythonExecutable } from "../../lib/python";
 import { downloadAssets } from "./download";
-import { defaultAssets, HUBERT_CHECKPOINT, RVC_WEIGHTS_BASE_URL, SAMPLE_RATE_TAGS, type SampleRateTag } from "./manifest";
+import { uvrModelHash } from "../../worker/separate/params";
+import { defaultAssets, HUBERT_CHECKPOINT, RVC_WEIGHTS_BASE_URL, SAMPLE_RATE_TAGS, SEPARATION_MODELS, UVR_MODELS_BASE_URL, type SampleRateTag } from "./manifest";
 
 /** The content models made from the checkpoint: file under ASSETS_ROOT, layer, final_proj. */
 export const CONTENT_CONVERSIONS = [
@@ -31,6 +32,26 @@ async function main(): Promise<number> {
   console.log(`assets: into ${root} from ${baseUrl}`);
   const results = await downloadAssets(defaultAssets(rates), { root, baseUrl, log: (l) => console.log(`  ${l}`) });
   let failed = results.filter((r) => r.status === "failed").length;
+
+  // the vocal separation model (issue 19), from UVR's public release; checked by sha256 and by its UVR hash
+  const sep = arg("--separation") ?? "UVR-MDX-NET-Voc_FT";
+  if (sep !== "none") {
+    const spec = SEPARATION_MODELS[sep];
+    if (!spec) throw new Error(`--separation: ${sep} is not one of ${[...Object.keys(SEPARATION_MODELS), "none"].join(", ")}`);
+    const sepBase = process.env.SEPARATION_ASSETS_BASE_URL ?? UVR_MODELS_BASE_URL;
+    const [r] = await downloadAssets([spec], { root, baseUrl: sepBase, log: (l) => console.log(`  ${l}`) });
+    const file = path.join(root, spec.path);
+    if (r?.status === "failed") failed++;
+    else if (fs.existsSync(file)) {
+      const got = await uvrModelHash(file);
+      if (got !== spec.uvrHash) {
+        console.log(`  ${spec.path}: UVR hash ${got} is not ${spec.uvrHash}: not the expected model; remove it and run again`);
+        failed++;
+      } else if (path.resolve(file) !== path.resolve(cfg.separationModelPath)) {
+        console.log(`  ${spec.path}: to use it, set SEPARATION_MODEL_PATH=${file} (now ${cfg.separationModelPath})`);
+      }
+    }
+  }
 
   if (!process.argv.includes("--no-convert")) {
     const ckpt = path.join(root, HUBERT_CHECKPOINT.path);

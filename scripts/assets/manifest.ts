@@ -51,3 +51,35 @@ export function pretrainedV2(rate: SampleRateTag, f0 = true): AssetSpec[] {
 export function defaultAssets(rates: readonly SampleRateTag[] = SAMPLE_RATE_TAGS): AssetSpec[] {
   return [HUBERT_CHECKPOINT, RMVPE_ONNX, ...rates.flatMap((r) => pretrainedV2(r))];
 }
+
+/** UVR's public model release (MDX-Net ONNX files). */
+export const UVR_MODELS_BASE_URL = "https://github.com/TRvlvr/model_repo/releases/download/all_public_uvr_models/";
+
+export interface SeparationAsset extends AssetSpec {
+  /** the model's UVR hash (md5 of its last 10 000 KiB: worker/separate/params.ts), a second check after download */
+  uvrHash: string;
+}
+
+/**
+ * The vocal separation models `npm run assets -- --separation NAME` can fetch (default UVR-MDX-NET-Voc_FT, which
+ * SEPARATION_MODEL_PATH names by default). Kim_Vocal_2's sha256 is not published where we could confirm it: it is
+ * checked by its UVR hash instead (and its sha256 printed).
+ */
+export const SEPARATION_MODELS: Record<string, SeparationAsset> = {
+  "UVR-MDX-NET-Voc_FT": {
+    path: "separation/UVR-MDX-NET-Voc_FT.onnx",
+    remote: "UVR-MDX-NET-Voc_FT.onnx",
+    size: null,
+    sha256: "534b2070fcc7df514b13ef660dc8cbb328679c2374d04354a5c42bb14ecce111",
+    uvrHash: "77d07b2667ddf05b9e3175941b4454a0",
+    purpose: "MDX-Net vocal separation model (UVR-MDX-NET-Voc_FT)",
+  },
+  Kim_Vocal_2: {
+    path: "separation/Kim_Vocal_2.onnx",
+    remote: "Kim_Vocal_2.onnx",
+    size: null,
+    sha256: null,
+    uvrHash: "970b3f9492014d18fefeedfe4773cb42",
+    purpose: "MDX-Net vocal separation model (Kim_Vocal_2)",
+  },
+};

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createDatabase, testServer } from "../helpers/database";
 import { ROOT } from "../helpers/process";
+import { mdxModels } from "../helpers/mdx-models";
 import { tinyModels } from "../helpers/tiny-models";
 
 const server = await testServer();
@@ -13,7 +14,12 @@ const dataRoot = process.env.E2E_DATA_ROOT ?? fs.mkdtempSync(path.join(os.tmpdir
 fs.mkdirSync(dataRoot, { recursive: true });
 // the tiny ONNX stand-ins play the content and pitch models, so extract and train run end to end
 const models = tinyModels();
-const modelEnv = models.ok ? { HUBERT_PATH: models.content768, RMVPE_PATH: models.rmvpe } : {};
+// the MDX-shaped band-zeroing stand-in plays the vocal separation model ("isolate vocals", issue 19)
+const mdx = mdxModels();
+const modelEnv = {
+  ...(models.ok ? { HUBERT_PATH: models.content768, RMVPE_PATH: models.rmvpe } : {}),
+  ...(mdx.ok ? { SEPARATION_MODEL_PATH: mdx.band, SEPARATION_MODEL_PARAMS: JSON.stringify(mdx.params) } : {}),
+};
 const app = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
   cwd: ROOT,
   stdio: "inherit",
@@ -25,6 +31,7 @@ async function cleanup(code: number) {
   await db.drop().catch((e) => console.error(`drop ${db.name}: ${e.message}`));
   await server.stop();
   fs.rmSync(dataRoot, { recursive: true, force: true });
+  if (mdx.ok) fs.rmSync(mdx.dir, { recursive: true, force: true });
   process.exit(code);
 }
 for (const sig of ["SIGINT", "SIGTERM"] as const) {

@@ -81,6 +81,22 @@ describe("parseConfig", () => {
     });
   });
 
+  it("separation model: path under ASSETS_ROOT by default, parameters as checked JSON", () => {
+    const c = parseConfig({ ASSETS_ROOT: "/a" }, "/w");
+    expect(c.separationModelPath).toBe("/a/separation/UVR-MDX-NET-Voc_FT.onnx");
+    expect(c.separationModelParams).toEqual({});
+    expect(parseConfig({ SEPARATION_MODEL_PATH: "m.onnx" }, "/w").separationModelPath).toBe("/w/m.onnx");
+    expect(parseConfig({ SEPARATION_MODEL_PARAMS: '{"nFft":6144,"dimF":2048,"dimT":256,"primaryStem":"instrumental"}' }, "/w").separationModelParams).toEqual({
+      nFft: 6144,
+      dimF: 2048,
+      dimT: 256,
+      primaryStem: "instrumental",
+    });
+    for (const bad of ["{", "[1]", '{"nfft":1}', '{"dimF":"3072"}', '{"primaryStem":"drums"}']) {
+      expect(() => parseConfig({ SEPARATION_MODEL_PARAMS: bad }, "/w")).toThrow(/SEPARATION_MODEL_PARAMS must be a JSON object/);
+    }
+  });
+
   it("treats empty strings as unset", () => {
     expect(parseConfig({ DATABASE_URL: " ", PORT: "" }, cwd)).toMatchObject({ databaseUrl: undefined, port: 3000 });
   });

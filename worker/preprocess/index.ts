@@ -80,19 +80,26 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   const weight = (f: (typeof experiment.files)[number]) => (totalSeconds === experiment.files.length ? 1 : (f.durationSec ?? 0));
   let skippedSources = 0;
 
-  const todo: { file: (typeof experiment.files)[number]; task: FileTask }[] = [];
+  const todo: { file: (typeof experiment.files)[number]; task: FileTask; sourceKey: string }[] = [];
   for (const file of experiment.files) {
     const prior = manifest.sources[file.id];
-    if (prior && prior.sha256 === file.sha256 && prior.status === "done") {
+    // "isolate vocals" (issue 19): a file whose vocals were separated is read from its vocal stem; the source key
+    // changes with it, so chunks made from the mix are redone
+    const vocalStem = file.useVocals ? p.stemFile(experiment.name, file.id, "vocals") : null;
+    const useStem = vocalStem !== null && (await fs.stat(vocalStem).then((st) => st.isFile(), () => false));
+    if (vocalStem && !useStem) report.log("warn", `${file.originalName}: its vocal stem is missing; the upload is used (separate it again)`);
+    const sourceKey = useStem ? `${file.sha256}+vocals` : file.sha256;
+    if (prior && prior.sha256 === sourceKey && prior.status === "done") {
       skippedSources++;
       doneSeconds += weight(file);
       continue;
     }
     const idx0 = assignIdx0(manifest, file.id);
-    manifest.sources[file.id] = { idx0, sha256: file.sha256, name: file.originalName, status: "failed", chunks: 0, skipped: 0, seconds: 0, error: "interrupted" };
+    manifest.sources[file.id] = { idx0, sha256: sourceKey, name: file.originalName, status: "failed", chunks: 0, skipped: 0, seconds: 0, error: "interrupted" };
     todo.push({
       file,
-      task: { file: p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS, cleaning },
+      sourceKey,
+      task: { file: useStem ? vocalStem : p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS, cleaning },
     });
   }
   await writeManifest(manifestFile, manifest);
@@ -109,13 +116,13 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   await runInThreads<FileTask, FileResult>(FILE_TASK, todo.map((t) => t.task), {
     signal,
     onResult: async (i, r) => {
-      const { file, task } = todo[i]!;
+      const { file, task, sourceKey } = todo[i]!;
       for (const s of r.skipped) {
         report.log("warn", `${file.originalName}: skipped a ${s.length.toFixed(1)} s chunk at ${s.start.toFixed(1)} s (${s.reason})`);
       }
       manifest.sources[file.id] = {
         idx0: task.idx0,
-        sha256: file.sha256,
+        sha256: sourceKey,
         name: file.originalName,
         status: r.error ? "failed" : "done",
         chunks: r.chunks,

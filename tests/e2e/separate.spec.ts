@@ -1,0 +1,102 @@
+// "Isolate vocals" (issue 19) in the browser: upload a song-like clip (speech over synthetic chords and a drum-like
+// noise burst per beat), isolate its vocals from the file list (the e2e server runs the MDX-shaped band stand-in,
+// tests/e2e/server.ts), then play the vocal and accompaniment stems. Screenshots at 1280 and 390 px, light and dark.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { decodeWav, encodeWavFloat32 } from "../../worker/dsp/wav";
+import { speechWav, tempDir } from "../helpers/audio-fixtures";
+
+const dir = tempDir("vs-e2e-sep-");
+const SHOTS = path.resolve("test-reports", "screenshots");
+test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** speech (espeak-ng, 44.1 kHz stereo by sox) + A-major chords + a noise burst on every beat, float32 WAV */
+function songLike(): string {
+  const speech = speechWav(dir, "voice.wav", "Here comes the singer over the band, one two three four.");
+  const stereo = path.join(dir, "voice44.wav");
+  execFileSync("sox", [speech, "-r", "44100", "-c", "2", "-e", "floating-point", "-b", "32", stereo]);
+  const v = decodeWav(fs.readFileSync(stereo));
+  const rate = 44100, n = v.channels[0]!.length;
+  const l = new Float32Array(n), r = new Float32Array(n);
+  let seed = 7;
+  const noise = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate, beat = (t * 2) % 1;
+    const drum = beat < 0.04 ? noise() * 0.4 * (1 - beat / 0.04) : 0;
+    const chord = [220, 277.18, 329.63].reduce((s, f) => s + 0.07 * Math.sin(2 * Math.PI * f * t), 0);
+    l[i] = 0.8 * v.channels[0]![i]! + chord + drum;
+    r[i] = 0.8 * v.channels[1]![i]! + 0.8 * chord + drum;
+  }
+  const out = path.join(dir, "song.wav");
+  fs.writeFileSync(out, encodeWavFloat32([l, r], rate));
+  return out;
+}
+
+test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
+  test.setTimeout(120_000);
+  const name = "e2e-song";
+  expect((await page.request.post("/api/experiments", { data: { name } })).status()).toBe(201);
+  await page.goto(`/experiments/${name}`);
+  const song = songLike();
+  const payload = [{ name: "song.wav", b64: fs.readFileSync(song).toString("base64") }];
+  const dt = await page.evaluateHandle((list) => {
+    const d = new DataTransfer();
+    for (const f of list) d.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: "audio/wav" }));
+    return d;
+  }, payload);
+  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: dt });
+  const row = page.getByTestId("file-row").filter({ hasText: "song.wav" });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
+
+  await row.getByRole("button", { name: "Isolate the vocals of song.wav" }).click();
+  await expect(page.getByTestId("toast")).toContainText("Isolating the vocals of “song.wav”");
+  await expect
+    .poll(
+      async () => {
+        const res = await page.request.get(`/api/jobs?experiment=${name}&kind=separate`);
+        const jobs = ((await res.json()) as { jobs: { status: string; error: string | null }[] }).jobs;
+        return jobs[0] ? `${jobs[0].status}${jobs[0].error ? `: ${jobs[0].error}` : ""}` : "none";
+      },
+      { timeout: 90_000, intervals: [1000] },
+    )
+    .toBe("succeeded");
+
+  await page.reload();
+  const vocals = row.getByRole("button", { name: "Play the vocals of song.wav" });
+  await expect(vocals).toBeVisible();
+  await expect(row.getByRole("button", { name: "Isolate the vocals of song.wav" })).toHaveCount(0);
+  const stem = await page.request.get(`/api/experiments/${name}/files/${await fileId(page, name)}/stems/accompaniment`);
+  expect(stem.status()).toBe(200);
+  expect(stem.headers()["content-type"]).toBe("audio/wav");
+
+  // play each stem: the button turns into Stop while the browser plays it
+  await vocals.click();
+  await expect(row.getByRole("button", { name: "Stop the vocals of song.wav" })).toBeVisible();
+  await row.getByRole("button", { name: "Play the accompaniment of song.wav" }).click();
+  await expect(row.getByRole("button", { name: "Stop the accompaniment of song.wav" })).toBeVisible();
+  await expect(page.getByText("This browser cannot play")).toHaveCount(0);
+  await row.getByRole("button", { name: "Stop the accompaniment of song.wav" }).click();
+
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    for (const scheme of ["light", "dark"] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect(vocals).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `sideways scrolling at ${width}px ${scheme}`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(SHOTS, `separate-files-${width}-${scheme}.png`), fullPage: true });
+      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+      expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    }
+  }
+});
+
+async function fileId(page: import("@playwright/test").Page, name: string): Promise<string> {
+  const res = await page.request.get(`/api/experiments/${name}/files`);
+  const files = ((await res.json()) as { files: { id: string; name: string }[] }).files;
+  return files.find((f) => f.name === "song.wav")!.id;
+}

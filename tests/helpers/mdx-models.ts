@@ -1,0 +1,48 @@
+// MDX-Net-shaped ONNX stand-ins (identity, band-zeroing), made by scripts/make-mdx-models.py with /usr/bin/python3
+// (python3-onnx, which scripts/setup-system.sh installs) into a fresh temp dir per test process.
+// Tests that need them skip with the reason only where that Python lacks the onnx module.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface MdxModels {
+  ok: true;
+  dir: string;
+  identity: string;
+  band: string;
+  /** the stand-ins' parameters (the models are not in the hash table: pass these as overrides) */
+  params: { nFft: number; dimF: number; dimT: number };
+  band_: [number, number];
+}
+
+export type MdxModelsResult = MdxModels | { ok: false; reason: string };
+
+const SCRIPT = path.resolve(import.meta.dirname, "../../scripts/make-mdx-models.py");
+const PYTHON = process.env.TINY_MODELS_PYTHON ?? "/usr/bin/python3";
+let cached: MdxModelsResult | undefined;
+
+export function mdxModels(): MdxModelsResult {
+  if (cached) return cached;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "voice-studio-mdx-"));
+  const r = spawnSync(PYTHON, [SCRIPT, dir], { encoding: "utf8", timeout: 60_000 });
+  if (r.error) return (cached = { ok: false, reason: `${PYTHON} cannot run: ${r.error.message}` });
+  if (r.status !== 0) {
+    const missing = /No module named '([^']+)'/.exec(r.stderr);
+    if (missing) return (cached = { ok: false, reason: `${PYTHON} lacks the ${missing[1]} module (apt-get install python3-onnx)` });
+    throw new Error(`make-mdx-models.py failed:\n${r.stderr}`);
+  }
+  const m = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as { nFft: number; dimF: number; dimT: number; band: [number, number] };
+  return (cached = {
+    ok: true,
+    dir,
+    identity: path.join(dir, "mdx-identity.onnx"),
+    band: path.join(dir, "mdx-band.onnx"),
+    params: { nFft: m.nFft, dimF: m.dimF, dimT: m.dimT },
+    band_: m.band,
+  });
+}
+
+export function mdxSkipNote(r: MdxModelsResult): string {
+  return r.ok ? "" : ` (skipped: ${r.reason})`;
+}
