@@ -8,10 +8,9 @@
  * noise added at 10 dB SNR.
  * Usage: node --import tsx bench/analyze.ts [SECONDS=600]   (needs espeak-ng and sox for the corpus)
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { ensureCorpus } from "./corpus";
 import { clipFlags } from "../lib/dataset/flags";
 import { ClipAnalyzer, analyzeSamples } from "../worker/analyze/analyzer";
 import { gaussianNoise } from "../worker/analyze/signals";
@@ -20,13 +19,7 @@ import { decodeWav } from "../worker/dsp/wav";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.argv[2] ?? 600);
-const corpus = path.join(os.tmpdir(), `vs-corpus-${seconds}`);
-if (!fs.existsSync(path.join(corpus, ".done"))) {
-  fs.rmSync(corpus, { recursive: true, force: true });
-  execFileSync("bash", [path.join(ROOT, "..", "shared", "scripts", "make-corpus.sh"), corpus, String(seconds), "1"], { stdio: "inherit" });
-  fs.writeFileSync(path.join(corpus, ".done"), "");
-}
-const files = fs.readdirSync(corpus).filter((f) => f.endsWith(".wav")).sort();
+const { dir: corpus, files } = ensureCorpus(seconds);
 const decoded = files.map((f) => ({ name: f, ...decodeWav(fs.readFileSync(path.join(corpus, f))) }));
 const audioSeconds = decoded.reduce((s, d) => s + d.channels[0]!.length / d.sampleRate, 0);
 const BLOCK = 65536; // frames per push, as a decoder hands them over

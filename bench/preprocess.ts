@@ -10,19 +10,14 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { ensureCorpus } from "./corpus";
 import { createDatabase, testServer } from "../tests/helpers/database";
 import { tinyModels } from "../tests/helpers/tiny-models";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const seconds = Number(process.argv[2] ?? 600);
 const SR = 40000;
-const corpus = path.join(os.tmpdir(), `vs-corpus-${seconds}`);
-if (!fs.existsSync(path.join(corpus, ".done"))) {
-  fs.rmSync(corpus, { recursive: true, force: true });
-  execFileSync("bash", [path.join(ROOT, "..", "shared", "scripts", "make-corpus.sh"), corpus, String(seconds), "1"], { stdio: "inherit" });
-  fs.writeFileSync(path.join(corpus, ".done"), "");
-}
-const files = fs.readdirSync(corpus).filter((f) => f.endsWith(".wav")).sort();
+const { dir: corpus, files } = ensureCorpus(seconds);
 const models = tinyModels();
 if (!models.ok) throw new Error(models.reason);
 

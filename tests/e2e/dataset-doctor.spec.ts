@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { deleteExperiments } from "./page-helpers";
 import { expect, test } from "@playwright/test";
 import { speechWav, tempDir } from "../helpers/audio-fixtures";
 
@@ -18,10 +19,7 @@ test.beforeAll(() => fs.mkdirSync(SHOTS, { recursive: true }));
 test.afterAll(async ({ playwright }) => {
   fs.rmSync(dir, { recursive: true, force: true });
   // later specs count jobs and experiments: this spec's experiment goes again
-  const use = test.info().project.use;
-  const api = await playwright.request.newContext({ baseURL: use.baseURL, storageState: use.storageState, extraHTTPHeaders: use.extraHTTPHeaders });
-  await api.delete(`/api/experiments/${EXP}`);
-  await api.dispose();
+  await deleteExperiments(playwright, [EXP]);
 });
 
 test("upload a clipped and a clean file, see the flag, exclude the clipped one, see the totals change", async ({ page, request }) => {

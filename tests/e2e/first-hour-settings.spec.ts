@@ -1,5 +1,6 @@
 /** Issue 18, items 2 and 11: stages out of date after a settings change, help under every field, Train's reasons. */
 import fs from "node:fs";
+import { deleteExperiments } from "./page-helpers";
 import { expect, test } from "@playwright/test";
 import { speechWav, tempDir } from "../helpers/audio-fixtures";
 
@@ -8,10 +9,7 @@ const EXP = "e2e-settings-change";
 const FIELDS_EXP = "e2e-settings-fields";
 test.afterAll(async ({ playwright }) => {
   fs.rmSync(dir, { recursive: true, force: true });
-  const use = test.info().project.use;
-  const api = await playwright.request.newContext({ baseURL: use.baseURL, storageState: use.storageState, extraHTTPHeaders: use.extraHTTPHeaders });
-  for (const name of [EXP, FIELDS_EXP]) await api.delete(`/api/experiments/${name}`);
-  await api.dispose();
+  await deleteExperiments(playwright, [EXP, FIELDS_EXP]);
 });
 
 test("every setting and training field has a help line tied to it; Train says why it is disabled; an empty epochs field says what to enter", async ({ page, request }) => {

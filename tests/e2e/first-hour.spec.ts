@@ -1,5 +1,6 @@
 /** What a new user trips over in the first hour (issue 18): phone layout, focus, long errors, favicon, Convert. */
 import fs from "node:fs";
+import { deleteExperiments } from "./page-helpers";
 import { expect, test, type Page } from "@playwright/test";
 import { speechWav, tempDir } from "../helpers/audio-fixtures";
 
@@ -7,10 +8,7 @@ const dir = tempDir("vs-e2e-first-hour-");
 test.afterAll(async ({ playwright }) => {
   fs.rmSync(dir, { recursive: true, force: true });
   // the failed train job would show up in later specs' job lists: the experiment goes, and its jobs with it
-  const use = test.info().project.use;
-  const api = await playwright.request.newContext({ baseURL: use.baseURL, storageState: use.storageState, extraHTTPHeaders: use.extraHTTPHeaders });
-  await api.delete(`/api/experiments/${EXP}`);
-  await api.dispose();
+  await deleteExperiments(playwright, [EXP]);
 });
 
 const EXP = "e2e-first-hour";

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
+import { deleteExperiments } from "./page-helpers";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { speechWav, tempDir } from "../helpers/audio-fixtures";
 import { skipReason as noModelReason, tinyModel } from "./convert-helpers";
@@ -24,12 +25,7 @@ test.beforeAll(() => fs.mkdirSync(SHOTS, { recursive: true }));
 test.afterAll(async ({ playwright }) => {
   fs.rmSync(dir, { recursive: true, force: true });
   // later specs count jobs and experiments: this spec's go again
-  const use = test.info().project.use;
-  const api = await playwright.request.newContext({ baseURL: use.baseURL, storageState: use.storageState, extraHTTPHeaders: use.extraHTTPHeaders });
-  for (const name of [EMPTY_EXP, EXP]) await api.delete(`/api/experiments/${name}`);
-  if (conversionId) await api.delete(`/api/conversions/${conversionId}`);
-  if (webhookId) await api.delete(`/api/webhooks/${webhookId}`);
-  await api.dispose();
+  await deleteExperiments(playwright, [EMPTY_EXP, EXP], [...(conversionId ? [`/api/conversions/${conversionId}`] : []), ...(webhookId ? [`/api/webhooks/${webhookId}`] : [])]);
 });
 
 /** Problems of one view, as readable lines (empty = fine). */

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
+import { dropFiles } from "./page-helpers";
 import { expect, test } from "@playwright/test";
 import { decodeWav, encodeWavFloat32 } from "../../worker/dsp/wav";
 import { speechWav, tempDir } from "../helpers/audio-fixtures";
@@ -41,13 +42,7 @@ test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
   expect((await page.request.post("/api/experiments", { data: { name } })).status()).toBe(201);
   await page.goto(`/experiments/${name}`);
   const song = songLike();
-  const payload = [{ name: "song.wav", b64: fs.readFileSync(song).toString("base64") }];
-  const dt = await page.evaluateHandle((list) => {
-    const d = new DataTransfer();
-    for (const f of list) d.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: "audio/wav" }));
-    return d;
-  }, payload);
-  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: dt });
+  await dropFiles(page, [song]);
   const row = page.getByTestId("file-row").filter({ hasText: "song.wav" });
   await expect(row).toHaveCount(1, { timeout: 30_000 });
 

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { dropFiles } from "./page-helpers";
 import { expect, test } from "@playwright/test";
 import { pcmWavOfSize, speechWav, tempDir } from "../helpers/audio-fixtures";
 
@@ -16,13 +17,7 @@ async function newExperiment(page: import("@playwright/test").Page, name: string
 test("drop two files: progress reaches 100%, both are listed with durations, the card adds them up", async ({ page }) => {
   await newExperiment(page, "e2e-drop");
   const files = [speechWav(dir, "one.wav", "First recording of the voice."), speechWav(dir, "two words.wav", "And a second, somewhat longer recording of the same voice.")];
-  const payload = files.map((f) => ({ name: path.basename(f), b64: fs.readFileSync(f).toString("base64") }));
-  const dt = await page.evaluateHandle((list) => {
-    const d = new DataTransfer();
-    for (const f of list) d.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: "audio/wav" }));
-    return d;
-  }, payload);
-  await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: dt });
+  await dropFiles(page, files);
 
   const items = page.getByTestId("upload-item");
   await expect(items).toHaveCount(2);

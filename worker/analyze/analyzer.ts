@@ -20,7 +20,7 @@ import { ANALYSIS_VERSION, type ClipAnalysis, type FlaggedRegion } from "@/lib/d
 import { CLIP_LEVEL, SILENCE_DB, WINDOW_SECONDS, toDb } from "@/lib/audio/stats";
 import { fftPlan, type Fft } from "../extract/fft";
 import { DbHistogram } from "./histogram";
-import { GatingHistogram, channelWeights, kWeighting } from "./loudness";
+import { GatingHistogram, channelWeights, kCoefficients, kFilterRun } from "./loudness";
 import { RegionList, mergeSpans } from "./regions";
 import { TruePeakMeter } from "./true-peak";
 
@@ -154,7 +154,7 @@ export class ClipAnalyzer {
   private work: Float64Array[];
   // loudness
   private readonly kState: Float64Array; // per channel: shelf s1, s2, high-pass s1, s2
-  private readonly kCoef: number[];
+  private readonly kCoef: Float64Array;
   private readonly weights: number[];
   private readonly subSize: number;
   private subFrames = 0;
@@ -194,8 +194,7 @@ export class ClipAnalyzer {
   ) {
     checkFormat(channels, sampleRate);
     this.work = Array.from({ length: channels }, () => new Float64Array(0));
-    const k = kWeighting(sampleRate);
-    this.kCoef = [k.shelf.b0, k.shelf.b1, k.shelf.b2, k.shelf.a1, k.shelf.a2, k.highpass.a1, k.highpass.a2];
+    this.kCoef = kCoefficients(sampleRate);
     this.kState = new Float64Array(4 * channels);
     this.weights = channelWeights(channels);
     this.subSize = Math.max(1, Math.round(sampleRate * 0.1));
@@ -299,24 +298,10 @@ export class ClipAnalyzer {
   /** K-weighting of w[from, to) into the channel's sub-block sum, and Σx² of the raw samples into its frame sum (each
    *  sum runs sample by sample across calls, so any block sizes give the same bits) */
   private kFilter(c: number, w: Float64Array, from: number, to: number): void {
-    const [b0, b1, b2, a1, a2, h1, h2] = this.kCoef as [number, number, number, number, number, number, number];
-    const st = this.kState, o = 4 * c;
-    let s1 = st[o]!, s2 = st[o + 1]!, t1 = st[o + 2]!, t2 = st[o + 3]!;
-    let acc = this.subSq[c]!, raw = this.winSq[c]!;
-    for (let i = from; i < to; i++) {
-      const x = w[i]!;
-      raw += x * x;
-      const y = b0 * x + s1;
-      s1 = b1 * x - a1 * y + s2;
-      s2 = b2 * x - a2 * y;
-      const z = y + t1;
-      t1 = -2 * y - h1 * z + t2;
-      t2 = y - h2 * z;
-      acc += z * z;
-    }
-    st[o] = s1; st[o + 1] = s2; st[o + 2] = t1; st[o + 3] = t2;
-    this.subSq[c] = acc;
+    let raw = this.winSq[c]!;
+    for (let i = from; i < to; i++) raw += w[i]! * w[i]!;
     this.winSq[c] = raw;
+    this.subSq[c] = kFilterRun(this.kCoef, this.kState, 4 * c, w, from, to, this.subSq[c]!);
   }
 
   private closeSub(): void {

@@ -141,30 +141,49 @@ export class GatingHistogram {
   }
 }
 
-/** Integrated loudness (LUFS, null when gated out) of one mono channel, weight 1 — what normalisation targets. */
-export function integratedLoudness(mono: Float32Array, sampleRate: number): number | null {
+/** The K-weighting biquads' coefficients as one flat list [b0, b1, b2, a1, a2, high-pass a1, high-pass a2]. */
+export function kCoefficients(sampleRate: number): Float64Array {
   const k = kWeighting(sampleRate);
-  const { b0, b1, b2, a1, a2 } = k.shelf;
-  const h1 = k.highpass.a1, h2 = k.highpass.a2;
-  const sub = Math.max(1, Math.round(sampleRate * 0.1));
-  const ring = new Float64Array(4);
-  const gating = new GatingHistogram();
-  let s1 = 0, s2 = 0, t1 = 0, t2 = 0, acc = 0, inSub = 0, subs = 0;
-  for (let i = 0; i < mono.length; i++) {
-    const x = mono[i]!;
-    const y = b0 * x + s1;
-    s1 = b1 * x - a1 * y + s2;
-    s2 = b2 * x - a2 * y;
+  return Float64Array.of(k.shelf.b0, k.shelf.b1, k.shelf.b2, k.shelf.a1, k.shelf.a2, k.highpass.a1, k.highpass.a2);
+}
+
+/**
+ * Run the K-weighting filter over x[from, to) and add the filtered squares to `acc` (returned). `state[o…o+3]` holds
+ * the shelf's and the high-pass's two delays and is carried on, so consecutive calls equal one call over the whole
+ * range sample for sample. The one copy of the loop (the analyser's and integratedLoudness's).
+ */
+export function kFilterRun(coef: Float64Array, state: Float64Array, o: number, x: ArrayLike<number>, from: number, to: number, acc: number): number {
+  const b0 = coef[0]!, b1 = coef[1]!, b2 = coef[2]!, a1 = coef[3]!, a2 = coef[4]!, h1 = coef[5]!, h2 = coef[6]!;
+  let s1 = state[o]!, s2 = state[o + 1]!, t1 = state[o + 2]!, t2 = state[o + 3]!;
+  for (let i = from; i < to; i++) {
+    const v = x[i]!;
+    const y = b0 * v + s1;
+    s1 = b1 * v - a1 * y + s2;
+    s2 = b2 * v - a2 * y;
     const z = y + t1;
     t1 = -2 * y - h1 * z + t2;
     t2 = y - h2 * z;
     acc += z * z;
-    if (++inSub === sub) {
-      ring[subs++ % 4] = acc / sub;
-      if (subs >= 4) gating.add((ring[0]! + ring[1]! + ring[2]! + ring[3]!) / 4);
-      acc = 0;
-      inSub = 0;
-    }
+  }
+  state[o] = s1;
+  state[o + 1] = s2;
+  state[o + 2] = t1;
+  state[o + 3] = t2;
+  return acc;
+}
+
+/** Integrated loudness (LUFS, null when gated out) of one mono channel, weight 1 — what normalisation targets. */
+export function integratedLoudness(mono: Float32Array, sampleRate: number): number | null {
+  const coef = kCoefficients(sampleRate);
+  const state = new Float64Array(4);
+  const sub = Math.max(1, Math.round(sampleRate * 0.1));
+  const ring = new Float64Array(4);
+  const gating = new GatingHistogram();
+  let subs = 0;
+  // 100 ms sub-blocks; a 400 ms block (75 % overlap) is the mean of the last four
+  for (let i = 0; i + sub <= mono.length; i += sub) {
+    ring[subs++ % 4] = kFilterRun(coef, state, 0, mono, i, i + sub, 0) / sub;
+    if (subs >= 4) gating.add((ring[0]! + ring[1]! + ring[2]! + ring[3]!) / 4);
   }
   return gating.integrated();
 }
