@@ -44,7 +44,7 @@ export async function enqueueJob(
       // uploads in a row queue one job (a running one may have listed its files already: a new one is queued behind it)
       if (kind === "analyze") {
         const queued = await tx.job.findFirst({ where: { experimentId, kind: "analyze", status: "queued" }, orderBy: { createdAt: "asc" } });
-        if (queued) return { job: queued, existing: true };
+        if (queued) return { job: queued, existing: true, priority: 0 };
       }
       // publishing a checkpoint and training both write the experiment's model: one at a time
       const kinds: QueueName[] = kind === "publish" || kind === "train" ? ["publish", "train"] : [kind];
@@ -70,17 +70,21 @@ export async function enqueueJob(
       // a stage whose input was made with other settings would fail later (or train on the wrong rate): say which to re-run
       await assertInputsCurrent(experimentName, experimentId, kind, settings, tx as unknown as Db);
     }
+    // fair turns (issue 20): the owner's queued jobs of this kind go first, so this one waits behind them and not behind
+    // everyone else's — pg-boss hands out higher priority first, then older (one person's 50 conversions: one turn)
+    const owner = currentUserId();
+    const ahead = await tx.job.count({ where: { kind, status: "queued", createdById: owner } });
     const created = await tx.job.create({
-      data: { kind, experimentId, params: params as object, ...(settings ? { settings: { ...settings } } : {}), createdById: currentUserId() },
+      data: { kind, experimentId, params: params as object, ...(settings ? { settings: { ...settings } } : {}), createdById: owner },
     });
-    return { job: await tx.job.update({ where: { id: created.id }, data: { bossId: created.id } }), existing: false };
+    return { job: await tx.job.update({ where: { id: created.id }, data: { bossId: created.id } }), existing: false, priority: -ahead };
   });
   if (queued.existing) return queued.job;
   const job = queued.job;
   try {
     const boss = await senderBoss(requireDatabaseUrl());
     const payload: QueuePayload = { jobId: job.id };
-    await boss.send(kind, payload, { id: job.id });
+    await boss.send(kind, payload, { id: job.id, priority: queued.priority });
   } catch (err) {
     // pg-boss's message may carry SQL or Postgres's file paths: the log gets it, the client a summary
     console.error(`[jobs] could not queue job ${job.id}:`, err);
