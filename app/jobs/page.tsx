@@ -2,6 +2,7 @@ import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
 import { conversionsOfJobs } from "@/lib/conversions";
+import { queueStandings } from "@/lib/queue-position";
 import { formatAgo, formatAttempt } from "@/lib/format";
 import { maxAttempts, QUEUES } from "@/lib/queue";
 import { AutoRefresh } from "@/components/AutoRefresh";
@@ -21,6 +22,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   };
   const jobs = await listJobs(filter);
   const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert").map((j) => j.id));
+  // queued jobs: their place in their queue, or what they wait for (no live worker takes their kind)
+  const standings = await queueStandings(jobs.filter((j) => j.status === "queued").map((j) => j.id)).catch(() => new Map());
   const subject = (j: (typeof jobs)[number]) => {
     const c = conversions.get(j.id);
     return j.experiment ?? (c ? `${c.model ?? "deleted model"} ← ${c.input}` : "");
@@ -91,6 +94,11 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
               cell: (j) => (
                 <>
                   <StatusBadge status={j.status} />
+                  {standings.get(j.id) && (
+                    <span className="mt-0.5 block text-xs text-zinc-600 dark:text-zinc-400" data-testid="job-standing">
+                      {standings.get(j.id)!.waitingFor ?? `#${standings.get(j.id)!.place} in line`}
+                    </span>
+                  )}
                   {j.error && (
                     <span className="mt-0.5 block text-xs text-red-700 max-sm:break-all sm:max-w-[14rem] sm:truncate dark:text-red-400" data-testid="job-error">
                       {j.error}

@@ -1,13 +1,14 @@
 /**
  * Fair turns (issue 20) with a real worker: one user's burst of 20 jobs does not hold up another user's job by more
  * than one turn. Built on pg-boss's priority (lib/jobs.ts: an owner's queued jobs of a kind go first, so each new one
- * waits behind them), not on a dispatcher of our own.
+ * waits behind them), not on a dispatcher of our own. Before a worker starts, each job's place in line (Jobs page).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { runAs } from "../../lib/auth/context";
 import { createUser } from "../../lib/auth/users";
 import { db } from "../../lib/db";
 import { enqueueJob } from "../../lib/jobs";
+import { queueStandings } from "../../lib/queue-position";
 import { until, workerPool } from "../helpers/process";
 
 const pool = workerPool();
@@ -27,6 +28,14 @@ describe("fair turns", () => {
     for (let i = 0; i < 20; i++) ids.push((await runAs(burst.id, job, "member")).id);
     const theirs = await runAs(other.id, job, "member");
     ids.push(theirs.id);
+
+    // what the Jobs page shows before a worker runs: each job's place as pg-boss will hand them out, and why they wait
+    const standing = await queueStandings(ids);
+    expect(standing.get(ids[0]!)!.place).toBe(1);
+    expect(standing.get(theirs.id)!.place).toBe(2);
+    expect(standing.get(ids[1]!)!.place).toBe(3);
+    expect(standing.get(ids[19]!)!.place).toBe(21);
+    expect(standing.get(theirs.id)!.waitingFor).toBe("waiting for a worker that takes this kind");
 
     pool.start({ WORKER_JOBS: "selftest" });
     const rows = await until(async () => {
