@@ -70,7 +70,7 @@ test("convert an uploaded clip with a model, play and download the result, find 
   await row.getByRole("button", { name: /^Delete/ }).click();
   await dialog.getByRole("button", { name: "Delete" }).click();
   await expect(row).toHaveCount(0);
-  await expect(page.getByTestId("toast")).toContainText("Conversion deleted");
+  await expect(page.getByTestId("toast").filter({ hasText: "Conversion deleted" })).toBeVisible();
   await expect(page.getByRole("region", { name: "Result" }).getByLabel("Converted audio", { exact: true })).toHaveCount(0);
   expect((await request.get(`/api/conversions/${id}`)).status()).toBe(404);
 });

@@ -47,7 +47,7 @@ test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
   await expect(row).toHaveCount(1, { timeout: 30_000 });
 
   await row.getByRole("button", { name: "Isolate the vocals of song.wav" }).click();
-  await expect(page.getByTestId("toast")).toContainText("Isolating the vocals of “song.wav”");
+  await expect(page.getByTestId("toast").filter({ hasText: "Isolating the vocals of “song.wav”" })).toBeVisible();
   await expect
     .poll(
       async () => {
