@@ -140,7 +140,7 @@ Every error is \`{"error": {"code", "message", "details"?}}\` with the matching 
 
 Uploads use tus 1.0.0 at ${TUS_PATH}. Live progress is server-sent events (text/event-stream).
 
-Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Deleting, renaming or changing an experiment, removing a file, deleting a model or conversion, cancelling a job and answering a listening test are for its creator (a file or job also for its experiment's creator; rows without a creator for anyone) and admins, else 403 \`not_owner\` naming the owner. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).
+Authentication: every route needs a session (the HttpOnly \`vs_session\` cookie from POST /api/auth/login) or \`Authorization: Bearer vs_…\` (a personal API token), except those whose \`x-required-role\` is \`public\`. Each operation's \`x-required-role\` is the least role it needs (viewer < member < admin; a read-only token acts as a viewer and never writes): 401 \`unauthenticated\`/\`invalid_token\` without valid credentials, 403 \`forbidden\` for a lower role. Deleting, renaming or changing an experiment, removing, excluding or separating a file, deleting a model or conversion, cancelling a job and answering a listening test are for its creator (a file or job also for its experiment's creator; rows without a creator for anyone) and admins, else 403 \`not_owner\` naming the owner. Writes with the cookie must come from this site's pages (Origin or Sec-Fetch-Site), else 403 \`cross_site\`; JSON bodies must be \`application/json\` (else 415).
 
 A POST that creates something or starts work accepts \`Idempotency-Key\` (1–255 printable ASCII characters, per user; not tus, /api/auth/*, /api/tokens, /api/users): the same key with the same request within 24 h answers the first response again with \`idempotent-replayed: true\`; another request under that key is 422 \`idempotency_key_reused\`, one sent while the first still runs 409 \`idempotency_in_progress\`, a malformed key 400 \`invalid_idempotency_key\`.`;
 
@@ -157,6 +157,9 @@ const OWNER_CHECKED = new Set([
   "delete /api/models/{id}",
   "delete /api/conversions/{id}",
   "post /api/experiments/{name}/listening-tests/{id}/answer",
+  "patch /api/experiments/{name}/files/{id}",
+  "patch /api/experiments/{name}/files/{id}/slices/{index}",
+  "post /api/experiments/{name}/files/{id}/separate",
 ]);
 const notOwnerResponse = errorResponse("The role is too low, the token read-only, a cross-site request, or it belongs to another user (members change only what they created; admins anything)", [
   "forbidden",

@@ -10,18 +10,24 @@ import { paths } from "../paths";
 import { decodeAudioBlocks } from "../audio";
 import { audioFileJson, storedAnalysis } from "../uploads/ingest";
 import { clipFlags } from "./flags";
+import { assertMayChange } from "../auth/ownership";
 
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
 const noExperiment = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
 
 async function findFile(name: string, id: string, prisma: Db) {
   checkName(name);
-  const exp = await prisma.experiment.findUnique({ where: { name }, select: { id: true } });
+  const exp = await prisma.experiment.findUnique({ where: { name }, select: { id: true, createdById: true } });
   if (!exp) throw noExperiment(name);
   if (!isUuid(id)) throw noFile(id);
   const f = await prisma.audioFile.findFirst({ where: { id, experimentId: exp.id } });
   if (!f) throw noFile(id);
-  return f;
+  return Object.assign(f, { experimentOwnerId: exp.createdById });
+}
+
+/** Leaving audio out changes what trains: the file's uploader or the experiment's owner (or an admin) may. */
+function assertMayExclude(f: Awaited<ReturnType<typeof findFile>>, prisma: Db) {
+  return assertMayChange({ what: `file "${f.originalName}"`, createdById: f.createdById, alsoOwnedBy: [f.experimentOwnerId] }, "exclude or include", prisma);
 }
 
 type SliceRow = { index: number; stem: string; startSec: number | null; durationSec: number; analysis: unknown; excluded: boolean };
@@ -48,11 +54,13 @@ export async function fileDetail(name: string, id: string, prisma: Db = db()) {
 /** Exclude or include a file: no job is touched; the next training reads it (worker/train). */
 export async function setFileExcluded(name: string, id: string, excluded: boolean, prisma: Db = db()) {
   const f = await findFile(name, id, prisma);
+  await assertMayExclude(f, prisma);
   return audioFileJson(await prisma.audioFile.update({ where: { id: f.id }, data: { excluded } }));
 }
 
 export async function setSliceExcluded(name: string, id: string, index: string, excluded: boolean, prisma: Db = db()) {
   const f = await findFile(name, id, prisma);
+  await assertMayExclude(f, prisma);
   const i = /^\d{1,9}$/.test(index) ? Number(index) : NaN;
   const row = Number.isInteger(i) ? await prisma.datasetSlice.findUnique({ where: { audioFileId_index: { audioFileId: f.id, index: i } } }) : null;
   if (!row) throw notFound("slice_not_found", `File "${f.originalName}" has no slice ${JSON.stringify(index)} (slices appear after preprocess and its analysis)`, { index });

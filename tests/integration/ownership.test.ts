@@ -72,7 +72,7 @@ type Things = Awaited<ReturnType<typeof things>>;
 
 async function stillThere(t: Things) {
   expect(await db().experiment.findUnique({ where: { id: t.exp.id } })).toMatchObject({ name: t.name, sampleRate: 40000 });
-  expect(await db().audioFile.findUnique({ where: { id: t.file.id } })).not.toBeNull();
+  expect(await db().audioFile.findUnique({ where: { id: t.file.id } })).toMatchObject({ excluded: false });
   expect(fs.existsSync(t.stored)).toBe(true);
   expect(await db().voiceModel.findUnique({ where: { id: t.model.id } })).not.toBeNull();
   expect(fs.existsSync(paths().modelDir(t.model.name))).toBe(true);
@@ -107,6 +107,7 @@ describe("ownership", () => {
       ...(await destroyAll(who.a.token, t)),
       rename: await as(who.a.token, experiment.PATCH, "PATCH", { name: t.name }, { name: `${t.name}-x` }),
       settings: await as(who.a.token, experiment.PATCH, "PATCH", { name: t.name }, { sampleRate: 48000 }),
+      exclude: await as(who.a.token, file.PATCH, "PATCH", { name: t.name, id: t.file.id }, { excluded: true }),
     };
     for (const [what, res] of Object.entries(tries)) {
       expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(403);
