@@ -52,29 +52,65 @@ export const ANALYZER = {
   maxSampleRate: 768000,
 } as const;
 
+/** Per-channel runs of samples meeting one condition: runs of at least minClipRun samples count and become regions. */
+class RunTracker {
+  private readonly run: Int32Array;
+  private readonly start: Float64Array;
+  totals = { samples: 0, runs: 0, longest: 0 };
+  readonly regions: RegionList;
+
+  constructor(channels: number, mergeGap: number) {
+    this.run = new Int32Array(channels);
+    this.start = new Float64Array(channels);
+    this.regions = new RegionList(ANALYZER.regionCapPerKind, mergeGap);
+  }
+
+  extend(c: number, idx: number): void {
+    if (this.run[c] === 0) this.start[c] = idx;
+    this.run[c]!++;
+  }
+
+  running(c: number): boolean {
+    return this.run[c]! > 0;
+  }
+
+  close(c: number, idx: number): void {
+    const n = this.run[c]!;
+    if (n >= ANALYZER.minClipRun) {
+      this.totals.samples += n;
+      this.totals.runs++;
+      if (n > this.totals.longest) this.totals.longest = n;
+      this.regions.add(this.start[c]!, idx);
+    }
+    this.run[c] = 0;
+  }
+
+  /** forget everything (the flat-top level grew) and start channel c's run at idx */
+  restart(c: number, idx: number): void {
+    this.totals = { samples: 0, runs: 0, longest: 0 };
+    this.regions.clear();
+    this.run.fill(0);
+    this.extend(c, idx);
+  }
+
+  result(): { samples: number; runs: number; longest: number; spans: [number, number][] } {
+    return { ...this.totals, spans: this.regions.spans() };
+  }
+}
+
 /** One polarity's clipping: full-scale runs, and runs at the running maximum (reset whenever the maximum grows). */
 class PolarityClipping {
   level: number = ANALYZER.flatTopMinLevel;
   /** a sample at or above this is looked at */
   thr: number = ANALYZER.flatTopMinLevel;
   readonly active: Uint8Array;
-  private readonly fsRun: Int32Array;
-  private readonly fsStart: Float64Array;
-  private readonly flatRun: Int32Array;
-  private readonly flatStart: Float64Array;
-  fs = { samples: 0, runs: 0, longest: 0 };
-  flat = { samples: 0, runs: 0, longest: 0 };
-  readonly fsRegions: RegionList;
-  readonly flatRegions: RegionList;
+  private readonly fs: RunTracker;
+  private readonly flat: RunTracker;
 
   constructor(channels: number, mergeGap: number) {
     this.active = new Uint8Array(channels);
-    this.fsRun = new Int32Array(channels);
-    this.fsStart = new Float64Array(channels);
-    this.flatRun = new Int32Array(channels);
-    this.flatStart = new Float64Array(channels);
-    this.fsRegions = new RegionList(ANALYZER.regionCapPerKind, mergeGap);
-    this.flatRegions = new RegionList(ANALYZER.regionCapPerKind, mergeGap);
+    this.fs = new RunTracker(channels, mergeGap);
+    this.flat = new RunTracker(channels, mergeGap);
   }
 
   private tol(level: number): number {
@@ -82,57 +118,27 @@ class PolarityClipping {
   }
 
   hit(c: number, idx: number, v: number): void {
-    if (v >= ANALYZER.clipLevel) {
-      if (this.fsRun[c] === 0) this.fsStart[c] = idx;
-      this.fsRun[c]!++;
-    } else this.closeFs(c, idx);
+    if (v >= ANALYZER.clipLevel) this.fs.extend(c, idx);
+    else this.fs.close(c, idx);
     if (v > this.level + this.tol(this.level)) {
-      this.flat = { samples: 0, runs: 0, longest: 0 };
-      this.flatRegions.clear();
-      this.flatRun.fill(0);
+      this.flat.restart(c, idx);
       this.level = v;
       this.thr = Math.min(ANALYZER.clipLevel, v - this.tol(v));
-      this.flatRun[c] = 1;
-      this.flatStart[c] = idx;
-    } else if (v >= this.level - this.tol(this.level)) {
-      if (this.flatRun[c] === 0) this.flatStart[c] = idx;
-      this.flatRun[c]!++;
-    } else this.closeFlat(c, idx);
-    this.active[c] = this.fsRun[c]! > 0 || this.flatRun[c]! > 0 ? 1 : 0;
+    } else if (v >= this.level - this.tol(this.level)) this.flat.extend(c, idx);
+    else this.flat.close(c, idx);
+    this.active[c] = this.fs.running(c) || this.flat.running(c) ? 1 : 0;
   }
 
   miss(c: number, idx: number): void {
-    this.closeFs(c, idx);
-    this.closeFlat(c, idx);
+    this.fs.close(c, idx);
+    this.flat.close(c, idx);
     this.active[c] = 0;
-  }
-
-  private closeFs(c: number, idx: number): void {
-    const n = this.fsRun[c]!;
-    if (n >= ANALYZER.minClipRun) {
-      this.fs.samples += n;
-      this.fs.runs++;
-      if (n > this.fs.longest) this.fs.longest = n;
-      this.fsRegions.add(this.fsStart[c]!, idx);
-    }
-    this.fsRun[c] = 0;
-  }
-
-  private closeFlat(c: number, idx: number): void {
-    const n = this.flatRun[c]!;
-    if (n >= ANALYZER.minClipRun) {
-      this.flat.samples += n;
-      this.flat.runs++;
-      if (n > this.flat.longest) this.flat.longest = n;
-      this.flatRegions.add(this.flatStart[c]!, idx);
-    }
-    this.flatRun[c] = 0;
   }
 
   /** the runs that count: full-scale ones if this polarity reached full scale, else enough flat-top ones */
   result(): { samples: number; runs: number; longest: number; spans: [number, number][] } {
-    if (this.level >= ANALYZER.clipLevel) return { ...this.fs, spans: this.fsRegions.spans() };
-    if (this.flat.runs >= ANALYZER.flatTopMinRuns) return { ...this.flat, spans: this.flatRegions.spans() };
+    if (this.level >= ANALYZER.clipLevel) return this.fs.result();
+    if (this.flat.totals.runs >= ANALYZER.flatTopMinRuns) return this.flat.result();
     return { samples: 0, runs: 0, longest: 0, spans: [] };
   }
 }
