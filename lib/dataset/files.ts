@@ -8,8 +8,7 @@ import { checkName } from "../experiment-rules";
 import { isUuid } from "../ids";
 import { paths } from "../paths";
 import { decodeAudioBlocks } from "../audio";
-import { audioFileJson, storedAnalysis } from "../uploads/ingest";
-import { clipFlags } from "./flags";
+import { analysisWithFlags, audioFileJson } from "../uploads/ingest";
 import { assertMayChange } from "../auth/ownership";
 
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
@@ -33,14 +32,12 @@ function assertMayExclude(f: Awaited<ReturnType<typeof findFile>>, prisma: Db) {
 type SliceRow = { index: number; stem: string; startSec: number | null; durationSec: number; analysis: unknown; excluded: boolean };
 
 export function sliceJson(s: SliceRow) {
-  const analysis = storedAnalysis(s.analysis);
   return {
     index: s.index,
     stem: s.stem,
     startSec: s.startSec,
     durationSec: s.durationSec,
-    analysis,
-    flags: analysis ? clipFlags(analysis, { isSlice: true }) : [],
+    ...analysisWithFlags(s.analysis, { isSlice: true }),
     excluded: s.excluded,
   };
 }

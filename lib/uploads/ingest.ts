@@ -92,7 +92,6 @@ async function placeCopy(src: string, dest: string): Promise<void> {
 export type AudioFileJson = ReturnType<typeof audioFileJson>;
 
 export function audioFileJson(f: AudioFile) {
-  const analysis = storedAnalysis(f.analysis);
   return {
     id: f.id,
     name: f.originalName,
@@ -106,12 +105,17 @@ export function audioFileJson(f: AudioFile) {
     status: f.status as "ready" | "rejected",
     error: f.error,
     stats: f.stats as AudioStats | null,
-    analysis,
-    flags: analysis ? clipFlags(analysis) : [],
+    ...analysisWithFlags(f.analysis, { isSlice: false }),
     excluded: f.excluded,
     useVocals: f.useVocals,
     createdAt: f.createdAt.toISOString(),
   };
+}
+
+/** A stored analysis (null when absent or of an older shape) and the dataset doctor's flags for it. */
+export function analysisWithFlags(stored: unknown, opts: { isSlice: boolean }) {
+  const analysis = storedAnalysis(stored);
+  return { analysis, flags: analysis ? clipFlags(analysis, opts) : [] };
 }
 
 /** A stored analysis if it has the current shape (an older analyser's is shown as none until re-analysed). */
