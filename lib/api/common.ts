@@ -243,7 +243,7 @@ export const Job = z
       })
       .nullable()
       .optional()
-      .meta({ description: "GET /api/jobs and GET /api/jobs/{id} only: where a queued job stands; null when it is not queued" }),
+      .meta({ description: "GET /api/jobs, GET /api/jobs/{id} and the experiment detail only: where a queued job stands; null when it is not queued" }),
   })
   .meta({ id: "Job", description: "A job (queued work): the user-facing state" });
 export type Job = z.infer<typeof Job>;
