@@ -25,7 +25,7 @@ export const Worker = z
     currentJobId: z.string().nullable(),
     capabilities: z.record(z.string(), z.unknown()).meta({
       description:
-        "what the worker probed at start: node, platform, cpus, memoryBytes, onnxruntime {version, executionProviders, available}, cuda {visible, gpus}, python {executable, version, torch, torchCuda}",
+        "what the worker probed at start: node, platform, cpus, memoryBytes, onnxruntime {version, executionProviders, available}, cuda {visible, gpus}, python {executable, version, torch, torchCuda}; and what it takes: serves (job kinds), gpuSlots (device ids), queues (the pg-boss queues it polls: its kinds' and, with GPU slots, their GPU queues such as train-gpu)",
     }),
   })
   .meta({ id: "Worker" });
