@@ -2,8 +2,15 @@
  * A training that demands a GPU on a studio whose only worker has no GPU (issue 20): it waits in the `train-gpu`
  * queue, and the job JSON, the Jobs page, the job page and the System page say it waits for a GPU worker.
  */
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 import { deleteExperiments } from "./page-helpers";
+
+/** The new lines are readable: axe (WCAG 2 A/AA) finds nothing serious or critical on the page. */
+async function axeClean(page: Page) {
+  const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+}
 
 const EXP = "e2e-gpu-queue";
 
@@ -20,10 +27,13 @@ test("a fp16 training with no GPU worker shows 'waiting for a GPU worker' everyw
 
   await page.goto(`/jobs?experiment=${EXP}`);
   await expect(page.getByTestId("job-standing").first()).toHaveText("waiting for a GPU worker with PyTorch");
+  await axeClean(page);
   await page.goto(`/jobs/${job.id}`);
   await expect(page.getByTestId("job-standing")).toHaveText("Queued: waiting for a GPU worker with PyTorch");
+  await axeClean(page);
   await page.goto("/system");
   await expect(page.getByTestId("unserved-jobs")).toContainText("1 train job that needs a GPU waiting for a GPU worker with PyTorch");
+  await axeClean(page);
 
   expect((await request.post(`/api/jobs/${job.id}/cancel`)).status()).toBe(202);
   await page.goto(`/jobs/${job.id}`);
