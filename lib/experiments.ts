@@ -6,7 +6,7 @@ import { paths } from "./paths";
 import { checkName, type ExperimentPatch, type ExperimentSettings } from "./experiment-rules";
 import { currentUserId } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
-import { toApiJob } from "./jobs";
+import { toApiJob, withQueueStandings } from "./jobs";
 import { toApiModel } from "./models";
 import { audioFileJson } from "./uploads/ingest";
 import { cardOf } from "./uploads/card";
@@ -73,7 +73,7 @@ export async function getExperiment(name: string, prisma: Db = db()) {
   return {
     ...experimentJson(row),
     files: files.map(audioFileJson),
-    jobs: jobs.map((j) => toApiJob({ ...j, experiment: owner })),
+    jobs: await withQueueStandings(jobs.map((j) => toApiJob({ ...j, experiment: owner })), prisma),
     models: models.map((m) => toApiModel({ ...m, experiment: owner })),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAttempt, formatDateTime, formatProgress, formatTime, roundProgress } from "./format";
+import { formatAttempt, queueStandingText, formatDateTime, formatProgress, formatTime, roundProgress } from "./format";
 
 describe("progress numbers", () => {
   it("rounds fractional amounts to one decimal and keeps whole ones", () => {
@@ -33,5 +33,13 @@ describe("formatAttempt / formatTime", () => {
   });
   it("prints a log time as UTC hh:mm:ss", () => {
     expect(formatTime("2026-12-01T16:39:25.123Z")).toBe("16:39:25");
+  });
+});
+
+describe("queueStandingText", () => {
+  it("says what a job waits for, else its place in line (in a GPU queue: for a GPU worker)", () => {
+    expect(queueStandingText({ name: "train-gpu", place: 1, waitingFor: "waiting for a GPU worker with PyTorch" })).toBe("waiting for a GPU worker with PyTorch");
+    expect(queueStandingText({ name: "train-gpu", place: 2, waitingFor: null })).toBe("#2 in line for a GPU worker");
+    expect(queueStandingText({ name: "convert", place: 3, waitingFor: null })).toBe("#3 in line");
   });
 });

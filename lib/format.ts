@@ -71,3 +71,8 @@ export function formatAttempt(attempts: number, max: number): string {
   if (max <= 1) return "";
   return `attempt ${Math.min(Math.max(attempts, 1), max)} of ${max}`;
 }
+
+/** A queued job's standing (the job JSON's `queue`): what it waits for, else its place in its queue. */
+export function queueStandingText(q: { name: string; place: number; waitingFor: string | null }): string {
+  return q.waitingFor ?? `#${q.place} in line${q.name.endsWith("-gpu") ? " for a GPU worker" : ""}`;
+}

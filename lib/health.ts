@@ -4,7 +4,7 @@ import { db } from "./db";
 import { config } from "./config";
 import { assetStatus } from "./assets";
 import { liveWorkers } from "./workers";
-import { QUEUES } from "./queue";
+import { kindOfQueue, QUEUES } from "./queue";
 import { formatBytes } from "./format";
 
 interface DiskReport {
@@ -53,7 +53,11 @@ async function queueStatus() {
       SELECT name, state::text AS state, count(*) AS n FROM pgboss.job GROUP BY name, state`;
     const version = await db().$queryRaw<{ version: number }[]>`SELECT version FROM pgboss.version`;
     const queues = Object.fromEntries(QUEUES.map((q) => [q, {} as Record<string, number>]));
-    for (const r of rows) if (queues[r.name]) queues[r.name]![r.state] = Number(r.n);
+    // per kind: a kind's GPU queue (`train-gpu`) counts with it
+    for (const r of rows) {
+      const counts = queues[kindOfQueue(r.name)?.kind ?? ""];
+      if (counts) counts[r.state] = (counts[r.state] ?? 0) + Number(r.n);
+    }
     return { ok: true, schemaVersion: version[0]?.version ?? null, queues };
   } catch (err) {
     console.error("[health] pg-boss query failed:", err);

@@ -13,6 +13,8 @@ import { currentUserId, runAs } from "./auth/context";
 import { assertMayChange } from "./auth/ownership";
 import { assertInputsCurrent, stageSettingsOf, type StageSettings } from "./stage-settings";
 import { jobFinished } from "./webhooks/sources";
+import { queueFor } from "./placement";
+import { queueStandings, type QueueStanding } from "./queue-position";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -84,7 +86,8 @@ export async function enqueueJob(
   try {
     const boss = await senderBoss(requireDatabaseUrl());
     const payload: QueuePayload = { jobId: job.id };
-    await boss.send(kind, payload, { id: job.id, priority: queued.priority });
+    // a job that demands a GPU goes to its kind's GPU queue, which only workers with GPU slots poll (lib/placement.ts)
+    await boss.send(queueFor(kind, params), payload, { id: job.id, priority: queued.priority });
   } catch (err) {
     // pg-boss's message may carry SQL or Postgres's file paths: the log gets it, the client a summary
     console.error(`[jobs] could not queue job ${job.id}:`, err);
@@ -152,7 +155,7 @@ export async function cancelJob(id: string, prisma: Db = db()) {
   });
   if (outcome === "cancelled") {
     const boss = await senderBoss(requireDatabaseUrl());
-    await boss.cancel(found.kind, found.bossId ?? found.id).catch(() => {});
+    await boss.cancel(queueFor(found.kind, found.params), found.bossId ?? found.id).catch(() => {});
     await appendJobEvent(found.id, { kind: "status", level: "warn", message: "cancelled before it started", data: { status: "cancelled" } }, prisma);
     await jobFinished(found.id, prisma);
   } else {
@@ -203,6 +206,24 @@ export async function getJob(id: string, prisma: Db = db()) {
   return toApiJob(await findJob(id, prisma));
 }
 
+/**
+ * Jobs with `queue`: where each queued one stands in its pg-boss queue and what it waits for (lib/queue-position.ts);
+ * null for the others, and for all when pg-boss cannot be read (the jobs themselves still answer).
+ */
+export async function withQueueStandings<J extends { id: string; status: string }>(jobs: J[], prisma: Db = db()) {
+  const queued = jobs.filter((j) => j.status === "queued").map((j) => j.id);
+  const standings = queued.length ? await queueStandings(queued, prisma).catch(() => new Map<string, QueueStanding>()) : new Map<string, QueueStanding>();
+  return jobs.map((j) => {
+    const s = standings.get(j.id);
+    return { ...j, queue: s ? { name: s.queue, place: s.place, waitingFor: s.waitingFor } : null };
+  });
+}
+
+/** GET /api/jobs/{id}: the job with its standing in the queue. */
+export async function getJobStanding(id: string, prisma: Db = db()) {
+  return (await withQueueStandings([await getJob(id, prisma)], prisma))[0]!;
+}
+
 const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 
 export async function listJobs(filter: { experiment?: string; status?: string; kind?: string }, prisma: Db = db()) {
@@ -222,5 +243,5 @@ export async function listJobs(filter: { experiment?: string; status?: string; k
     orderBy: { createdAt: "desc" },
     take: 200,
   });
-  return jobs.map(toApiJob);
+  return withQueueStandings(jobs.map(toApiJob), prisma);
 }

@@ -2,10 +2,12 @@
  * Which jobs a worker takes (issue 20, "capabilities decide placement"). Each job kind needs something of the host:
  * PyTorch (the trainer's Python), onnxruntime (content, pitch and synthesizer models) or nothing beyond Node. A
  * worker works only the pg-boss queues (one per kind) it can run — placement is pg-boss's own: a job waits in its
- * queue until a worker that polls that queue takes it — narrowed further by WORKER_JOBS. Pure.
+ * queue until a worker that polls that queue takes it — narrowed further by WORKER_JOBS. A job that demands a GPU
+ * (`needsGpu`) goes to its kind's GPU queue (`queueFor`), which only workers with GPU slots poll (`queuesPolled`), so a
+ * CPU-only worker never takes it. Pure.
  */
 import type { Capabilities } from "./workers";
-import { QUEUES, type QueueName } from "./queue";
+import { gpuQueue, hasGpuQueue, QUEUES, type GpuQueueKind, type JobQueue, type QueueName } from "./queue";
 
 export type Need = "torch" | "onnx" | "node";
 
@@ -55,6 +57,33 @@ export function slotsNeeded(kind: QueueName, params: unknown, slots: number): nu
   if (KIND_GPU[kind] === "asked") return p.gpu === true ? 1 : 0;
   if (kind === "train" && Array.isArray(p.gpus) && p.gpus.length > 1) return Math.min(p.gpus.length, slots);
   return 1;
+}
+
+type Params = Record<string, unknown>;
+
+/** What makes a job of a kind demand a GPU (exhaustive over the kinds with a GPU queue, lib/queue.ts). */
+const DEMANDS_GPU: Record<GpuQueueKind, (p: Params) => boolean> = {
+  // a training with GPU ids or half precision (fp16/bf16) fails on a CPU; "auto"/"fp32" without ids is asking for
+  // the CPU (or whatever the worker has): worker/train/preflight.ts refuses the same
+  train: (p) => (Array.isArray(p.gpus) && p.gpus.length > 0) || p.precision === "fp16" || p.precision === "bf16",
+  // a self-test that asks for a GPU slot checks the slots: only a worker that has them can
+  selftest: (p) => p.gpu === true,
+};
+
+/** Whether this job can run only on a worker with GPU slots. Kinds without a GPU queue never demand one. */
+export function needsGpu(kind: string, params: unknown): boolean {
+  const p = (params && typeof params === "object" ? params : {}) as Params;
+  return hasGpuQueue(kind) && DEMANDS_GPU[kind](p);
+}
+
+/** The pg-boss queue a job is sent to (and cancelled, failed, re-sent in): its kind's, or the kind's GPU queue. */
+export function queueFor(kind: QueueName, params: unknown): JobQueue {
+  return hasGpuQueue(kind) && needsGpu(kind, params) ? gpuQueue(kind) : kind;
+}
+
+/** The queues a worker polls: those of the kinds it serves, and with GPU slots their GPU queues too. */
+export function queuesPolled(serves: readonly QueueName[], gpuSlots: number): JobQueue[] {
+  return serves.flatMap((kind) => (gpuSlots > 0 && hasGpuQueue(kind) ? [kind, gpuQueue(kind)] : [kind]));
 }
 
 const NEED_TEXT: Record<Need, string> = {

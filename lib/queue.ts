@@ -1,5 +1,7 @@
 /**
- * The durable job queue: pg-boss 10 in the same Postgres. Queue names are the job kinds.
+ * The durable job queue: pg-boss 10 in the same Postgres. Each job kind has a queue of its name; a kind whose jobs may
+ * demand a GPU (GPU_QUEUE_KINDS) has a second one, `<kind>-gpu`, that only workers with GPU slots poll
+ * (lib/placement.ts `queueFor` says which of the two a job goes to).
  * Our `Job` row carries the user-facing state; the pg-boss job (same id) carries delivery:
  * one worker at a time, retry after a crash, expiry of a job whose worker vanished.
  */
@@ -7,6 +9,33 @@ import PgBoss from "pg-boss";
 
 export const QUEUES = ["preprocess", "extract", "train", "index", "export", "convert", "selftest", "publish", "analyze", "separate"] as const;
 export type QueueName = (typeof QUEUES)[number];
+
+/**
+ * Kinds with a GPU queue beside their own: the ones whose jobs can ask for something only a GPU gives (lib/placement.ts
+ * `needsGpu`: a training with fp16/bf16 or GPU ids, a self-test that asks for a GPU slot). Every other kind runs on a
+ * CPU when the worker has no GPU, so one queue serves it.
+ */
+export const GPU_QUEUE_KINDS = ["train", "selftest"] as const satisfies readonly QueueName[];
+export type GpuQueueKind = (typeof GPU_QUEUE_KINDS)[number];
+/** A pg-boss queue of ours that carries jobs (the webhook queue aside). */
+export type JobQueue = QueueName | `${GpuQueueKind}-gpu`;
+
+/** The GPU queue of a kind: `train-gpu` (pg-boss 10 allows letters, digits, `_` and `-` in queue names). */
+export const gpuQueue = (kind: GpuQueueKind): JobQueue => `${kind}-gpu`;
+
+/** Every job queue: one per kind, then the GPU queues. */
+export const JOB_QUEUES: readonly JobQueue[] = [...QUEUES, ...GPU_QUEUE_KINDS.map(gpuQueue)];
+
+export function hasGpuQueue(kind: string): kind is GpuQueueKind {
+  return (GPU_QUEUE_KINDS as readonly string[]).includes(kind);
+}
+
+/** The kind a queue carries and whether it is the kind's GPU queue; null for a name that is not a job queue. */
+export function kindOfQueue(name: string): { kind: QueueName; gpu: boolean } | null {
+  if (isQueueName(name)) return { kind: name, gpu: false };
+  const kind = name.endsWith("-gpu") ? name.slice(0, -"-gpu".length) : "";
+  return hasGpuQueue(kind) ? { kind, gpu: true } : null;
+}
 
 export interface QueuePayload {
   /** id of our Job row (also the pg-boss job id) */
@@ -30,6 +59,11 @@ const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
 /** How many times a job of this kind is delivered at most (its first try and the retries after a dead worker). */
 export function maxAttempts(kind: string): number {
   return isQueueName(kind) ? (QUEUE_SETTINGS[kind].retryLimit ?? 0) + 1 : 1;
+}
+
+/** A queue's delivery settings: a GPU queue has its kind's. */
+function settingsOf(queue: JobQueue): Omit<PgBoss.Queue, "name"> {
+  return QUEUE_SETTINGS[kindOfQueue(queue)!.kind];
 }
 
 /**
@@ -82,7 +116,7 @@ export async function setupQueues(databaseUrl: string): Promise<void> {
   const boss = createBoss(databaseUrl, "setup");
   await boss.start();
   try {
-    const all: [string, Omit<PgBoss.Queue, "name">][] = [...QUEUES.map((q) => [q, QUEUE_SETTINGS[q]] as [string, Omit<PgBoss.Queue, "name">]), [WEBHOOK_QUEUE, WEBHOOK_QUEUE_SETTINGS]];
+    const all: [string, Omit<PgBoss.Queue, "name">][] = [...JOB_QUEUES.map((q) => [q, settingsOf(q)] as [string, Omit<PgBoss.Queue, "name">]), [WEBHOOK_QUEUE, WEBHOOK_QUEUE_SETTINGS]];
     for (const [name, settings] of all) {
       const existing = await boss.getQueue(name);
       if (existing) await boss.updateQueue(name, { name, ...settings });

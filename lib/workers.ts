@@ -1,6 +1,6 @@
 /** Worker heartbeats: each worker process upserts its row every few seconds; the UI lists the fresh ones. */
-import { KIND_NEEDS } from "./placement";
-import { isQueueName, QUEUES } from "./queue";
+import { KIND_NEEDS, queueFor, type Need } from "./placement";
+import { GPU_QUEUE_KINDS, kindOfQueue, QUEUES, type QueueName } from "./queue";
 import { db, type Db } from "./db";
 import { config } from "./config";
 
@@ -28,6 +28,8 @@ export interface Capabilities {
   serves?: string[];
   /** its GPU slots (device ids; worker/slots.ts) */
   gpuSlots?: number[];
+  /** the pg-boss queues it polls: its kinds' and, with GPU slots, their GPU queues (lib/placement.ts queuesPolled) */
+  queues?: string[];
 }
 
 export interface HeartbeatState {
@@ -72,21 +74,45 @@ export async function liveWorkers(prisma: Db = db(), staleSeconds = config().wor
   }));
 }
 
+export interface UnservedQueue {
+  kind: QueueName;
+  /** the pg-boss queue they wait in: the kind's, or its GPU queue (`<kind>-gpu`) */
+  queue: string;
+  /** they demand a GPU: only a worker with GPU slots takes them */
+  gpu: boolean;
+  queued: number;
+  /** what a worker needs to run the kind (KIND_NEEDS) */
+  needs: Need;
+}
+
 /**
- * Queued jobs that no live worker takes (issue 20): per kind, how many wait and why (`KIND_NEEDS`). A worker from
- * before placement (no `serves` in its heartbeat) counts as taking every kind.
+ * Queued jobs that no live worker takes (issue 20): per pg-boss queue, how many wait and why — the kind is taken by
+ * no live worker (`needs`), or the jobs demand a GPU (`gpu`) and no live worker with GPU slots takes the kind. A worker
+ * reports the queues it polls; one from before the GPU queues polls its kinds' own only, and one from before placement
+ * (no `serves`) every kind's.
  */
-export async function unservedQueuedKinds(prisma: Db = db()): Promise<{ kind: string; queued: number; needs: string }[]> {
-  const [workers, queued] = await Promise.all([
+export async function unservedQueuedKinds(prisma: Db = db()): Promise<UnservedQueue[]> {
+  const gpuKinds: QueueName[] = [...GPU_QUEUE_KINDS];
+  const [workers, plain, mayNeedGpu] = await Promise.all([
     liveWorkers(prisma),
-    prisma.job.groupBy({ by: ["kind"], where: { status: "queued" }, _count: { _all: true } }),
+    prisma.job.groupBy({ by: ["kind"], where: { status: "queued", kind: { notIn: gpuKinds } }, _count: { _all: true } }),
+    // which queue a job of these kinds is in follows from its params (queueFor)
+    prisma.job.findMany({ where: { status: "queued", kind: { in: gpuKinds } }, select: { kind: true, params: true } }),
   ]);
   const served = new Set<string>();
   for (const w of workers) {
-    const serves = (w.capabilities as Partial<Capabilities> | null)?.serves;
-    for (const k of serves ?? QUEUES) served.add(k);
+    const c = w.capabilities as Partial<Capabilities> | null;
+    for (const q of c?.queues ?? c?.serves ?? QUEUES) served.add(q);
   }
-  return queued
-    .filter((q) => !served.has(q.kind))
-    .map((q) => ({ kind: q.kind, queued: q._count._all, needs: isQueueName(q.kind) ? KIND_NEEDS[q.kind] : "node" }));
+  const counts = new Map<string, number>(plain.map((q) => [q.kind, q._count._all]));
+  for (const j of mayNeedGpu) {
+    const queue = queueFor(j.kind, j.params);
+    counts.set(queue, (counts.get(queue) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([queue]) => !served.has(queue))
+    .map(([queue, queued]) => {
+      const { kind, gpu } = kindOfQueue(queue)!;
+      return { kind, queue, gpu, queued, needs: KIND_NEEDS[kind] };
+    });
 }

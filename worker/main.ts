@@ -19,10 +19,10 @@ import { DbOutage, isConnectionError } from "../lib/db-outage";
 import { continuePipeline } from "../lib/jobs";
 import { appendJobEvent, JOB_CANCEL_CHANNEL } from "../lib/job-events";
 import { listen, type Listener } from "../lib/pg-listen";
-import { createBoss, QUEUES, WEBHOOK_QUEUE, type QueueName, type QueuePayload, type WebhookPayload } from "../lib/queue";
+import { createBoss, kindOfQueue, WEBHOOK_QUEUE, type JobQueue, type QueueName, type QueuePayload, type WebhookPayload } from "../lib/queue";
 import { heartbeat, markStopped } from "../lib/workers";
 import { probeCapabilities } from "./capabilities";
-import { describePlacement, KIND_GPU, PARALLEL_ON_SLOTS, parseWorkerJobs, placement, slotsNeeded } from "../lib/placement";
+import { describePlacement, KIND_GPU, PARALLEL_ON_SLOTS, parseWorkerJobs, placement, queuesPolled, slotsNeeded } from "../lib/placement";
 import { DeviceSlots, parseWorkerGpus } from "./slots";
 import { checkDataRoot, DataRootMismatch } from "../lib/data-root";
 import { handlers } from "./handlers";
@@ -108,7 +108,7 @@ async function main() {
   /** running jobs → the controller that cancels each */
   const active = new Map<string, AbortController>();
   /** pg-boss jobs being worked on: id → queue */
-  const delivered = new Map<string, QueueName>();
+  const delivered = new Map<string, JobQueue>();
   const cancel = (jobId: string) => active.get(jobId)?.abort(CANCELLED);
 
   const python = await pythonChoice();
@@ -123,7 +123,9 @@ async function main() {
     process.exit(2);
   }
   const slots = new DeviceSlots(gpuIds);
-  const capabilities = { ...probed, serves: place.serves, gpuSlots: gpuIds };
+  // with GPU slots it also polls the GPU queues of its kinds (jobs that demand a GPU); a CPU-only worker never sees them
+  const queues = queuesPolled(place.serves, gpuIds.length);
+  const capabilities = { ...probed, serves: place.serves, gpuSlots: gpuIds, queues };
   if (gpuIds.length) console.log(`worker: GPU slots ${gpuIds.join(", ")}: up to ${gpuIds.length} GPU job(s) at once, one per device`);
   console.log(`worker: ${describePlacement(place)}`);
   const beat = async () => {
@@ -231,7 +233,7 @@ async function main() {
   timer = setInterval(() => void tick().catch((err) => failed("tick", err)), cfg.heartbeatSeconds * 1000);
 
   /** The job's own bookkeeping failed for want of a database: once it answers, hand the job back. */
-  const handBack = (name: QueueName, jobId: string, bossId: string) =>
+  const handBack = (name: JobQueue, jobId: string, bossId: string) =>
     retry(`job ${jobId}: hand back`, async () => {
       const claimed = await prisma.job.updateMany({
         where: { id: jobId, status: "running", workerId },
@@ -248,7 +250,7 @@ async function main() {
       await queue.fail(name, bossId, { reason: "the worker lost its database connection" });
     });
 
-  const runOne = async (name: QueueName, job: PgBoss.Job<QueuePayload>, devices: number[]) => {
+  const runOne = async (name: JobQueue, kind: QueueName, job: PgBoss.Job<QueuePayload>, devices: number[]) => {
     const { jobId } = job.data;
     const controller = new AbortController();
     active.set(jobId, controller);
@@ -256,7 +258,7 @@ async function main() {
     void beat();
     let outcome: "done" | "released" | "lost" = "done";
     try {
-      await runJob(jobId, handlers[name], {
+      await runJob(jobId, handlers[kind], {
         prisma,
         workerId,
         shutdown: shutdown.signal,
@@ -292,8 +294,9 @@ async function main() {
   // of a GPU kind holds a free slot before it fetches,
   // so a host with N GPUs runs up to N GPU jobs at once, never two on one device; a job that needs more slots
   // (multi-GPU training, a self-test that asks for one) waits for them in line after it is fetched.
-  const pollOnce = async (name: QueueName) => {
-    const pre = KIND_GPU[name] === "always" && slots.size > 0 ? slots.tryAcquire(1) : [];
+  // A kind's GPU queue is polled like its own and its jobs run by the kind's handler.
+  const pollOnce = async (name: JobQueue, kind: QueueName) => {
+    const pre = KIND_GPU[kind] === "always" && slots.size > 0 ? slots.tryAcquire(1) : [];
     if (pre === null) return false; // every slot busy: look again later
     let job: PgBoss.Job<QueuePayload> | undefined;
     try {
@@ -309,7 +312,7 @@ async function main() {
     let held = pre;
     if (slots.size > 0) {
       const row = await prisma.job.findUnique({ where: { id: job.data.jobId }, select: { params: true } }).catch(() => null);
-      const need = slotsNeeded(name, row?.params, slots.size);
+      const need = slotsNeeded(kind, row?.params, slots.size);
       if (need < held.length) {
         slots.release(held.slice(need));
         held = held.slice(0, need);
@@ -325,18 +328,19 @@ async function main() {
       }
     }
     try {
-      await runOne(name, job, held);
+      await runOne(name, kind, job, held);
     } finally {
       if (held.length) slots.release(held);
     }
     return true;
   };
-  for (const name of place.serves) {
-    const loops = PARALLEL_ON_SLOTS.has(name) && slots.size > 0 ? slots.size : 1;
+  for (const name of queues) {
+    const kind = kindOfQueue(name)!.kind;
+    const loops = PARALLEL_ON_SLOTS.has(kind) && slots.size > 0 ? slots.size : 1;
     for (let i = 0; i < loops; i++) {
       pollers.push((async () => {
         while (!shutdown.signal.aborted) {
-          if (!(await pollOnce(name))) await sleep(POLL_MS, shutdown.signal);
+          if (!(await pollOnce(name, kind))) await sleep(POLL_MS, shutdown.signal);
         }
       })());
     }
@@ -380,7 +384,7 @@ async function main() {
   console.log(`worker: Python ${describePythonChoice(python)}`);
   if (!python.torch) console.warn(`worker: ${noTorchMessage(python)}`);
   console.log(
-    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${[...place.serves, WEBHOOK_QUEUE].join(", ")}; ` +
+    `worker ${workerId} ready on ${os.hostname()} (pid ${process.pid}); queues: ${[...queues, WEBHOOK_QUEUE].join(", ")}; ` +
       `ORT: ${ort}; CUDA: ${capabilities.cuda.visible ? "yes" : "no"}; ${torch}`,
   );
   stopNow = stop;

@@ -6,6 +6,7 @@
 import type PgBoss from "pg-boss";
 import type { Db } from "../lib/db";
 import { appendJobEvent } from "../lib/job-events";
+import { queueFor } from "../lib/placement";
 import { jobFinished } from "../lib/webhooks/sources";
 
 export async function reapOrphanedJobs(prisma: Db, boss: PgBoss, selfId: string, staleSeconds: number): Promise<string[]> {
@@ -33,13 +34,15 @@ export async function reapOrphanedJobs(prisma: Db, boss: PgBoss, selfId: string,
       data: { status: "queued", interrupted: true, deadWorkerId: job.workerId },
     }, prisma);
     const bossId = job.bossId ?? job.id;
-    await boss.fail(job.kind, bossId, { reason: "worker stopped heart-beating" }).catch(() => {});
-    const after = await boss.getJobById(job.kind, bossId).catch(() => null);
+    // the pg-boss queue it was sent to: its kind's, or the kind's GPU queue (lib/placement.ts)
+    const name = queueFor(job.kind, job.params);
+    await boss.fail(name, bossId, { reason: "worker stopped heart-beating" }).catch(() => {});
+    const after = await boss.getJobById(name, bossId).catch(() => null);
     if (!after || after.state === "completed" || after.state === "cancelled") {
       // pg-boss no longer holds it (it expired and a duplicate delivery completed): queue it afresh
-      const queue = await boss.getQueue(job.kind);
+      const queue = await boss.getQueue(name);
       if (job.attempts <= (queue?.retryLimit ?? 0)) {
-        const fresh = await boss.send(job.kind, { jobId: job.id });
+        const fresh = await boss.send(name, { jobId: job.id });
         await prisma.job.update({ where: { id: job.id }, data: { bossId: fresh } });
         reaped.push(job.id);
         continue;

@@ -2,8 +2,7 @@ import { pageUser } from "@/lib/auth/page";
 import Link from "next/link";
 import { listJobs } from "@/lib/jobs";
 import { conversionsOfJobs } from "@/lib/conversions";
-import { queueStandings } from "@/lib/queue-position";
-import { formatAgo, formatAttempt } from "@/lib/format";
+import { formatAgo, formatAttempt, queueStandingText } from "@/lib/format";
 import { maxAttempts, QUEUES } from "@/lib/queue";
 import { AutoRefresh } from "@/components/AutoRefresh";
 import { DataTable, EmptyState, linkClass, PageHeader, primaryButton, smallSelect, StatusBadge } from "@/components/ui";
@@ -20,10 +19,9 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     status: STATUSES.includes(q.status ?? "") ? q.status : undefined,
     kind: (QUEUES as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined,
   };
+  // queued jobs carry `queue`: their place in their pg-boss queue, or what they wait for (no live worker takes them)
   const jobs = await listJobs(filter);
   const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert").map((j) => j.id));
-  // queued jobs: their place in their queue, or what they wait for (no live worker takes their kind)
-  const standings = await queueStandings(jobs.filter((j) => j.status === "queued").map((j) => j.id)).catch(() => new Map());
   const subject = (j: (typeof jobs)[number]) => {
     const c = conversions.get(j.id);
     return j.experiment ?? (c ? `${c.model ?? "deleted model"} ← ${c.input}` : "");
@@ -94,9 +92,9 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
               cell: (j) => (
                 <>
                   <StatusBadge status={j.status} />
-                  {standings.get(j.id) && (
+                  {j.queue && (
                     <span className="mt-0.5 block text-xs text-zinc-600 dark:text-zinc-400" data-testid="job-standing">
-                      {standings.get(j.id)!.waitingFor ?? `#${standings.get(j.id)!.place} in line`}
+                      {queueStandingText(j.queue)}
                     </span>
                   )}
                   {j.error && (

@@ -9,10 +9,10 @@ import { AdminOnly, Card, DataTable, EmptyState, PageHeader, StatusBadge } from 
 const caps = (w: { capabilities: unknown }) => w.capabilities as Partial<Capabilities>;
 import { SetupCallout } from "@/components/SetupCallout";
 import { setupProblems } from "@/lib/setup";
+import { workerWanted } from "@/lib/queue-position";
+import { kindOfQueue } from "@/lib/queue";
 
 export const dynamic = "force-dynamic";
-
-const NEEDS_TEXT: Record<string, string> = { torch: "needs a worker with PyTorch", onnx: "needs a worker with onnxruntime" };
 
 function Ok({ ok }: { ok: boolean }) {
   return <span className={ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>{ok ? "OK" : "down"}</span>;
@@ -78,10 +78,11 @@ export default async function SystemPage() {
       <Card label="Workers" title={`Workers (${body.workers.length} live)`}>
         {unserved.length > 0 && (
           <p role="status" data-testid="unserved-jobs" className="mb-3 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
-            {unserved.map((u) => `${u.queued} ${u.kind} job${u.queued === 1 ? "" : "s"}`).join(", ")} waiting: no live worker takes{" "}
-            {unserved.map((u) => u.kind).join(", ")}
-            {unserved.some((u) => u.needs !== "node") && ` (${[...new Set(unserved.map((u) => NEEDS_TEXT[u.needs] ?? u.needs))].join("; ")})`}. Start a worker
-            that can (see “Takes” below; <code>WORKER_JOBS</code> narrows what a worker takes).
+            {unserved
+              .map((u) => `${u.queued} ${u.kind} job${u.queued === 1 ? "" : "s"}${u.gpu ? ` that need${u.queued === 1 ? "s" : ""} a GPU` : ""} waiting for ${workerWanted(u)}`)
+              .join("; ")}
+            : no live worker takes them. Start a worker that can (see “Takes” below; <code>WORKER_JOBS</code> narrows what a worker takes,{" "}
+            <code>WORKER_GPUS</code> gives it GPU slots).
           </p>
         )}
         {body.workers.length === 0 ? (
@@ -100,7 +101,13 @@ export default async function SystemPage() {
                 key: "takes",
                 header: "Takes",
                 testId: "worker-takes",
-                cell: (w) => <span className="block text-xs sm:max-w-[12rem]">{caps(w).serves?.join(", ") ?? "every kind"}</span>,
+                cell: (w) => (
+                  <span className="block text-xs sm:max-w-[12rem]">
+                    {caps(w).serves?.join(", ") ?? "every kind"}
+                    {/* jobs that demand a GPU: only a worker with GPU slots polls their queues */}
+                    {caps(w).queues?.some((q) => kindOfQueue(q)?.gpu) ? ` (and their GPU jobs: slots ${caps(w).gpuSlots?.join(", ")})` : ""}
+                  </span>
+                ),
               },
               { key: "onnx", header: "ONNX providers", cell: (w) => caps(w).onnxruntime?.executionProviders.join(", ") || "—" },
               { key: "cuda", header: "CUDA", cell: (w) => (caps(w).cuda?.visible ? caps(w).cuda!.gpus.map((g) => g.name).join(", ") || "yes" : "no") },

@@ -235,6 +235,15 @@ export const Job = z
     createdAt: Timestamp,
     startedAt: Timestamp.nullable(),
     finishedAt: Timestamp.nullable(),
+    queue: z
+      .strictObject({
+        name: z.string().meta({ description: "the pg-boss queue it waits in: its kind's, or `<kind>-gpu` for a job that demands a GPU (a training with fp16/bf16 or GPU ids, a self-test with `gpu`), which only workers with GPU slots take" }),
+        place: z.int().min(1).meta({ description: "its place in that queue as pg-boss hands jobs out (1 = next)" }),
+        waitingFor: z.string().nullable().meta({ description: "why no worker takes it now, e.g. `waiting for a GPU worker with PyTorch` or `waiting for a worker with onnxruntime`; null: a live worker takes it in its turn" }),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: "GET /api/jobs, GET /api/jobs/{id} and the experiment detail only: where a queued job stands; null when it is not queued" }),
   })
   .meta({ id: "Job", description: "A job (queued work): the user-facing state" });
 export type Job = z.infer<typeof Job>;

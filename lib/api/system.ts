@@ -25,7 +25,7 @@ export const Worker = z
     currentJobId: z.string().nullable(),
     capabilities: z.record(z.string(), z.unknown()).meta({
       description:
-        "what the worker probed at start: node, platform, cpus, memoryBytes, onnxruntime {version, executionProviders, available}, cuda {visible, gpus}, python {executable, version, torch, torchCuda}",
+        "what the worker probed at start: node, platform, cpus, memoryBytes, onnxruntime {version, executionProviders, available}, cuda {visible, gpus}, python {executable, version, torch, torchCuda}; and what it takes: serves (job kinds), gpuSlots (device ids), queues (the pg-boss queues it polls: its kinds' and, with GPU slots, their GPU queues such as train-gpu)",
     }),
   })
   .meta({ id: "Worker" });
@@ -38,7 +38,7 @@ export const Health = z
     queue: z.strictObject({
       ok: z.boolean(),
       schemaVersion: z.int().nullable().optional().meta({ description: "pg-boss schema version" }),
-      queues: z.partialRecord(z.enum(Object.values(JobKinds)), z.record(z.string(), z.int())).optional().meta({ description: "per queue: job counts by pg-boss state" }),
+      queues: z.partialRecord(z.enum(Object.values(JobKinds)), z.record(z.string(), z.int())).optional().meta({ description: "per job kind (its GPU queue, e.g. `train-gpu`, included): job counts by pg-boss state" }),
       error: z.string().optional(),
     }),
     workers: z.array(Worker).meta({ description: "live workers (heartbeat within WORKER_STALE_SECONDS)" }),

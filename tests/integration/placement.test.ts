@@ -39,7 +39,7 @@ describe("placement", () => {
     // it polls its queues every second: give it several chances to take the job wrongly
     await new Promise((r) => setTimeout(r, 5_000));
     expect((await db().job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe("queued");
-    expect(await unservedQueuedKinds(db())).toContainEqual({ kind: "train", queued: 1, needs: "torch" });
+    expect(await unservedQueuedKinds(db())).toContainEqual({ kind: "train", queue: "train", gpu: false, queued: 1, needs: "torch" });
 
     const withTorch = pool.start({ WORKER_JOBS: "train" });
     await withTorch.waitFor(/ready on/, 60_000);

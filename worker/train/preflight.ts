@@ -6,6 +6,7 @@ import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import { config } from "../../lib/config";
 import { diskFullError, diskOf } from "../../lib/disk";
+import { needsGpu } from "../../lib/placement";
 import type { TrainOptions } from "../../lib/train-options";
 import { PermanentJobError } from "../runner";
 
@@ -54,7 +55,7 @@ export const MIN_GPU_FREE_BYTES = 2 * 1024 ** 3;
 
 export async function checkResources(info: TorchInfo, options: TrainOptions, expDir: string): Promise<string[]> {
   const notes: string[] = [];
-  const wantsGpu = options.gpus.length > 0 || options.precision === "fp16" || options.precision === "bf16";
+  const wantsGpu = needsGpu("train", options);
   if (wantsGpu && !info.cuda) {
     throw new PermanentJobError(
       `preflight: ${options.gpus.length ? `GPU ${options.gpus.join(",")} requested` : `${options.precision} precision needs a GPU`}, but PyTorch ${info.torch} sees no CUDA device; choose precision fp32/auto and no GPU ids to train on the CPU`,

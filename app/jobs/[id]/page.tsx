@@ -3,9 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LiveJobView } from "@/components/LiveJobView";
 import { ApiError } from "@/lib/errors";
-import { getJob } from "@/lib/jobs";
+import { getJobStanding } from "@/lib/jobs";
+import { AutoRefresh } from "@/components/AutoRefresh";
 import { linkClass, PageHeader } from "@/components/ui";
-import { formatAttempt, formatDateTime } from "@/lib/format";
+import { formatAttempt, formatDateTime, queueStandingText } from "@/lib/format";
 import { maxAttempts } from "@/lib/queue";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +16,7 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   let job;
   try {
-    job = await getJob(id);
+    job = await getJobStanding(id);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) notFound();
     throw err;
@@ -50,6 +51,15 @@ export default async function JobPage({ params }: { params: Promise<{ id: string
           </>
         }
       />
+      {job.queue && (
+        <>
+          {/* while it is queued, its standing is re-read (the live view takes over once it runs) */}
+          <AutoRefresh seconds={5} />
+          <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="job-standing">
+            Queued: {queueStandingText(job.queue)}
+          </p>
+        </>
+      )}
       <LiveJobView jobId={job.id} initialStatus={job.status} />
     </div>
   );
