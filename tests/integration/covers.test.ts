@@ -177,6 +177,20 @@ describe.skipIf(!ready)(`song covers${why}`, () => {
     expect(ok.body.job.kind).toBe("cover");
     expect(ok.body.conversion).toMatchObject({ mode: "cover", cover: { vocalsGain: 0, accompanimentGain: -3, accompanimentPitch: 0 }, stems: null, inputName: "upload.wav" });
     await db().job.update({ where: { id: ok.body.job.id }, data: { status: "cancelled" } });
+
+    // Idempotency-Key: the same request again is the first answer, not a second cover
+    const send = () =>
+      (coversRoute.POST as Handler)(
+        authed("http://t/api/covers", { method: "POST", headers: { "content-type": "application/json", "idempotency-key": "cover-once" }, body: JSON.stringify({ modelId, fileId: row.id, f0Method: "yin" }) }),
+        ctx(),
+      );
+    const once = await send();
+    const twice = await send();
+    expect(once.status).toBe(202);
+    expect(twice.headers.get("idempotent-replayed")).toBe("true");
+    const [a, b] = [await once.json(), await twice.json()];
+    expect(b.conversion.id).toBe(a.conversion.id);
+    await db().job.update({ where: { id: a.job.id }, data: { status: "cancelled" } });
   });
 
   it("a stereo 48 kHz song → a stereo 48 kHz mix exactly as long as the input; stems 404 before, served with Range after", async () => {
