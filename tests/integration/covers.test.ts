@@ -276,11 +276,20 @@ describe.skipIf(!ready)(`song covers${why}`, () => {
     expect(a2.channels[1]![i]!).toBeCloseTo(a1.channels[1]![i]! * 10 ** (3 / 20), 5);
   });
 
-  it("other conversion settings re-convert without re-separating", async () => {
+  it("other conversion settings re-convert without re-separating; a dead cover's work folder is cleared, a live one's kept", async () => {
+    const cache = path.join(paths().dataRoot, "cache");
+    const dead = path.join(cache, `.work-${crypto.randomUUID()}`);
+    const queued = await db().job.create({ data: { kind: "cover", params: {} } });
+    const live = path.join(cache, `.work-${queued.id}`);
+    for (const d of [dead, live]) fs.mkdirSync(path.join(d, "separate"), { recursive: true });
     const res = await postCover(songFile, { f0Method: "yin", pitch: "5" });
     const { job } = await runCover(res.body);
     expect(job.status, job.error ?? "").toBe("succeeded");
     expect(await steps(job.id)).toEqual({ separating: true, converting: false, mixing: false });
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    fs.rmSync(live, { recursive: true });
+    await db().job.update({ where: { id: queued.id }, data: { status: "cancelled" } });
   });
 
   it("a mono 22.05 kHz song → a mono 22.05 kHz mix of exactly its length; the accompaniment transposed", async () => {

@@ -34,6 +34,13 @@ export function fitLength(x: Float32Array, length: number): Float32Array {
   return out;
 }
 
+/** `x` × gain, cut or zero-padded to `length` (one new array). */
+function scaledTo(x: Float32Array, length: number, gain: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0, n = Math.min(length, x.length); i < n; i++) out[i] = x[i]! * gain;
+  return out;
+}
+
 const FRAME = 2048;
 const HOP = 512;
 const SINC_HALF = 16;
@@ -186,11 +193,8 @@ export function mixCover(input: MixInput): MixResult {
     throw new Error(`mixCover: ${input.vocals.length} vocal and ${input.accompaniment.length} accompaniment channels`);
   }
   const gv = dbToGain(input.vocalsGain), ga = dbToGain(input.accompanimentGain);
-  const vocals = input.vocals.map((c) => fitLength(c, length).map((v) => v * gv));
-  const accompaniment = input.accompaniment.map((c) => {
-    const shifted = input.accompanimentPitch === 0 ? c : pitchShift(c, input.accompanimentPitch, input.signal);
-    return fitLength(shifted, length).map((v) => v * ga);
-  });
+  const vocals = input.vocals.map((c) => scaledTo(c, length, gv));
+  const accompaniment = input.accompaniment.map((c) => scaledTo(input.accompanimentPitch === 0 ? c : pitchShift(c, input.accompanimentPitch, input.signal), length, ga));
   let peak = 0, limited = 0;
   const mix = vocals.map((v, ch) => {
     const a = accompaniment[ch]!;
