@@ -21,7 +21,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   };
   // queued jobs carry `queue`: their place in their pg-boss queue, or what they wait for (no live worker takes them)
   const jobs = await listJobs(filter);
-  const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert").map((j) => j.id));
+  const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert" || j.kind === "cover").map((j) => j.id));
   const subject = (j: (typeof jobs)[number]) => {
     const c = conversions.get(j.id);
     return j.experiment ?? (c ? `${c.model ?? "deleted model"} ← ${c.input}` : "");
