@@ -7,7 +7,18 @@ import type { z } from "zod";
 
 export type ConversionStatus = z.infer<typeof JobStatus>;
 
-export type Conversion = ApiConversion;
+/**
+ * A conversion or a song cover (`mode: "cover"`, issue 19). The cover fields are optional here until the covers
+ * API's schema (branch covers) is merged; with it they are the API's own.
+ */
+export type Conversion = ApiConversion &
+  Partial<{
+    mode: "voice" | "cover";
+    cover: { vocalsGain: number; accompanimentGain: number; accompanimentPitch: number } | null;
+    stems: { vocals: string; accompaniment: string } | null;
+  }>;
+
+export const isCover = (c: Pick<Conversion, "mode">) => c.mode === "cover";
 
 export type ModelSummary = Pick<Model, "id" | "name" | "sampleRate" | "version" | "f0" | "files">;
 
