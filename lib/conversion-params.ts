@@ -19,7 +19,7 @@ export interface ConversionParams {
   rmsMixRate: number;
 }
 
-interface NumberField {
+export interface NumberField {
   kind: "number";
   min: number;
   max: number;
@@ -28,7 +28,7 @@ interface NumberField {
   label: string;
   help: string;
 }
-interface ChoiceField {
+export interface ChoiceField {
   kind: "choice";
   choices: readonly string[];
   label: string;

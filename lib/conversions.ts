@@ -1,7 +1,8 @@
 /**
  * Conversions (api.md `/api/conversions`): accept an input (an uploaded file of an experiment, or audio sent with the
  * request, staged on disk by lib/multipart.ts), check it is audio of a sensible length, keep it under DATA_ROOT/conversions/{id}/, queue a `convert` job;
- * list, get, stream the input and the output, delete. The work itself is worker/convert/.
+ * list, get, stream the input and the output, delete. The work itself is worker/convert/. A song cover (createCover)
+ * is a Conversion with mode "cover", worked by worker/cover/.
  */
 import { currentUserId } from "./auth/context";
 import fsp from "node:fs/promises";
@@ -13,7 +14,9 @@ import { ApiError, badRequest, conflict, notFound } from "./errors";
 import { ACTIVE_JOB_STATUSES } from "./experiments";
 import { assertMayChange } from "./auth/ownership";
 import { CONVERSION_PARAM_NAMES, MIN_CONVERSION_SECONDS, type ConversionParams } from "./conversion-params";
-import { parseConversionForm } from "./api/parse";
+import { parseConversionForm, parseCoverForm } from "./api/parse";
+import { COVER_PARAM_NAMES, type CoverMix } from "./cover-params";
+import { separationModelMissing, type Stem } from "./separation";
 import { enqueueJob } from "./jobs";
 import type { ModelFile } from "./models";
 import { isUuid } from "./ids";
@@ -47,6 +50,12 @@ export function toApiConversion(c: Row) {
     audioUrl: c.outputPath && status === "succeeded" ? `/api/conversions/${c.id}/audio` : null,
     sampleRate: c.sampleRate,
     outputSeconds: c.outputSeconds,
+    mode: c.mode === "cover" ? ("cover" as const) : ("voice" as const),
+    cover: c.mode === "cover" ? ((c.cover ?? null) as CoverMix | null) : null,
+    stems:
+      c.mode === "cover" && c.outputPath && status === "succeeded"
+        ? { vocals: `/api/conversions/${c.id}/stems/vocals`, accompaniment: `/api/conversions/${c.id}/stems/accompaniment` }
+        : null,
   };
 }
 
@@ -89,12 +98,30 @@ export function checkAudioName(fileName: string): void {
   }
 }
 
-/** Parse a multipart body read by readMultipart under conversionFormRules: audio (staged file), modelId, params. */
-export function parseFormRequest(form: StagedForm): { modelId: string; input: ConversionInput; params: ConversionParams } {
+/** The multipart form of POST /api/covers: conversionFormRules and the mix settings. */
+export function coverFormRules(): MultipartRules {
+  const rules = conversionFormRules();
+  return { ...rules, fields: [...rules.fields, ...COVER_PARAM_NAMES] };
+}
+
+function stagedAudio(form: StagedForm): StagedFile {
   const audio = form.files.audio;
   if (!audio) throw badRequest("missing_input", 'send the audio to convert as form field "audio"', { field: "audio" });
+  return audio;
+}
+
+/** Parse a multipart body read by readMultipart under conversionFormRules: audio (staged file), modelId, params. */
+export function parseFormRequest(form: StagedForm): { modelId: string; input: ConversionInput; params: ConversionParams } {
+  const audio = stagedAudio(form);
   const { modelId, params } = parseConversionForm(form.fields);
   return { modelId, input: { staged: audio }, params };
+}
+
+/** Parse a multipart body read under coverFormRules: the conversion's parts and the mix settings. */
+export function parseCoverFormRequest(form: StagedForm): CoverRequest {
+  const audio = stagedAudio(form);
+  const { modelId, params, cover } = parseCoverForm(form.fields);
+  return { modelId, input: { staged: audio }, params, cover };
 }
 
 /** A model that can convert: it exists and has its ONNX export. */
@@ -140,9 +167,30 @@ async function storeInput(input: ConversionInput, dir: string, prisma: Db): Prom
   return { file, name };
 }
 
-/** Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. `batchId`: one clip of a batch (lib/conversion-batches.ts). */
-export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams }, prisma: Db = db(), batchId?: string) {
+export interface CoverRequest {
+  modelId: string;
+  input: ConversionInput;
+  params: ConversionParams;
+  cover: CoverMix;
+}
+
+/**
+ * Accept a song cover (POST /api/covers): a conversion with mode "cover" and its mix settings, queued as a `cover`
+ * job (worker/cover/job.ts). Refused with 503 separation_model_missing before anything is stored.
+ */
+export async function createCover(request: CoverRequest, prisma: Db = db()) {
+  const missing = separationModelMissing();
+  if (missing) throw missing;
+  return createConversion(request, prisma);
+}
+
+/**
+ * Accept a conversion: store and check its input, create the row, queue the job. 202 {conversion, job}. `batchId`:
+ * one clip of a batch (lib/conversion-batches.ts). With `cover` (createCover) it is a song cover: mode "cover", a `cover` job.
+ */
+export async function createConversion(request: { modelId: string; input: ConversionInput; params: ConversionParams; cover?: CoverMix }, prisma: Db = db(), batchId?: string) {
   const model = await convertibleModel(request.modelId, prisma);
+  const cover = request.cover;
   const id = crypto.randomUUID();
   const dir = paths().conversionDir(id);
   await fsp.mkdir(dir, { recursive: true });
@@ -167,11 +215,21 @@ export async function createConversion(request: { modelId: string; input: Conver
       throw new ApiError(422, "too_long", `"${input.name}" is ${Math.round(seconds)} s long; the limit is ${max} s (MAX_CONVERSION_SECONDS)`, { seconds, limit: max });
     }
     await prisma.conversion.create({
-      data: { id, createdById: currentUserId(), batchId: batchId ?? null, modelId: model.id, inputName: input.name, inputPath: input.file, inputSeconds: seconds, params: request.params as object },
+      data: {
+        id,
+        createdById: currentUserId(),
+        batchId: batchId ?? null,
+        modelId: model.id,
+        inputName: input.name,
+        inputPath: input.file,
+        inputSeconds: seconds,
+        params: request.params as object,
+        ...(cover ? { mode: "cover", cover: cover as object } : {}),
+      },
     });
     let job: Job;
     try {
-      job = await enqueueJob({ kind: "convert", params: { conversionId: id, modelId: model.id, ...request.params } }, prisma);
+      job = await enqueueJob({ kind: cover ? "cover" : "convert", params: { conversionId: id, modelId: model.id, ...request.params, ...cover } }, prisma);
     } catch (err) {
       await prisma.conversion.delete({ where: { id } });
       throw err;
@@ -205,6 +263,18 @@ export async function conversionAudio(id: string, prisma: Db = db()): Promise<Se
   }
   const stem = path.basename(c.inputName, path.extname(c.inputName));
   return { path: c.outputPath, type: "audio/wav", name: `${stem}.${c.model?.name ?? "converted"}.wav` };
+}
+
+/** A finished cover's stem as mixed (404 stem_not_found for a voice conversion or before the cover succeeded). */
+export async function conversionStem(id: string, stem: Stem, prisma: Db = db()): Promise<ServedFile> {
+  const c = await findConversion(id, prisma);
+  const api = toApiConversion(c);
+  if (c.mode !== "cover") throw notFound("stem_not_found", `The conversion of "${c.inputName}" is not a song cover; only covers (POST /api/covers) have stems`, { id, stem });
+  if (!api.stems) {
+    throw notFound("stem_not_found", `The cover of "${c.inputName}" is ${api.status}${api.error ? `: ${api.error}` : ""}; its ${stem} stem is there once it succeeded`, { id, stem, status: api.status });
+  }
+  const base = path.basename(c.inputName, path.extname(c.inputName));
+  return { path: paths().conversionStem(c.id, stem), type: "audio/wav", name: `${base}.${c.model?.name ?? "cover"} (${stem}).wav` };
 }
 
 /** The original input, for side-by-side listening. */

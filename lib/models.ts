@@ -97,7 +97,7 @@ export async function deleteModel(id: string, prisma: Db = db()): Promise<void> 
   const m = await findModel(id, prisma);
   await assertMayChange({ what: `model "${m.name}"`, createdById: m.createdById }, "delete", prisma);
   const busy = await prisma.job.findFirst({
-    where: { kind: "convert", status: { in: [...ACTIVE_JOB_STATUSES] }, params: { path: ["modelId"], equals: m.id } },
+    where: { kind: { in: ["convert", "cover"] }, status: { in: [...ACTIVE_JOB_STATUSES] }, params: { path: ["modelId"], equals: m.id } },
     select: { id: true, status: true },
   });
   if (busy) throw conflict("model_busy", `Model "${m.name}" is used by a conversion that is ${busy.status}; wait for it or cancel it`, { job: busy });

@@ -91,6 +91,14 @@ export function createPaths(cfg: Config) {
     requestStaging: (id: string) => within(cfg.dataRoot, "request-bodies", assertSafeSegment(id, "request id")),
     /** one conversion's input and output (history), by conversion id */
     conversionDir: (id: string) => within(cfg.dataRoot, "conversions", assertSafeSegment(id, "conversion id")),
+    /** a cover's stems as mixed, beside its mix (output.wav): `DATA_ROOT/conversions/{id}/vocals.wav|accompaniment.wav` */
+    conversionStem: (id: string, stem: "vocals" | "accompaniment") => within(cfg.dataRoot, "conversions", assertSafeSegment(id, "conversion id"), `${stem}.wav`),
+    /** song covers' caches (worker/cover/cache.ts): `DATA_ROOT/cache/` */
+    coverCacheRoot: () => within(cfg.dataRoot, "cache"),
+    /** separated stems of one song with one separation model: `DATA_ROOT/cache/separate/{key}/` */
+    separateCache: (key: string) => within(cfg.dataRoot, "cache", "separate", assertSafeSegment(key, "cache key")),
+    /** converted vocals of one song, model and settings: `DATA_ROOT/cache/convert/{key}.wav` */
+    convertCache: (key: string) => within(cfg.dataRoot, "cache", "convert", `${assertSafeSegment(key, "cache key")}.wav`),
     /** user-supplied pretrained G/D files for `pretrained: {g, d}` */
     customPretrained: (file: string) => within(cfg.dataRoot, "pretrained", assertSafeSegment(file, "file name")),
     modelDir: (name: string) => within(cfg.modelsRoot, assertSafeSegment(name, "model name")),

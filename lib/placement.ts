@@ -21,6 +21,7 @@ export const KIND_NEEDS: Record<QueueName, Need> = {
   selftest: "node",
   analyze: "node", // the dataset doctor's measurements: TypeScript DSP
   separate: "onnx", // MDX-Net vocal isolation
+  cover: "onnx", // song cover: separation + conversion + mix
 };
 
 /**
@@ -38,6 +39,7 @@ export const KIND_GPU: Record<QueueName, "always" | "asked" | "never"> = {
   selftest: "asked",
   analyze: "never",
   separate: "always",
+  cover: "always",
 };
 
 /**

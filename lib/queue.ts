@@ -5,7 +5,7 @@
  */
 import PgBoss from "pg-boss";
 
-export const QUEUES = ["preprocess", "extract", "train", "index", "export", "convert", "selftest", "publish", "analyze", "separate"] as const;
+export const QUEUES = ["preprocess", "extract", "train", "index", "export", "convert", "selftest", "publish", "analyze", "separate", "cover"] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export interface QueuePayload {
@@ -25,6 +25,7 @@ const QUEUE_SETTINGS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   publish: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 3600 },
   analyze: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 6 * 3600 },
   separate: { policy: "standard", retryLimit: 1, retryDelay: 10, expireInSeconds: 6 * 3600 },
+  cover: { policy: "standard", retryLimit: 1, retryDelay: 5, expireInSeconds: 3600 },
 };
 
 /** How many times a job of this kind is delivered at most (its first try and the retries after a dead worker). */

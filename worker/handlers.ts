@@ -3,6 +3,7 @@ import type { QueueName } from "../lib/queue";
 import type { JobHandler } from "./runner";
 import { analyze } from "./analyze/job";
 import { convert } from "./convert/job";
+import { cover } from "./cover/job";
 import { extract } from "./extract/job";
 import { preprocess } from "./preprocess";
 import { separate } from "./separate/job";
@@ -23,4 +24,5 @@ export const handlers: Record<QueueName, JobHandler> = {
   publish: publishCheckpoint,
   analyze,
   separate,
+  cover,
 };

@@ -55,6 +55,7 @@ const JOB_DISKS: Record<string, DiskName[]> = {
   export: ["MODELS_ROOT", "DATA_ROOT"],
   convert: ["DATA_ROOT"],
   separate: ["UPLOADS_DIR"],
+  cover: ["DATA_ROOT"],
 };
 
 /** A Prisma/pg error: its message may carry SQL or Postgres's file paths, so it is never shown as the job's error. */

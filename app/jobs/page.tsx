@@ -21,7 +21,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     kind: (QUEUES as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined,
   };
   const jobs = await listJobs(filter);
-  const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert").map((j) => j.id));
+  const conversions = await conversionsOfJobs(jobs.filter((j) => j.kind === "convert" || j.kind === "cover").map((j) => j.id));
   // queued jobs: their place in their queue, or what they wait for (no live worker takes their kind)
   const standings = await queueStandings(jobs.filter((j) => j.status === "queued").map((j) => j.id)).catch(() => new Map());
   const subject = (j: (typeof jobs)[number]) => {

@@ -5,7 +5,8 @@
  * unknown field is refused (400 `unknown_field`). Pure: no I/O, safe to import from the browser.
  */
 import { z } from "zod";
-import { CONVERSION_DEFAULTS, CONVERSION_FIELDS, CONVERSION_PARAM_NAMES, type ConversionParams as ConversionParamsType } from "../conversion-params";
+import { CONVERSION_DEFAULTS, CONVERSION_FIELDS, CONVERSION_PARAM_NAMES, type ChoiceField, type ConversionParams as ConversionParamsType, type NumberField } from "../conversion-params";
+import { COVER_DEFAULTS, COVER_FIELDS, COVER_PARAM_NAMES, type CoverMix as CoverMixType } from "../cover-params";
 import { DEFAULT_SETTINGS, EXPERIMENT_NAME_PATTERN, EXPERIMENT_NAME_RULE, F0_METHODS, SAMPLE_RATES, VERSIONS } from "../experiment-rules";
 import { JobKind as JobKinds, JobStatus as JobStatuses } from "../generated/prisma/enums";
 import { PRECISIONS, TRAIN_DEFAULTS } from "../train-options";
@@ -379,8 +380,8 @@ export type ExperimentDetail = z.infer<typeof ExperimentDetail>;
 
 // ───────────────────────────── conversions ─────────────────────────────
 
-function conversionParam(name: (typeof CONVERSION_PARAM_NAMES)[number]) {
-  const field = CONVERSION_FIELDS[name];
+/** The schema of one setting described by a field table entry (conversion settings, cover mix settings). */
+function settingSchema(field: NumberField | ChoiceField) {
   const description = `${field.label}: ${field.help}`;
   if (field.kind === "choice") return oneOf(field.choices as [string, ...string[]]).meta({ description });
   const rule = `must be ${field.integer ? "a whole number" : "a number"} from ${field.min} to ${field.max}`;
@@ -388,7 +389,7 @@ function conversionParam(name: (typeof CONVERSION_PARAM_NAMES)[number]) {
   return base.min(field.min, { error: rule }).max(field.max, { error: rule }).meta({ description });
 }
 
-const conversionParamShape = Object.fromEntries(CONVERSION_PARAM_NAMES.map((n) => [n, conversionParam(n)])) as unknown as {
+const conversionParamShape = Object.fromEntries(CONVERSION_PARAM_NAMES.map((n) => [n, settingSchema(CONVERSION_FIELDS[n])])) as unknown as {
   [K in keyof ConversionParamsType]: z.ZodType<ConversionParamsType[K]>;
 };
 
@@ -405,13 +406,33 @@ export const ConversionSettings = z.strictObject(
 /** A form field holding a number: "" is missing, a numeric string is its number (anything else fails the number rule). */
 const formValue = (v: unknown) => (v === "" ? undefined : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v)) ? Number(v) : v);
 
+/** The same shape for form fields: each value through `formValue` first. */
+const asFormFields = <S extends Record<string, z.ZodType>>(shape: S): S =>
+  Object.fromEntries(Object.entries(shape).map(([n, schema]) => [n, z.preprocess(formValue, schema)])) as unknown as S;
+
 /** multipart POST /api/conversions: the form fields besides the `audio` file (strings holding the values). */
 export const ConversionFormFields = z.strictObject({
   modelId: z.string({ error: "is required: the id of a model from GET /api/models" }).min(1, { error: "is required: the id of a model from GET /api/models" }),
-  ...(Object.fromEntries(
-    CONVERSION_PARAM_NAMES.map((n) => [n, z.preprocess(formValue, (ConversionSettings.shape[n] as z.ZodType<unknown>))]),
-  ) as unknown as typeof ConversionSettings.shape),
+  ...asFormFields(ConversionSettings.shape),
 });
+
+const coverMixShape = Object.fromEntries(COVER_PARAM_NAMES.map((n) => [n, settingSchema(COVER_FIELDS[n])])) as unknown as {
+  [K in keyof CoverMixType]: z.ZodType<number>;
+};
+
+/** A cover's mix settings as stored and shown. */
+export const CoverMix = z.strictObject(coverMixShape).meta({ id: "CoverMix", description: "How a song cover was mixed (POST /api/covers)" });
+export type CoverMix = z.infer<typeof CoverMix>;
+
+/** The mix settings of a new cover: each optional, 0 when missing. */
+export const CoverSettings = z.strictObject(
+  Object.fromEntries(COVER_PARAM_NAMES.map((n) => [n, (coverMixShape[n] as z.ZodType<number>).default(COVER_DEFAULTS[n])])) as {
+    [K in keyof CoverMixType]: z.ZodDefault<z.ZodType<number>>;
+  },
+);
+
+/** multipart POST /api/covers: the conversion's form fields and the mix settings (strings holding the values). */
+export const CoverFormFields = ConversionFormFields.extend(asFormFields(CoverSettings.shape));
 
 export const ConversionCreateBody = z
   .strictObject({
@@ -423,6 +444,12 @@ export const ConversionCreateBody = z
   })
   .meta({ id: "ConversionCreate", description: "Convert an already uploaded file (an AudioFile of any experiment) with a model; missing settings take their defaults" });
 export type ConversionCreateBody = z.input<typeof ConversionCreateBody>;
+
+export const CoverCreateBody = ConversionCreateBody.extend(CoverSettings.shape).meta({
+  id: "CoverCreate",
+  description: "Make a song cover of an already uploaded file: its vocals separated, converted with the model and mixed back over the accompaniment; missing settings take their defaults",
+});
+export type CoverCreateBody = z.input<typeof CoverCreateBody>;
 
 export const Conversion = z
   .strictObject({
@@ -444,6 +471,15 @@ export const Conversion = z
     sampleRate: z.int().nullable(),
     outputSeconds: z.number().nullable(),
     batchId: Uuid.nullable().meta({ description: "the batch it is a clip of (POST /api/conversions/batch), else null" }),
+    mode: oneOf(["voice", "cover"]).meta({ description: "voice: the recording converted as it is; cover: a song, vocals separated, converted and mixed back (POST /api/covers)" }),
+    cover: CoverMix.nullable().meta({ description: "a cover's mix settings; null for a voice conversion" }),
+    stems: z
+      .strictObject({
+        vocals: z.string().meta({ description: "the converted vocals as mixed (GET /api/conversions/{id}/stems/vocals)" }),
+        accompaniment: z.string().meta({ description: "the accompaniment as mixed (GET /api/conversions/{id}/stems/accompaniment)" }),
+      })
+      .nullable()
+      .meta({ description: "a cover's stems, once it succeeded; else null" }),
   })
   .meta({ id: "Conversion" });
 export type Conversion = z.infer<typeof Conversion>;

@@ -1,7 +1,8 @@
 /** Training options from a request or a stored job: the zod schema, then the defaults that depend on other fields. */
 import type { z } from "zod";
 import { TRAIN_DEFAULTS, type TrainOptions } from "../train-options";
-import { ConversionFormFields, ConversionParams, TrainOptionsBody } from "./common";
+import type { CoverMix } from "../cover-params";
+import { ConversionFormFields, ConversionParams, CoverFormFields, TrainOptionsBody } from "./common";
 import { parsePart } from "./spec";
 
 /** The options a train job runs with: missing ones take TRAIN_DEFAULTS, saveEvery at most the epochs. Pure. */
@@ -20,4 +21,12 @@ export const parseConversionParams = (value: unknown): ConversionParams => parse
 export function parseConversionForm(fields: Record<string, string>): { modelId: string; params: ConversionParams } {
   const { modelId, ...params } = parsePart(ConversionFormFields, fields, "body", { modelId: { missing: "missing_model", "*": "missing_model" } });
   return { modelId, params };
+}
+
+/** The fields of a multipart cover request (strings): the conversion's and the mix settings, defaults when missing. */
+export function parseCoverForm(fields: Record<string, string>): { modelId: string; params: ConversionParams; cover: CoverMix } {
+  const { modelId, vocalsGain, accompanimentGain, accompanimentPitch, ...params } = parsePart(CoverFormFields, fields, "body", {
+    modelId: { missing: "missing_model", "*": "missing_model" },
+  });
+  return { modelId, params, cover: { vocalsGain, accompanimentGain, accompanimentPitch } };
 }

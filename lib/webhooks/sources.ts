@@ -62,7 +62,7 @@ export function jobFinished(jobId: string, prisma: Db = db()): Promise<void> {
     if (!job || !FINAL.has(job.status) || SILENT_KINDS.has(job.kind)) return;
     const owners = { createdById: job.createdById, alsoOwnedBy: [job.experiment?.createdById ?? null] };
     await emitEvent(`job.${job.status}`, { job: jobData(job) }, owners, prisma);
-    if (job.kind === "convert" && job.status === "succeeded" && job.conversion) {
+    if ((job.kind === "convert" || job.kind === "cover") && job.status === "succeeded" && job.conversion) {
       const c = job.conversion;
       await emitEvent("conversion.succeeded", { conversion: toApiConversion(c) }, { createdById: c.createdById }, prisma);
     }
