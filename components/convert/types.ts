@@ -7,16 +7,8 @@ import type { z } from "zod";
 
 export type ConversionStatus = z.infer<typeof JobStatus>;
 
-/**
- * A conversion or a song cover (`mode: "cover"`, issue 19). The cover fields are optional here until the covers
- * API's schema (branch covers) is merged; with it they are the API's own.
- */
-export type Conversion = ApiConversion &
-  Partial<{
-    mode: "voice" | "cover";
-    cover: { vocalsGain: number; accompanimentGain: number; accompanimentPitch: number } | null;
-    stems: { vocals: string; accompaniment: string } | null;
-  }>;
+/** A conversion or a song cover (`mode: "cover"`, issue 19: its mix in `cover`, its stems' URLs in `stems`). */
+export type Conversion = ApiConversion;
 
 export const isCover = (c: Pick<Conversion, "mode">) => c.mode === "cover";
 

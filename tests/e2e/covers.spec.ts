@@ -97,7 +97,7 @@ test("a song in song mode becomes a cover: steps, mix, stems; a second mix reuse
   for (const [player, link] of [
     ["Converted vocals audio", "Download the converted vocals"],
     ["Accompaniment audio", "Download the accompaniment"],
-  ]) {
+  ] as const) {
     const audio = result.getByLabel(player, { exact: true });
     await expect(audio).toBeVisible();
     await expectWav(request, await audio.getAttribute("src"));
