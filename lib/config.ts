@@ -52,6 +52,8 @@ export interface Config {
   maxConversionBytes: number;
   /** longest conversion input, seconds */
   maxConversionSeconds: number;
+  /** COVER_CACHE_MAX_BYTES: song covers' caches of separated stems and converted vocals (DATA_ROOT/cache/); least recently used entries are removed after a cover beyond this */
+  coverCacheMaxBytes: number;
   /** most clips one batch conversion (POST /api/conversions/batch) may hold */
   maxBatchClips: number;
   /** largest batch request: all files sent together, or what its .zip unpacks to, bytes */
@@ -263,6 +265,7 @@ export function parseConfig(env: Env, cwd: string = process.cwd()): Config {
     zipMaxEntries: int(env, "ZIP_MAX_ENTRIES", 5000, 1, 1_000_000),
     zipMaxUnpackedBytes: bytes(env, "ZIP_MAX_UNPACKED_BYTES", 4 * maxUploadBytes, 1024, 64 * TiB),
     maxConversionBytes: bytes(env, "MAX_CONVERSION_BYTES", 256 * 1024 ** 2, 1024, TiB),
+    coverCacheMaxBytes: bytes(env, "COVER_CACHE_MAX_BYTES", 20 * 1024 ** 3, 0, TiB),
     maxConversionSeconds: int(env, "MAX_CONVERSION_SECONDS", 1800, 1, 24 * 3600),
     maxBatchClips: int(env, "MAX_BATCH_CLIPS", 50, 1, 10_000),
     maxBatchBytes: bytes(env, "MAX_BATCH_BYTES", 2 * 1024 ** 3, 1024, 64 * TiB),

@@ -8,14 +8,17 @@ import path from "node:path";
 import { config } from "../../lib/config";
 import { parseConversionParams } from "../../lib/api/parse";
 import { db } from "../../lib/db";
+import type { ConversionParams } from "../../lib/conversion-params";
+import type { VoiceModel } from "../../lib/db";
 import type { ModelFile } from "../../lib/models";
+import type { JobReporter } from "../../lib/report";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
 import { contentSession } from "../extract/content";
 import { rmvpeSession } from "../extract/rmvpe";
 import { getSession, ModelFileError, releaseSessionsUnder } from "../onnx/session";
 import { PermanentJobError, type JobHandler } from "../runner";
-import { ConversionInputError } from "./convert";
+import { ConversionInputError, type ConversionModels } from "./convert";
 import { IndexFormatError, readFaissIndex, type FeatureIndex } from "./faiss-index";
 import { convertFile } from "./file";
 import { SR16K } from "./plan";
@@ -38,6 +41,50 @@ async function requireFile(file: string, what: string): Promise<void> {
   if (!(await fs.stat(file).catch(() => null))?.isFile()) throw new PermanentJobError(`${what} does not exist: ${file}`);
 }
 
+/** The ONNX file (and index, if any) of a model, by kind; PermanentJobError when it has no ONNX export. */
+export function modelFiles(model: VoiceModel): { onnx: ModelFile; index: ModelFile | undefined } {
+  const files = model.files as unknown as ModelFile[];
+  const onnx = files.find((f) => f.kind === "onnx");
+  if (!onnx) throw new PermanentJobError(`model "${model.name}" has no ONNX export`);
+  return { onnx, index: files.find((f) => f.kind === "index") };
+}
+
+/** Load what a conversion with `params` runs: synthesizer, content model, RMVPE when chosen, the index when used. */
+export async function loadConversionModels(model: VoiceModel, params: ConversionParams, report: Pick<JobReporter, "log">, deviceId?: number): Promise<ConversionModels> {
+  const cfg = config();
+  const p = paths();
+  const { onnx, index: indexFile } = modelFiles(model);
+  const log = (level: "info" | "warn", message: string) => report.log(level, message);
+  await requireFile(cfg.hubertPath, "the content model (HUBERT_PATH); run `npm run assets` or set HUBERT_PATH");
+  if (params.f0Method === "rmvpe") await requireFile(cfg.rmvpePath, "the RMVPE model (RMVPE_PATH); run `npm run assets`, set RMVPE_PATH or choose the yin pitch method");
+  const synthPath = p.modelFile(model.name, onnx.name);
+  await requireFile(synthPath, `the ONNX file of model "${model.name}"`);
+  await releaseSessionsUnder(cfg.modelsRoot, synthPath);
+  const [synth, content, rmvpe] = await Promise.all([
+    // on the GPU slot it holds, if any (one session per device)
+    getSession(synthPath, { log, deviceId }),
+    contentSession(cfg.hubertPath, { log, deviceId }),
+    params.f0Method === "rmvpe" ? rmvpeSession(cfg.rmvpePath, { log, deviceId }) : Promise.resolve(null),
+  ]);
+  let index: FeatureIndex | null = null;
+  if (indexFile && params.indexRate > 0) {
+    index = await loadIndex(p.modelFile(model.name, indexFile.name));
+    report.log("info", `index: ${index.ntotal} vectors in ${index.nlist} lists, nprobe ${index.nprobe}, k 8, rate ${params.indexRate}`);
+  } else {
+    report.log("info", indexFile ? "index rate 0: retrieval off" : "this model has no index: retrieval off");
+  }
+  report.log("info", `synthesizer on ${synth.provider}, content model on ${content.provider}, pitch ${params.f0Method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript)"}`);
+  return { synth, content, rmvpe, index };
+}
+
+/** A conversion's own errors (bad input, a broken model or index) as permanent failures; anything else as it is. */
+export function asPermanentConversionError(err: unknown): unknown {
+  if (err instanceof ConversionInputError || err instanceof SynthError || err instanceof IndexFormatError || err instanceof ModelFileError) {
+    return new PermanentJobError(err.message);
+  }
+  return err;
+}
+
 export const convert: JobHandler = async ({ job, signal, report, devices }) => {
   const conversionId = (job.params as { conversionId?: string }).conversionId;
   const conversion = conversionId ? await db().conversion.findUnique({ where: { id: conversionId } }) : null;
@@ -45,42 +92,18 @@ export const convert: JobHandler = async ({ job, signal, report, devices }) => {
   const model = conversion.modelId ? await db().voiceModel.findUnique({ where: { id: conversion.modelId } }) : null;
   if (!model) throw new PermanentJobError("the model was deleted");
   const params = parseConversionParams(conversion.params as Record<string, unknown>);
-  const files = model.files as unknown as ModelFile[];
-  const onnx = files.find((f) => f.kind === "onnx");
-  if (!onnx) throw new PermanentJobError(`model "${model.name}" has no ONNX export`);
-  const indexFile = files.find((f) => f.kind === "index");
-  const cfg = config();
+  modelFiles(model);
   const p = paths();
   const dir = p.conversionDir(conversion.id);
-  const log = (level: "info" | "warn", message: string) => report.log(level, message);
 
   // preflight: a float32 scratch copy and the 16-bit output at the model's rate, with 10% spare
   if (conversion.inputSeconds) await requireFreeSpace(dir, conversion.inputSeconds * model.sampleRate * (4 + 2) * 1.1, "this conversion");
   try {
     report.progress(0, 1, "loading models");
-    await requireFile(cfg.hubertPath, "the content model (HUBERT_PATH); run `npm run assets` or set HUBERT_PATH");
-    if (params.f0Method === "rmvpe") await requireFile(cfg.rmvpePath, "the RMVPE model (RMVPE_PATH); run `npm run assets`, set RMVPE_PATH or choose the yin pitch method");
-    const synthPath = p.modelFile(model.name, onnx.name);
-    await requireFile(synthPath, `the ONNX file of model "${model.name}"`);
-    await releaseSessionsUnder(cfg.modelsRoot, synthPath);
-    const [synth, content, rmvpe] = await Promise.all([
-      // on the GPU slot it holds, if any (one session per device)
-      getSession(synthPath, { log, deviceId: devices[0] }),
-      contentSession(cfg.hubertPath, { log, deviceId: devices[0] }),
-      params.f0Method === "rmvpe" ? rmvpeSession(cfg.rmvpePath, { log, deviceId: devices[0] }) : Promise.resolve(null),
-    ]);
-    let index: FeatureIndex | null = null;
-    if (indexFile && params.indexRate > 0) {
-      index = await loadIndex(p.modelFile(model.name, indexFile.name));
-      report.log("info", `index: ${index.ntotal} vectors in ${index.nlist} lists, nprobe ${index.nprobe}, k 8, rate ${params.indexRate}`);
-    } else {
-      report.log("info", indexFile ? "index rate 0: retrieval off" : "this model has no index: retrieval off");
-    }
-    report.log("info", `synthesizer on ${synth.provider}, content model on ${content.provider}, pitch ${params.f0Method}${rmvpe ? ` on ${rmvpe.provider}` : " (TypeScript)"}`);
-
+    const models = await loadConversionModels(model, params, report, devices[0]);
     const started = Date.now();
     const outFile = path.join(dir, "output.wav");
-    const result = await convertFile(conversion.inputPath, outFile, { synth, content, rmvpe, index }, {
+    const result = await convertFile(conversion.inputPath, outFile, models, {
       params,
       sampleRate: model.sampleRate,
       signal,
@@ -102,9 +125,6 @@ export const convert: JobHandler = async ({ job, signal, report, devices }) => {
     return { outputSeconds, sampleRate: model.sampleRate, segments: result.segments, realTimeFactor: Math.round(rtf * 1000) / 1000, peak: result.peak };
   } catch (err) {
     if (signal.aborted) throw signal.reason;
-    if (err instanceof ConversionInputError || err instanceof SynthError || err instanceof IndexFormatError || err instanceof ModelFileError) {
-      throw new PermanentJobError(err.message);
-    }
-    throw err;
+    throw asPermanentConversionError(err);
   }
 };

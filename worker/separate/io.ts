@@ -12,11 +12,17 @@ export const MDX_RATE = 44100;
 
 /**
  * Decode `file` into `scratch` as interleaved float32 stereo at 44.1 kHz (our resampler for other rates). Mono is
- * used for both sides; with more than two channels the first two (front left/right) are kept. Returns the frames.
+ * used for both sides; with more than two channels the first two (front left/right) are kept. Returns the frames
+ * written, and the source's rate, frames and channels.
  */
-export async function decodeToStereoScratch(file: string, scratch: string, signal?: AbortSignal): Promise<{ frames: number; sourceRate: number; channels: number }> {
+export async function decodeToStereoScratch(
+  file: string,
+  scratch: string,
+  signal?: AbortSignal,
+): Promise<{ frames: number; sourceRate: number; sourceFrames: number; channels: number }> {
   const fd = fsSync.openSync(scratch, "w");
   let frames = 0;
+  let sourceFrames = 0;
   let streams: ResampleStream[] | null = null;
   const write = (chans: Float32Array[]) => {
     const l = chans[0]!, r = chans[1] ?? chans[0]!;
@@ -39,6 +45,7 @@ export async function decodeToStereoScratch(file: string, scratch: string, signa
           if (rate !== MDX_RATE) streams = Array.from({ length: used }, () => getResampler(rate, MDX_RATE).stream());
         },
         block(chans) {
+          sourceFrames += chans[0]?.length ?? 0;
           const two = chans.slice(0, 2);
           write(streams ? two.map((c, i) => streams![i]!.push(c)) : two);
         },
@@ -46,7 +53,7 @@ export async function decodeToStereoScratch(file: string, scratch: string, signa
       signal ? { signal } : {},
     );
     if (streams) write((streams as ResampleStream[]).map((s) => s.end()));
-    return { frames, sourceRate: src.sampleRate, channels: src.channels };
+    return { frames, sourceRate: src.sampleRate, sourceFrames, channels: src.channels };
   } finally {
     fsSync.closeSync(fd);
   }

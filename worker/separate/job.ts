@@ -12,13 +12,9 @@ import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
-import { separationModelProblem } from "../../lib/separation";
-import { ModelFileError } from "../onnx/session";
-import { JobFailure, PermanentJobError, type JobHandler } from "../runner";
-import { separateStereo } from "./engine";
-import { decodeToStereoScratch, MDX_RATE, scratchSource, wavWriter } from "./io";
-import { loadMdxModel, ModelShapeError } from "./model";
-import { resolveParams, UnknownModelError } from "./params";
+import { PermanentJobError, type JobHandler } from "../runner";
+import { MDX_RATE } from "./io";
+import { loadSeparation, separateFileInto, separationModelRef } from "./run";
 
 export const separate: JobHandler = async ({ job, signal, report, devices }) => {
   const fileId = (job.params as { fileId?: string }).fileId;
@@ -27,30 +23,11 @@ export const separate: JobHandler = async ({ job, signal, report, devices }) => 
     : null;
   if (!file) throw new PermanentJobError("the file was removed");
   const exp = file.experiment.name;
-  const cfg = config();
   const p = paths();
-  const missing = separationModelProblem(cfg);
-  if (missing) throw new JobFailure("separation_model_missing", missing.message, { path: missing.path, fix: "npm run assets" });
+  const ref = await separationModelRef(config());
 
   report.progress(0, 1, "loading model");
-  const modelPath = cfg.separationModelPath;
-  let resolved;
-  let model;
-  try {
-    resolved = await resolveParams(modelPath, cfg.separationModelParams);
-    model = await loadMdxModel(modelPath, resolved.params, { log: (level, m) => report.log(level, m), deviceId: devices[0] });
-  } catch (err) {
-    if (err instanceof UnknownModelError || err instanceof ModelShapeError || err instanceof ModelFileError) {
-      throw new JobFailure("separation_model_invalid", err.message, { path: modelPath });
-    }
-    throw err;
-  }
-  const { params } = resolved;
-  report.log(
-    "info",
-    `model ${path.basename(modelPath)} (${resolved.source}, UVR hash ${resolved.hash}) on ${model.session.provider}: ` +
-      `n_fft ${params.nFft}, hop ${params.hop}, dim_f ${params.dimF}, dim_t ${params.dimT}, compensate ${params.compensate}, output ${params.primaryStem}`,
-  );
+  const model = await loadSeparation(ref, report, devices[0]);
 
   const upload = p.uploadFile(exp, file.storedName);
   const dir = p.stemsDir(exp, file.id);
@@ -64,48 +41,26 @@ export const separate: JobHandler = async ({ job, signal, report, devices }) => 
   if (file.durationSec) await requireFreeSpace(dir, file.durationSec * MDX_RATE * 8 * 3 * 1.1, "this separation");
   try {
     report.progress(0, 1, "decoding");
-    const scratch = path.join(work, "mix.f32");
-    const decoded = await decodeToStereoScratch(upload, scratch, signal);
-    if (decoded.frames === 0) throw new JobFailure("empty_audio", `"${file.originalName}" decodes to no audio`);
-    const source = await scratchSource(scratch, decoded.frames);
-    const vocalsTmp = path.join(work, "vocals.wav");
-    const accTmp = path.join(work, "accompaniment.wav");
-    const vocals = await wavWriter(vocalsTmp, decoded.frames);
-    const acc = await wavWriter(accTmp, decoded.frames);
-    const started = Date.now();
-    let plan;
-    try {
-      plan = await separateStereo(
-        source,
-        params,
-        model.run,
-        async (v, a) => {
-          await vocals.write(v);
-          await acc.write(a);
-        },
-        { signal, onChunk: (done, total) => report.progress(done, total, "separating", "chunks") },
-      );
-    } finally {
-      await source.close();
-      await vocals.close().catch(() => undefined);
-      await acc.close().catch(() => undefined);
-    }
-    const seconds = decoded.frames / MDX_RATE;
-    const wall = (Date.now() - started) / 1000;
+    const done = await separateFileInto(upload, work, model, {
+      name: file.originalName,
+      signal,
+      onChunk: (n, total) => report.progress(n, total, "separating", "chunks"),
+    });
+    const { seconds, wall, chunks } = done;
     // both complete: into place (a stem from an earlier run is replaced), then the flag
-    await fs.rename(vocalsTmp, p.stemFile(exp, file.id, "vocals"));
-    await fs.rename(accTmp, p.stemFile(exp, file.id, "accompaniment"));
+    await fs.rename(path.join(work, "vocals.wav"), p.stemFile(exp, file.id, "vocals"));
+    await fs.rename(path.join(work, "accompaniment.wav"), p.stemFile(exp, file.id, "accompaniment"));
     await db().audioFile.update({ where: { id: file.id }, data: { useVocals: true } });
-    report.log("info", `separated ${seconds.toFixed(1)} s in ${plan.chunks} chunk(s), ${wall.toFixed(1)} s (real-time factor ${(wall / seconds).toFixed(3)})`);
-    report.metric({ separateSeconds: seconds, separateWallSeconds: wall, chunks: plan.chunks });
+    report.log("info", `separated ${seconds.toFixed(1)} s in ${chunks} chunk(s), ${wall.toFixed(1)} s (real-time factor ${(wall / seconds).toFixed(3)})`);
+    report.metric({ separateSeconds: seconds, separateWallSeconds: wall, chunks });
     return {
       fileId: file.id,
       stems: ["vocals", "accompaniment"],
       seconds,
-      chunks: plan.chunks,
-      sourceRate: decoded.sourceRate,
-      sourceChannels: decoded.channels,
-      model: { file: path.basename(modelPath), params: resolved.source, uvrHash: resolved.hash, provider: model.session.provider },
+      chunks,
+      sourceRate: done.sourceRate,
+      sourceChannels: done.channels,
+      model: { file: path.basename(ref.file), params: ref.source, uvrHash: ref.hash, provider: model.session.provider },
       realTimeFactor: wall / seconds,
     };
   } finally {
