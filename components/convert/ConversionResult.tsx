@@ -96,7 +96,7 @@ const STEP_TONE: Record<StepState, string> = { waiting: "queued", running: "runn
 function CoverSteps({ live, status }: { live: LiveJob | undefined; status: string }) {
   const steps = coverSteps(live?.stages, live?.status ?? status);
   return (
-    <ol aria-label="Cover steps" className="flex flex-wrap gap-x-6 gap-y-2 text-sm" data-testid="cover-steps">
+    <ol aria-label="Cover steps" className="flex flex-col gap-x-6 gap-y-2 text-sm sm:flex-row sm:flex-wrap" data-testid="cover-steps">
       {steps.map((s, i) => (
         <li key={s.stage} className="flex items-center gap-2" data-testid="cover-step" data-step={s.stage} data-state={s.state}>
           <span className={mutedText}>{i + 1}.</span>

@@ -118,6 +118,7 @@ export function ConvertWorkspace({ initialModelId, separationProblem }: { initia
           file={file}
           batch={batchFiles}
           disabled={busy}
+          single={song}
           onChange={(f) => {
             setFile(f);
             setBatchFiles(null);

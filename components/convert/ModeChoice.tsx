@@ -33,7 +33,7 @@ export function ModeChoice({ value, onChange, disabled }: { value: ConvertMode; 
               onChange={() => onChange(m.value)}
               className="peer absolute inset-0 z-10 m-0 h-full w-full cursor-pointer appearance-none opacity-0 disabled:cursor-not-allowed"
             />
-            <span className="block rounded px-3 py-1.5 text-center text-sm peer-checked:bg-indigo-600 peer-checked:font-medium peer-checked:text-white peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500 peer-focus-visible:ring-offset-1 peer-disabled:opacity-60 peer-[:hover:not(:checked)]:bg-zinc-100 dark:ring-offset-zinc-900 dark:peer-[:hover:not(:checked)]:bg-zinc-800">
+            <span className="flex h-full items-center justify-center rounded px-3 py-1.5 text-center text-sm peer-checked:bg-indigo-600 peer-checked:font-medium peer-checked:text-white peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500 peer-focus-visible:ring-offset-1 peer-disabled:opacity-60 peer-[:hover:not(:checked)]:bg-zinc-100 dark:ring-offset-zinc-900 dark:peer-[:hover:not(:checked)]:bg-zinc-800">
               {m.label}
             </span>
           </label>

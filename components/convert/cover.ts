@@ -23,10 +23,13 @@ export function followTranspose(voicePitch: string): string | null {
 
 const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
 
-/** One short line for the history, e.g. "vocals +2 dB · accompaniment −3 dB · accompaniment +2 st". */
+/**
+ * One short line for the history, e.g. "vocals +2 dB · accompaniment −3 dB · accompaniment +2 st" (a no-break
+ * space between each value and its unit, so a narrow column never parts them).
+ */
 export function summarizeCover(mix: CoverMix): string {
-  const parts = [`vocals ${signed(mix.vocalsGain)} dB`, `accompaniment ${signed(mix.accompanimentGain)} dB`];
-  if (mix.accompanimentPitch !== 0) parts.push(`accompaniment ${signed(mix.accompanimentPitch)} st`);
+  const parts = [`vocals ${signed(mix.vocalsGain)}\u00a0dB`, `accompaniment ${signed(mix.accompanimentGain)}\u00a0dB`];
+  if (mix.accompanimentPitch !== 0) parts.push(`accompaniment ${signed(mix.accompanimentPitch)}\u00a0st`);
   return parts.join(" · ");
 }
 

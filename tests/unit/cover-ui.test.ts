@@ -47,8 +47,11 @@ describe("the mix form", () => {
   });
 
   it("summarizes a cover's mix with signed values, the accompaniment's pitch only when moved", () => {
-    expect(summarizeCover({ vocalsGain: 0, accompanimentGain: 0, accompanimentPitch: 0 })).toBe("vocals 0 dB · accompaniment 0 dB");
-    expect(summarizeCover({ vocalsGain: 3, accompanimentGain: -6.5, accompanimentPitch: -2 })).toBe("vocals +3 dB · accompaniment −6.5 dB · accompaniment −2 st");
+    const nb = "\u00a0"; // value and unit never part
+    expect(summarizeCover({ vocalsGain: 0, accompanimentGain: 0, accompanimentPitch: 0 })).toBe(`vocals 0${nb}dB · accompaniment 0${nb}dB`);
+    expect(summarizeCover({ vocalsGain: 3, accompanimentGain: -6.5, accompanimentPitch: -2 })).toBe(
+      `vocals +3${nb}dB · accompaniment −6.5${nb}dB · accompaniment −2${nb}st`,
+    );
   });
 });
 
