@@ -162,7 +162,7 @@ export const getConversionAudio = defineRoute({
   operationId: "getConversionAudio",
   access: "viewer",
   tags: ["conversions"],
-  summary: "The converted audio (wav at the model's sample rate; one byte range supported)",
+  summary: "The converted audio: a 16-bit wav at the model's sample rate, or for a cover the mix (float32 wav at the input's rate and length); one byte range supported",
   params: ConversionParams_,
   query: DownloadQuery,
   parameters: [RANGE_HEADER],

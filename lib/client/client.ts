@@ -11,6 +11,7 @@ import {
   type Conversion,
   type ConversionAccepted,
   type ConversionParams,
+  type CoverMix,
   type CreateExperiment,
   type ErrorBody,
   type Experiment,
@@ -316,9 +317,29 @@ export function createCoreClient(opts: ClientOptions) {
     list: (limit?: number) => t.json<{ conversions: Conversion[] }>("GET", "/api/conversions", { query: { limit } }).then((r) => r.conversions),
     /** the converted WAV as a streaming Response (409 conversion_not_ready until it succeeded) */
     audio: (id: string, o: { signal?: AbortSignal } = {}) => t.raw("GET", `/api/conversions/${enc(id)}/audio`, { query: { download: 1 }, signal: o.signal }),
+    /** a finished cover's stem as mixed, as a streaming Response (404 stem_not_found before it succeeded) */
+    stem: (id: string, stem: "vocals" | "accompaniment", o: { signal?: AbortSignal } = {}) =>
+      t.raw("GET", `/api/conversions/${enc(id)}/stems/${stem}`, { query: { download: 1 }, signal: o.signal }),
   };
 
-  return { transport: t, baseUrl: t.baseUrl, experiments, pipeline, jobs, models, conversions };
+  const covers = {
+    /** a song cover of `audio` (vocals separated, converted with the model, mixed back); answers the queued cover (a conversion) and its job */
+    create: (input: { modelId: string; audio: Blob; filename: string; params?: ConversionParams; mix?: Partial<CoverMix> }) => {
+      const form = new FormData();
+      form.set("modelId", input.modelId);
+      form.set("audio", input.audio, input.filename);
+      for (const [k, v] of Object.entries({ ...input.params, ...input.mix })) if (v !== undefined) form.set(k, String(v));
+      return t.json<ConversionAccepted>("POST", "/api/covers", { body: form, idempotent: true });
+    },
+    /** a song cover of an audio file already uploaded to an experiment */
+    createFromUpload: (input: { modelId: string; fileId: string; params?: ConversionParams; mix?: Partial<CoverMix> }) =>
+      t.json<ConversionAccepted>("POST", "/api/covers", {
+        json: { modelId: input.modelId, fileId: input.fileId, ...input.params, ...input.mix },
+        idempotent: true,
+      }),
+  };
+
+  return { transport: t, baseUrl: t.baseUrl, experiments, pipeline, jobs, models, conversions, covers };
 }
 
 export type CoreClient = ReturnType<typeof createCoreClient>;

@@ -8,6 +8,7 @@ export type {
   AudioFile,
   Conversion,
   ConversionAccepted,
+  CoverMix,
   ErrorBody,
   Experiment,
   ExperimentDetail,

@@ -617,6 +617,25 @@ describe("OpenAPI document: real responses validate", () => {
     expect(fs.existsSync(dir)).toBe(false);
     expect((await api(audio.GET, "/api/conversions/{id}/audio", "GET", `/api/conversions/${NO_UUID}/audio`, { params: { id: NO_UUID } })).status).toBe(404);
     expect((await api(input.GET, "/api/conversions/{id}/input", "GET", `/api/conversions/${NO_UUID}/input`, { params: { id: NO_UUID } })).status).toBe(404);
+
+    // song covers: a cover row reads with its mode and settings; its stems are 404 until it succeeded
+    const covers = await load("covers/route.ts");
+    const stems = await load("conversions/[id]/stems/[stem]/route.ts");
+    const refused = await api(covers.POST, "/api/covers", "POST", "/api/covers", { body: { modelId, fileId, vocalsGain: 99 } });
+    // no separation model in this run: 503 first; with one, the bad gain is a 400
+    expect([400, 503]).toContain(refused.status);
+    const coverId = crypto.randomUUID();
+    await db().conversion.create({
+      data: { id: coverId, modelId, inputName: "song.wav", inputPath: "/nowhere/song.wav", params: { ...CONVERSION_DEFAULTS }, mode: "cover", cover: { vocalsGain: -2, accompanimentGain: 1, accompanimentPitch: -3 } },
+    });
+    const coverGot = await api(item.GET, "/api/conversions/{id}", "GET", `/api/conversions/${coverId}`, { params: { id: coverId } });
+    expect(coverGot.body).toMatchObject({ mode: "cover", cover: { vocalsGain: -2, accompanimentGain: 1, accompanimentPitch: -3 }, stems: null });
+    const noStem = await api(stems.GET, "/api/conversions/{id}/stems/{stem}", "GET", `/api/conversions/${coverId}/stems/vocals`, { params: { id: coverId, stem: "vocals" } });
+    expect(noStem.status).toBe(404);
+    expect(noStem.body.error.code).toBe("stem_not_found");
+    const badStem = await api(stems.GET, "/api/conversions/{id}/stems/{stem}", "GET", `/api/conversions/${coverId}/stems/drums`, { params: { id: coverId, stem: "drums" } });
+    expect(badStem.status).toBe(400);
+    expect((await api(item.DELETE, "/api/conversions/{id}", "DELETE", `/api/conversions/${coverId}`, { params: { id: coverId } })).status).toBe(204);
   });
 
   it("conversion batches: list, a refused create, unknown batches", async () => {

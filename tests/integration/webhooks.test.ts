@@ -322,7 +322,38 @@ describe("webhook delivery", () => {
     const converted = await until(async () => at("/models").find((r) => JSON.parse(r.body).type === "conversion.succeeded"), 30_000, "conversion.succeeded");
     expect(JSON.parse(converted.body).data.conversion).toMatchObject({ id: conversion.id, status: "succeeded", model: { id: model.id, name: "hook-model" }, jobId: job.id });
     expect(at("/models").map((r) => JSON.parse(r.body).type).sort()).toEqual(["conversion.succeeded", "model.created"]);
+    // a song cover that succeeded is a conversion.succeeded too, as a cover with its stems
+    const coverJob = await db().job.create({ data: { kind: "cover", status: "succeeded", createdById: adminId(), finishedAt: new Date() } });
+    const coverRow = await db().conversion.create({
+      data: {
+        modelId: model.id,
+        jobId: coverJob.id,
+        inputName: "song.wav",
+        inputPath: "/nowhere/song.wav",
+        outputPath: "/nowhere/mix.wav",
+        params: { ...CONVERSION_DEFAULTS },
+        mode: "cover",
+        cover: { vocalsGain: -3, accompanimentGain: 0, accompanimentPitch: 2 },
+        inputSeconds: 2,
+        outputSeconds: 2,
+        sampleRate: 44100,
+        createdById: adminId(),
+        finishedAt: new Date(),
+      },
+    });
+    await jobFinished(coverJob.id);
+    const covered = await until(
+      async () => at("/models").find((r) => JSON.parse(r.body).data.conversion?.id === coverRow.id),
+      30_000,
+      "conversion.succeeded of the cover",
+    );
+    expect(JSON.parse(covered.body)).toMatchObject({
+      type: "conversion.succeeded",
+      data: { conversion: { mode: "cover", cover: { vocalsGain: -3, accompanimentPitch: 2 }, stems: { vocals: `/api/conversions/${coverRow.id}/stems/vocals` } } },
+    });
     // later test files share this database: no rows without their files
+    await db().conversion.delete({ where: { id: coverRow.id } });
+    await db().job.delete({ where: { id: coverJob.id } });
     await db().conversion.delete({ where: { id: conversion.id } });
     await db().job.delete({ where: { id: job.id } });
     await db().voiceModel.delete({ where: { id: model.id } });

@@ -219,3 +219,24 @@ describe("FileUrlStorage", () => {
     expect(await s.findAllUploads()).toHaveLength(1);
   });
 });
+
+describe("covers", () => {
+  it("POST /api/covers as multipart with the settings and the mix as text fields, with an Idempotency-Key; a stem by name", async () => {
+    const seen: { url: string; method: string; headers: Headers; body: unknown }[] = [];
+    const f = (async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      seen.push({ url: String(input), method: init.method ?? "GET", headers: new Headers(init.headers), body: init.body });
+      return seen.length === 1 ? json({ conversion: { id: "c1", mode: "cover" }, job: { id: "j1", kind: "cover", status: "queued" } }, 202) : new Response("RIFF", { headers: { "content-type": "audio/wav" } });
+    }) as typeof fetch;
+    const c = client(f);
+    const accepted = await c.covers.create({ modelId: "m1", audio: new Blob(["x"]), filename: "song.wav", params: { pitch: 3 }, mix: { vocalsGain: -2, accompanimentPitch: 3 } });
+    expect(accepted.job.kind).toBe("cover");
+    expect(seen[0]).toMatchObject({ url: "http://s.test/api/covers", method: "POST" });
+    expect(seen[0]!.headers.get("idempotency-key")).toBeTruthy();
+    const form = seen[0]!.body as FormData;
+    expect([form.get("modelId"), form.get("pitch"), form.get("vocalsGain"), form.get("accompanimentPitch"), form.has("accompanimentGain")]).toEqual(["m1", "3", "-2", "3", false]);
+    expect((form.get("audio") as File).name).toBe("song.wav");
+    const res = await c.conversions.stem("c1", "accompaniment");
+    expect(await res.text()).toBe("RIFF");
+    expect(seen[1]!.url).toBe("http://s.test/api/conversions/c1/stems/accompaniment?download=1");
+  });
+});

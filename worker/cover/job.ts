@@ -20,6 +20,7 @@ import { CoverMix } from "../../lib/api/common";
 import { parseConversionParams } from "../../lib/api/parse";
 import { config } from "../../lib/config";
 import { db } from "../../lib/db";
+import { ACTIVE_JOB_STATUSES } from "../../lib/experiments";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
 import { decodeAudio } from "../../lib/audio/decode";
@@ -42,6 +43,20 @@ async function fingerprint(file: string): Promise<string | null> {
   return st ? `${st.size}:${Math.round(st.mtimeMs)}` : null;
 }
 
+/**
+ * Work folders of covers that no longer run (a worker that died mid-cover; this job's own earlier attempt): removed.
+ * Those of covers queued or running elsewhere are left alone.
+ */
+async function removeDeadWork(root: string): Promise<void> {
+  const names = (await fs.readdir(root).catch(() => [] as string[])).filter((n) => n.startsWith(".work-"));
+  if (names.length === 0) return;
+  const ids = names.map((n) => n.slice(".work-".length)).filter((id) => /^[0-9a-f-]{36}$/.test(id));
+  const alive = new Set(
+    (await db().job.findMany({ where: { id: { in: ids }, status: { in: [...ACTIVE_JOB_STATUSES] } }, select: { id: true } })).map((j) => j.id),
+  );
+  for (const n of names) if (!alive.has(n.slice(".work-".length))) await fs.rm(path.join(root, n), { recursive: true, force: true });
+}
+
 export const cover: JobHandler = async ({ job, signal, report, devices }) => {
   const conversionId = (job.params as { conversionId?: string }).conversionId;
   const conversion = conversionId ? await db().conversion.findUnique({ where: { id: conversionId } }) : null;
@@ -61,6 +76,8 @@ export const cover: JobHandler = async ({ job, signal, report, devices }) => {
   // 16-bit), the mix and its two stems (float32 stereo at up to 192 kHz), 10 % spare
   const seconds = conversion.inputSeconds ?? 0;
   await requireFreeSpace(cfg.dataRoot, seconds * (MDX_RATE * 8 * 3 + model.sampleRate * 6 + 48_000 * 8 * 3) * 1.1, "this cover");
+  await removeDeadWork(root);
+  await fs.rm(work, { recursive: true, force: true }); // an earlier attempt of this job
   await fs.mkdir(p.assertWritable(work), { recursive: true });
   try {
     // 1. separate

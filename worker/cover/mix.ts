@@ -34,6 +34,13 @@ export function fitLength(x: Float32Array, length: number): Float32Array {
   return out;
 }
 
+/** `x` × gain, cut or zero-padded to `length` (one new array). */
+function scaledTo(x: Float32Array, length: number, gain: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0, n = Math.min(length, x.length); i < n; i++) out[i] = x[i]! * gain;
+  return out;
+}
+
 const FRAME = 2048;
 const HOP = 512;
 const SINC_HALF = 16;
@@ -101,24 +108,41 @@ function timeStretch(x: Float32Array, synHop: number, signal?: AbortSignal): Flo
   return out;
 }
 
-/** y[i] = x(i · speed) for i < length, by a Hann-windowed sinc of ±16 taps, low-passed at min(1, 1/speed) of Nyquist. */
+/** Steps of the kernel table per zero crossing (linear interpolation between them). */
+const TABLE_STEPS = 512;
+let kernelTable: Float64Array | null = null;
+
+/** sinc(u)·hann(u/16) for u in [0, 16], TABLE_STEPS per unit (one more entry: zero, for the interpolation). */
+function kernel(): Float64Array {
+  if (kernelTable) return kernelTable;
+  const n = SINC_HALF * TABLE_STEPS;
+  const t = new Float64Array(n + 2);
+  for (let k = 0; k <= n; k++) {
+    const u = k / TABLE_STEPS;
+    t[k] = (u === 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u)) * (0.5 + 0.5 * Math.cos((Math.PI * u) / SINC_HALF));
+  }
+  return (kernelTable = t);
+}
+
+/** y[i] = x(i · speed) for i < length, by a Hann-windowed sinc of ±16 zero crossings, low-passed at min(1, 1/speed) of Nyquist. */
 function readAtSpeed(x: Float32Array, speed: number, length: number): Float32Array {
   const fc = Math.min(1, 1 / speed);
   const reach = Math.ceil(SINC_HALF / fc);
+  const table = kernel();
+  const limit = SINC_HALF * TABLE_STEPS;
   const y = new Float32Array(length);
   for (let i = 0; i < length; i++) {
     const p = i * speed;
     const c = Math.floor(p);
     let sum = 0;
-    for (let j = c - reach + 1; j <= c + reach; j++) {
-      if (j < 0 || j >= x.length) continue;
-      const t = (p - j) * fc;
-      const win = Math.abs(t) >= SINC_HALF ? 0 : 0.5 + 0.5 * Math.cos((Math.PI * t) / SINC_HALF);
-      if (win === 0) continue;
-      const sinc = t === 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t);
-      sum += x[j]! * fc * sinc * win;
+    for (let j = Math.max(0, c - reach + 1), end = Math.min(x.length - 1, c + reach); j <= end; j++) {
+      const pos = Math.abs(p - j) * fc * TABLE_STEPS;
+      if (pos >= limit) continue;
+      const k = Math.floor(pos);
+      const f = pos - k;
+      sum += x[j]! * (table[k]! + f * (table[k + 1]! - table[k]!));
     }
-    y[i] = sum;
+    y[i] = sum * fc;
   }
   return y;
 }
@@ -169,11 +193,8 @@ export function mixCover(input: MixInput): MixResult {
     throw new Error(`mixCover: ${input.vocals.length} vocal and ${input.accompaniment.length} accompaniment channels`);
   }
   const gv = dbToGain(input.vocalsGain), ga = dbToGain(input.accompanimentGain);
-  const vocals = input.vocals.map((c) => fitLength(c, length).map((v) => v * gv));
-  const accompaniment = input.accompaniment.map((c) => {
-    const shifted = input.accompanimentPitch === 0 ? c : pitchShift(c, input.accompanimentPitch, input.signal);
-    return fitLength(shifted, length).map((v) => v * ga);
-  });
+  const vocals = input.vocals.map((c) => scaledTo(c, length, gv));
+  const accompaniment = input.accompaniment.map((c) => scaledTo(input.accompanimentPitch === 0 ? c : pitchShift(c, input.accompanimentPitch, input.signal), length, ga));
   let peak = 0, limited = 0;
   const mix = vocals.map((v, ch) => {
     const a = accompaniment[ch]!;
