@@ -8,7 +8,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { COVER_DEFAULTS, COVER_FIELDS, COVER_PARAM_NAMES } from "../../lib/cover-params";
 import { songLikeWav, tempDir } from "../helpers/audio-fixtures";
-import { chooseModelAndYin, skipReason, tinyModel } from "./convert-helpers";
+import { chooseModelAndYin, peaks, skipReason, tinyModel } from "./convert-helpers";
 
 test.skip(skipReason !== null, skipReason ?? "");
 
@@ -91,6 +91,14 @@ test("a song in song mode becomes a cover: steps, mix, stems; a second mix reuse
   for (const stage of ["separating", "converting", "mixing"]) await expect(stepState(page, stage)).toHaveAttribute("data-state", "done");
 
   const mix = result.getByLabel("Cover mix audio", { exact: true });
+  // the browser decodes the mix: its waveform is drawn beside the input's
+  await expect(result.getByRole("img", { name: "Cover mix waveform" })).toBeVisible();
+  await expect.poll(() => peaks(result.getByRole("img", { name: "Cover mix waveform" })), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(() => peaks(result.getByRole("img", { name: "Input waveform" })), { timeout: 30_000 }).toBeGreaterThan(0);
+  // as long as the song (each waveform's caption is its length)
+  const lengths = await result.locator("figure figcaption").allTextContents();
+  expect(lengths).toHaveLength(2);
+  expect(lengths[1]).toBe(lengths[0]);
   await expectPlays(mix);
   await expectWav(request, await mix.getAttribute("src"));
   // the converted vocals and the accompaniment: players and downloads, each a WAV
