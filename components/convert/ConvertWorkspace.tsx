@@ -87,6 +87,7 @@ export function ConvertWorkspace({ initialModelId, separationProblem }: { initia
         return;
       }
       const conversion = song ? await startCover(file!, modelId, params, mix) : await startConversion(file!, modelId, params);
+      if (song) setProblem(null); // accepted: the model is there (again)
       setCurrent(conversion);
       refreshHistory();
     } catch (err) {
