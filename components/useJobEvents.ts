@@ -18,6 +18,16 @@ export interface LiveJob {
   interrupted?: boolean;
   logs: StreamEvent[];
   metrics: StreamEvent[];
+  /** every stage named by the job's events, in the order first seen (a cover: separating, converting, mixing) */
+  stages?: StageState[];
+}
+
+export interface StageState {
+  name: string;
+  /** the stage's last reported percent */
+  percent: number;
+  /** an event said the stage was skipped because its result was already there (`data.cached: true`) */
+  cached: boolean;
 }
 
 export type LiveJobs = Record<string, LiveJob>;
@@ -25,10 +35,23 @@ export type LiveJobs = Record<string, LiveJob>;
 const MAX_LOGS = 2000;
 const NO_EVENTS: StreamEvent[] = [];
 
+/** Fold an event that names a stage (`data.stage`) into the list of stages. Pure. */
+function foldStage(stages: StageState[] | undefined, ev: StreamEvent): StageState[] | undefined {
+  const name = ev.data?.stage;
+  if (typeof name !== "string" || name === "") return stages;
+  const list = stages ?? [];
+  const prev = list.find((s) => s.name === name);
+  const percent = ev.kind === "progress" && typeof ev.data?.percent === "number" ? ev.data.percent : (prev?.percent ?? 0);
+  const next: StageState = { name, percent, cached: (prev?.cached ?? false) || ev.data?.cached === true };
+  return prev ? list.map((s) => (s === prev ? next : s)) : [...list, next];
+}
+
 /** Fold one event into the per-job live state. Pure. */
 export function applyEvent(state: LiveJobs, ev: StreamEvent): LiveJobs {
   const prev = state[ev.jobId] ?? { logs: [], metrics: [] };
   const next: LiveJob = { ...prev };
+  const stages = foldStage(prev.stages, ev);
+  if (stages) next.stages = stages;
   if (ev.kind === "status") {
     next.status = ev.data?.status ?? prev.status;
     if (ev.data?.interrupted) next.interrupted = true;

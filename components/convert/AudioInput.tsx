@@ -10,7 +10,7 @@ const isZip = (f: File) => /\.zip$/i.test(f.name);
 
 /**
  * The clip to convert: a file from disk or a recording from the microphone, shown with its waveform. Several files,
- * or one .zip, are a batch (`onBatch`).
+ * or one .zip, are a batch (`onBatch`); `single` (song mode) takes one file only.
  */
 export function AudioInput({
   file,
@@ -18,12 +18,14 @@ export function AudioInput({
   batch,
   onBatch,
   disabled,
+  single = false,
 }: {
   file: File | null;
   onChange: (f: File | null) => void;
   batch: File[] | null;
   onBatch: (files: File[]) => void;
   disabled?: boolean;
+  single?: boolean;
 }) {
   const rec = useRecorder(onChange);
   const button = "rounded border border-zinc-300 px-3 py-1.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-600 dark:hover:bg-zinc-800";
@@ -37,7 +39,7 @@ export function AudioInput({
           <input
             type="file"
             accept={ACCEPT}
-            multiple
+            multiple={!single}
             className="sr-only"
             aria-label="Audio file"
             onChange={(e) => {
@@ -60,7 +62,11 @@ export function AudioInput({
           </button>
         )}
       </div>
-      <p className="text-xs text-zinc-600 dark:text-zinc-400">Choose several files, or one .zip of clips, to convert them all as a batch with the same settings.</p>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
+        {single
+          ? "One song at a time (a batch of several files or a .zip is for Voice only)."
+          : "Choose several files, or one .zip of clips, to convert them all as a batch with the same settings."}
+      </p>
       {rec.recording && <p className="text-sm text-red-700 dark:text-red-400" role="status">Recording… press Stop when done.</p>}
       {rec.error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{rec.error}</p>}
       {batch && (

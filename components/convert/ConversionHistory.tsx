@@ -3,10 +3,11 @@ import { useState } from "react";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { deleteConversion } from "./api";
 import { summarizeParams } from "./ConversionSettings";
-import { isActive, type Conversion } from "./types";
-import { DataTable, EmptyState, ErrorText, mutedText, StatusBadge, useConfirm, useToast } from "@/components/ui";
+import { summarizeCover } from "./cover";
+import { isActive, isCover, type Conversion } from "./types";
+import { Badge, DataTable, EmptyState, ErrorText, mutedText, StatusBadge, useConfirm, useToast } from "@/components/ui";
 
-/** Recent conversions, newest first; a row's Show puts it in the result area. */
+/** Recent conversions and covers (marked "Cover", with their mix), newest first; a row's Show puts it in the result area. */
 export function ConversionHistory({
   conversions,
   loadError,
@@ -60,7 +61,22 @@ export function ConversionHistory({
             onClick: () => onSelect(c),
           })}
           columns={[
-            { key: "model", header: "Model", primary: true, sort: (c) => c.model?.name, cell: (c) => c.model?.name ?? "—" },
+            {
+              key: "model",
+              header: "Model",
+              primary: true,
+              sort: (c) => c.model?.name,
+              cell: (c) => (
+                <>
+                  {c.model?.name ?? "—"}
+                  {isCover(c) && (
+                    <span className="ml-2 align-middle font-normal" data-testid="cover-badge">
+                      <Badge>Cover</Badge>
+                    </span>
+                  )}
+                </>
+              ),
+            },
             {
               key: "input",
               header: "Input",
@@ -74,7 +90,20 @@ export function ConversionHistory({
                 </>
               ),
             },
-            { key: "settings", header: "Settings", cell: (c) => <span className="text-xs">{summarizeParams(c.params)}</span> },
+            {
+              key: "settings",
+              header: "Settings",
+              cell: (c) => (
+                <span className="text-xs">
+                  {isCover(c) && c.cover && (
+                    <span className="block" data-testid="cover-mix">
+                      {summarizeCover(c.cover)}
+                    </span>
+                  )}
+                  {summarizeParams(c.params)}
+                </span>
+              ),
+            },
             { key: "status", header: "Status", sort: (c) => c.status, cell: (c) => <StatusBadge status={c.status} /> },
             {
               key: "time",

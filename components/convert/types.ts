@@ -7,7 +7,10 @@ import type { z } from "zod";
 
 export type ConversionStatus = z.infer<typeof JobStatus>;
 
+/** A conversion or a song cover (`mode: "cover"`, issue 19: its mix in `cover`, its stems' URLs in `stems`). */
 export type Conversion = ApiConversion;
+
+export const isCover = (c: Pick<Conversion, "mode">) => c.mode === "cover";
 
 export type ModelSummary = Pick<Model, "id" | "name" | "sampleRate" | "version" | "f0" | "files">;
 

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { useJobEvents, type LiveJob } from "../useJobEvents";
 import { getConversion } from "./api";
-import { isActive, type Conversion } from "./types";
+import { isActive, isCover, type Conversion } from "./types";
 
 const POLL_MS = 4000;
 const SETTLE_TRIES = 10;
@@ -10,10 +10,12 @@ const SETTLE_TRIES = 10;
 /**
  * Follows a conversion while it runs: the job's SSE stream drives the progress bar, and when the stream says the
  * job ended the conversion is re-read (its output URL only exists then). A slow poll covers a dropped stream.
+ * A cover's stream is followed after it ended too (the stream replays a finished job's events): its steps, and
+ * which of them were cached, stay on show.
  */
 export function useLiveConversion(conversion: Conversion | null, onUpdate: (c: Conversion) => void): LiveJob | undefined {
   const active = !!conversion && isActive(conversion);
-  const jobId = active ? conversion.jobId : null;
+  const jobId = active || (conversion && isCover(conversion)) ? conversion.jobId : null;
   const { jobs } = useJobEvents(jobId ? `/api/jobs/${jobId}/events` : null);
   const live = jobId ? jobs[jobId] : undefined;
   const ended = !!live?.status && !["queued", "running"].includes(live.status);

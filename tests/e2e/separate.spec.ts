@@ -1,47 +1,23 @@
 // "Isolate vocals" (issue 19) in the browser: upload a song-like clip (speech over synthetic chords and a drum-like
 // noise burst per beat), isolate its vocals from the file list (the e2e server runs the MDX-shaped band stand-in,
 // tests/e2e/server.ts), then play the vocal and accompaniment stems. Screenshots at 1280 and 390 px, light and dark.
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { dropFiles } from "./page-helpers";
 import { expect, test } from "@playwright/test";
-import { decodeWav, encodeWavFloat32 } from "../../worker/dsp/wav";
-import { speechWav, tempDir } from "../helpers/audio-fixtures";
+import { songLikeWav, tempDir } from "../helpers/audio-fixtures";
 
 const dir = tempDir("vs-e2e-sep-");
 const SHOTS = path.resolve("test-reports", "screenshots");
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** speech (espeak-ng, 44.1 kHz stereo by sox) + A-major chords + a noise burst on every beat, float32 WAV */
-function songLike(): string {
-  const speech = speechWav(dir, "voice.wav", "Here comes the singer over the band, one two three four.");
-  const stereo = path.join(dir, "voice44.wav");
-  execFileSync("sox", [speech, "-r", "44100", "-c", "2", "-e", "floating-point", "-b", "32", stereo]);
-  const v = decodeWav(fs.readFileSync(stereo));
-  const rate = 44100, n = v.channels[0]!.length;
-  const l = new Float32Array(n), r = new Float32Array(n);
-  let seed = 7;
-  const noise = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5);
-  for (let i = 0; i < n; i++) {
-    const t = i / rate, beat = (t * 2) % 1;
-    const drum = beat < 0.04 ? noise() * 0.4 * (1 - beat / 0.04) : 0;
-    const chord = [220, 277.18, 329.63].reduce((s, f) => s + 0.07 * Math.sin(2 * Math.PI * f * t), 0);
-    l[i] = 0.8 * v.channels[0]![i]! + chord + drum;
-    r[i] = 0.8 * v.channels[1]![i]! + 0.8 * chord + drum;
-  }
-  const out = path.join(dir, "song.wav");
-  fs.writeFileSync(out, encodeWavFloat32([l, r], rate));
-  return out;
-}
 
 test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
   test.setTimeout(120_000);
   const name = "e2e-song";
   expect((await page.request.post("/api/experiments", { data: { name } })).status()).toBe(201);
   await page.goto(`/experiments/${name}`);
-  const song = songLike();
+  const song = songLikeWav(dir);
   await dropFiles(page, [song]);
   const row = page.getByTestId("file-row").filter({ hasText: "song.wav" });
   await expect(row).toHaveCount(1, { timeout: 30_000 });

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { encodeWavFloat32 } from "../../worker/dsp/wav";
+import { decodeWav, encodeWavFloat32 } from "../../worker/dsp/wav";
 import { packagedFfmpeg } from "../../lib/audio/ffmpeg";
 
 export function tempDir(prefix = "vs-audio-"): string {
@@ -23,6 +23,34 @@ export function ffmpegForTests(): string {
 export function speechWav(dir: string, name = "speech.wav", text = "The quick brown fox jumps over the lazy dog."): string {
   const out = path.join(dir, name);
   execFileSync("espeak-ng", ["-w", out, text]);
+  return out;
+}
+
+/**
+ * A song-like clip: speech (espeak-ng, 44.1 kHz stereo by sox) over A-major chords and a noise burst on every beat
+ * (120 bpm), float32 stereo WAV: something vocal separation has to pull apart.
+ */
+export function songLikeWav(dir: string, name = "song.wav", text = "Here comes the singer over the band, one two three four."): string {
+  const speech = speechWav(dir, `${path.parse(name).name}-voice.wav`, text);
+  const stereo = path.join(dir, `${path.parse(name).name}-voice44.wav`);
+  execFileSync("sox", [speech, "-r", "44100", "-c", "2", "-e", "floating-point", "-b", "32", stereo]);
+  const v = decodeWav(fs.readFileSync(stereo));
+  const rate = 44100;
+  const n = v.channels[0]!.length;
+  const l = new Float32Array(n);
+  const r = new Float32Array(n);
+  let seed = 7;
+  const noise = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5;
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    const beat = (t * 2) % 1;
+    const drum = beat < 0.04 ? noise() * 0.4 * (1 - beat / 0.04) : 0;
+    const chord = [220, 277.18, 329.63].reduce((s, f) => s + 0.07 * Math.sin(2 * Math.PI * f * t), 0);
+    l[i] = 0.8 * v.channels[0]![i]! + chord + drum;
+    r[i] = 0.8 * v.channels[1]![i]! + 0.8 * chord + drum;
+  }
+  const out = path.join(dir, name);
+  fs.writeFileSync(out, encodeWavFloat32([l, r], rate));
   return out;
 }
 
