@@ -12,7 +12,7 @@ import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
-import { separationModelProblem } from "../../lib/separation";
+import { separationModelProblem } from "../../lib/separation-rules";
 import { ModelFileError } from "../onnx/session";
 import { JobFailure, PermanentJobError, type JobHandler } from "../runner";
 import { separateStereo } from "./engine";
