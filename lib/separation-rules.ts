@@ -76,15 +76,23 @@ export async function separationPendingError(experimentId: string, experimentNam
 }
 
 /**
- * The ready files of an experiment whose vocals are not isolated yet: no vocal stem on disk and no separate job queued
- * or running. What "Isolate vocals in N files" (POST …/separate) queues.
+ * Where each ready file of an experiment stands: `pending` (a separate job queued or running), `stemmed` (its vocal
+ * stem is on disk: `useVocals` may be switched) and `todo` (neither: what "Isolate vocals in N files", POST
+ * …/separate, queues), file ids in upload order.
  */
-export async function filesToSeparate(experimentId: string, experimentName: string, prisma: Reader) {
+export async function separationOverview(experimentId: string, experimentName: string, prisma: Reader) {
   const [files, pending] = await Promise.all([
-    prisma.audioFile.findMany({ where: { experimentId, status: "ready" }, select: { id: true, originalName: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    prisma.audioFile.findMany({ where: { experimentId, status: "ready" }, select: { id: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
     pendingSeparations(experimentId, prisma),
   ]);
   const busy = new Set(pending.map((p) => p.fileId));
   const p = paths();
-  return files.filter((f) => !busy.has(f.id) && !fs.existsSync(p.stemFile(experimentName, f.id, "vocals")));
+  const stemmed = files.filter((f) => fs.existsSync(p.stemFile(experimentName, f.id, "vocals"))).map((f) => f.id);
+  const has = new Set(stemmed);
+  return { pending: [...busy], stemmed, todo: files.filter((f) => !busy.has(f.id) && !has.has(f.id)).map((f) => f.id) };
+}
+
+/** The ids of the ready files whose vocals are not isolated yet (no vocal stem, none queued). */
+export async function filesToSeparate(experimentId: string, experimentName: string, prisma: Reader): Promise<string[]> {
+  return (await separationOverview(experimentId, experimentName, prisma)).todo;
 }

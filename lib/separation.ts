@@ -49,7 +49,7 @@ export async function queueExperimentSeparations(name: string, prisma: Db = db()
   const missing = separationModelMissing();
   if (missing) throw missing;
   const jobs: Job[] = [];
-  for (const f of await filesToSeparate(exp.id, name, prisma)) jobs.push(await enqueueJob({ kind: "separate", experimentName: name, params: { fileId: f.id } }, prisma));
+  for (const fileId of await filesToSeparate(exp.id, name, prisma)) jobs.push(await enqueueJob({ kind: "separate", experimentName: name, params: { fileId } }, prisma));
   return jobs;
 }
 
