@@ -1,6 +1,9 @@
 // "Isolate vocals" (issue 19) in the browser: upload a song-like clip (speech over synthetic chords and a drum-like
 // noise burst per beat), isolate its vocals from the file list (the e2e server runs the MDX-shaped band stand-in,
-// tests/e2e/server.ts), then play the vocal and accompaniment stems. Screenshots at 1280 and 390 px, light and dark.
+// tests/e2e/server.ts), then play the vocal and accompaniment stems. Then the experiment-wide switch: turned on in
+// the settings, a new upload is separated by itself, "Isolate vocals in 1 file" takes the one from before, "Train on
+// vocals" switches a file back to its mix; the System page lists the separation model. Screenshots at 1280 and
+// 390 px, light and dark.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,10 +17,10 @@ const dir = tempDir("vs-e2e-sep-");
 const SHOTS = path.resolve("test-reports", "screenshots");
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** speech (espeak-ng, 44.1 kHz stereo by sox) + A-major chords + a noise burst on every beat, float32 WAV */
-function songLike(): string {
-  const speech = speechWav(dir, "voice.wav", "Here comes the singer over the band, one two three four.");
-  const stereo = path.join(dir, "voice44.wav");
+/** speech (espeak-ng, 44.1 kHz stereo by sox) + A-major chords (shifted by `detune` Hz) + a noise burst on every beat, float32 WAV */
+function songLike(name = "song.wav", detune = 0, words = "Here comes the singer over the band, one two three four."): string {
+  const speech = speechWav(dir, `voice-${name}`, words);
+  const stereo = path.join(dir, `voice44-${name}`);
   execFileSync("sox", [speech, "-r", "44100", "-c", "2", "-e", "floating-point", "-b", "32", stereo]);
   const v = decodeWav(fs.readFileSync(stereo));
   const rate = 44100, n = v.channels[0]!.length;
@@ -27,13 +30,41 @@ function songLike(): string {
   for (let i = 0; i < n; i++) {
     const t = i / rate, beat = (t * 2) % 1;
     const drum = beat < 0.04 ? noise() * 0.4 * (1 - beat / 0.04) : 0;
-    const chord = [220, 277.18, 329.63].reduce((s, f) => s + 0.07 * Math.sin(2 * Math.PI * f * t), 0);
+    const chord = [220, 277.18, 329.63].reduce((s, f) => s + 0.07 * Math.sin(2 * Math.PI * (f + detune) * t), 0);
     l[i] = 0.8 * v.channels[0]![i]! + chord + drum;
     r[i] = 0.8 * v.channels[1]![i]! + 0.8 * chord + drum;
   }
-  const out = path.join(dir, "song.wav");
+  const out = path.join(dir, name);
   fs.writeFileSync(out, encodeWavFloat32([l, r], rate));
   return out;
+}
+
+type ApiJob = { status: string; error: string | null; params: { fileId?: string } };
+
+/** The experiment's separate jobs, oldest first, as "status[: error]" per file id. */
+async function separateJobs(page: import("@playwright/test").Page, name: string): Promise<ApiJob[]> {
+  const res = await page.request.get(`/api/jobs?experiment=${name}&kind=separate`);
+  return ((await res.json()) as { jobs: ApiJob[] }).jobs;
+}
+const summary = (jobs: ApiJob[]) => jobs.map((j) => `${j.status}${j.error ? `: ${j.error}` : ""}`).sort().join(", ");
+
+/** 1280 and 390 px, light and dark: no sideways scrolling, a full-page screenshot, no axe violations. */
+async function shots(page: import("@playwright/test").Page, prefix: string, visible: import("@playwright/test").Locator) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const width of [1280, 390]) {
+    for (const scheme of ["light", "dark"] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect(visible).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `sideways scrolling at ${width}px ${scheme}`).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: path.join(SHOTS, `${prefix}-${width}-${scheme}.png`), fullPage: true });
+      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
+      expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: "light" });
 }
 
 test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
@@ -75,19 +106,69 @@ test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
   await expect(page.getByText("This browser cannot play")).toHaveCount(0);
   await row.getByRole("button", { name: "Stop the accompaniment of song.wav" }).click();
 
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const width of [1280, 390]) {
-    for (const scheme of ["light", "dark"] as const) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect(vocals).toBeVisible();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, `sideways scrolling at ${width}px ${scheme}`).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: path.join(SHOTS, `separate-files-${width}-${scheme}.png`), fullPage: true });
-      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-      expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-    }
-  }
+  await shots(page, "separate-files", vocals);
+});
+
+test("the experiment's isolate-vocals switch: new uploads separated by themselves, earlier ones on request, back to the mix", async ({ page }) => {
+  test.setTimeout(180_000);
+  const name = "e2e-iso-switch";
+  expect((await page.request.post("/api/experiments", { data: { name } })).status()).toBe(201);
+  await page.goto(`/experiments/${name}`);
+  await dropFiles(page, [songLike("before.wav", 3, "Sung before the switch was on.")]);
+  const before = page.getByTestId("file-row").filter({ hasText: "before.wav" });
+  await expect(before).toHaveCount(1, { timeout: 30_000 });
+  await expect(before.getByRole("button", { name: "Isolate the vocals of before.wav" })).toBeVisible();
+
+  // the switch, with its help line; saved, it offers to separate the file from before
+  const settings = page.getByRole("form", { name: "Settings" });
+  const box = settings.getByLabel("Isolate vocals of every new upload");
+  await expect(settings.getByText("each upload is split into vocals and accompaniment")).toBeVisible();
+  await box.check();
+  await settings.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("toast").filter({ hasText: "new uploads are separated; 1 earlier file(s) are not yet" })).toBeVisible();
+  const separateAll = page.getByRole("button", { name: "Isolate vocals in 1 file" });
+  await expect(separateAll).toBeVisible();
+  await expect(page.getByRole("form", { name: "Settings" }).getByLabel("Isolate vocals of every new upload")).toBeChecked();
+
+  // a new upload is separated without a click
+  await dropFiles(page, [songLike("after.wav", 7, "Sung after the switch was on.")]);
+  const after = page.getByTestId("file-row").filter({ hasText: "after.wav" });
+  await expect(after).toHaveCount(1, { timeout: 30_000 });
+  await expect.poll(async () => summary(await separateJobs(page, name)), { timeout: 90_000, intervals: [1000] }).toBe("succeeded");
+  await page.reload();
+  await expect(after.getByRole("button", { name: "Play the vocals of after.wav" })).toBeVisible();
+  await expect(after.getByRole("checkbox", { name: "Train on the vocals of after.wav" })).toBeChecked();
+  await expect(before.getByRole("button", { name: "Play the vocals of before.wav" })).toHaveCount(0);
+
+  // the file from before, on request
+  await separateAll.click();
+  await expect(page.getByTestId("toast").filter({ hasText: "Isolating the vocals of 1 file(s)" })).toBeVisible();
+  await expect.poll(async () => summary(await separateJobs(page, name)), { timeout: 90_000, intervals: [1000] }).toBe("succeeded, succeeded");
+  await page.reload();
+  await expect(before.getByRole("button", { name: "Play the vocals of before.wav" })).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Isolate vocals in/ })).toHaveCount(0);
+
+  // back to the mix for one file: the stems stay playable, the flag goes off
+  await after.getByRole("checkbox", { name: "Train on the vocals of after.wav" }).uncheck();
+  await expect(page.getByTestId("toast").filter({ hasText: "“after.wav” trains on its mix again" })).toBeVisible();
+  await page.reload();
+  await expect(after.getByRole("checkbox", { name: "Train on the vocals of after.wav" })).not.toBeChecked();
+  await expect(after.getByRole("button", { name: "Play the vocals of after.wav" })).toBeVisible();
+  const files = ((await (await page.request.get(`/api/experiments/${name}/files`)).json()) as { files: { name: string; useVocals: boolean }[] }).files;
+  expect(Object.fromEntries(files.map((f) => [f.name, f.useVocals]))).toEqual({ "before.wav": true, "after.wav": false });
+
+  await shots(page, "isolate-switch", page.getByRole("form", { name: "Settings" }).getByLabel("Isolate vocals of every new upload"));
+});
+
+test("the System page lists the separation model with its path", async ({ page }) => {
+  await page.goto("/system");
+  const row = page.getByTestId("asset-separation");
+  await expect(row).toContainText("Vocal separation model");
+  await expect(row).toContainText("present");
+  const health = (await (await page.request.get("/api/health")).json()) as { assets: { separation: boolean; detail: { separation: { path: string } } } };
+  expect(health.assets.separation).toBe(true);
+  await expect(row.locator("code")).toHaveText(health.assets.detail.separation.path);
+  await shots(page, "system-assets", row);
 });
 
 async function fileId(page: import("@playwright/test").Page, name: string): Promise<string> {
