@@ -54,11 +54,14 @@ export function FileList({ experiment, files, readOnly = false, separation }: { 
       toast(excluded ? `Excluded “${f.name}” from training` : `Included “${f.name}” again`);
       router.refresh();
     } catch (err) {
+      setVocalsChoice(({ [f.id]: _, ...rest }) => rest);
       toast((err as Error).message, "error");
     }
   }
 
   const [separating, setSeparating] = useState<Set<string>>(new Set());
+  // "Train on vocals" as clicked, until the refreshed list says so too (undone when the change is refused)
+  const [vocalsChoice, setVocalsChoice] = useState<Record<string, boolean>>({});
   const pending = new Set(separation?.pending ?? []);
   const stemmed = new Set(separation?.stemmed ?? []);
   const hasStems = (f: FileRow) => (separation ? stemmed.has(f.id) : Boolean(f.useVocals));
@@ -66,6 +69,7 @@ export function FileList({ experiment, files, readOnly = false, separation }: { 
   const couldIsolate = !readOnly && files.some((f) => f.status === "ready" && !hasStems(f) && !pending.has(f.id));
 
   async function setUseVocals(f: FileRow, useVocals: boolean) {
+    setVocalsChoice((c) => ({ ...c, [f.id]: useVocals }));
     try {
       await callApi(`/api/experiments/${encodeURIComponent(experiment)}/files/${f.id}`, { method: "PATCH", body: JSON.stringify({ useVocals }) });
       toast(useVocals ? `“${f.name}” trains on its isolated vocals (re-run preprocess)` : `“${f.name}” trains on its mix again (re-run preprocess)`);
@@ -85,14 +89,18 @@ export function FileList({ experiment, files, readOnly = false, separation }: { 
     }
     const base = `/api/experiments/${encodeURIComponent(experiment)}/files/${id}`;
     const a = new Audio(stem ? `${base}/stems/${stem}` : `${base}/audio`);
-    a.onended = () => setPlaying(null);
-    a.onerror = () => {
+    // a player replaced by the next click (its pause() rejects its pending play()) must not reset the new one's state
+    const mine = (fn: () => void) => () => {
+      if (audio.current === a) fn();
+    };
+    a.onended = mine(() => setPlaying(null));
+    a.onerror = mine(() => {
       setPlaying(null);
       setError("This browser cannot play that file's format");
-    };
+    });
     audio.current = a;
     setPlaying(key);
-    void a.play().catch(() => setPlaying(null));
+    void a.play().catch(mine(() => setPlaying(null)));
   }
 
   async function isolate(f: FileRow) {
@@ -233,7 +241,7 @@ export function FileList({ experiment, files, readOnly = false, separation }: { 
                   )}
                   {!readOnly && hasStems(f) && !pending.has(f.id) && (
                     <label className="inline-flex items-center gap-1" title="Checked: preprocess reads the isolated vocals; unchecked: the uploaded mix. Either way the next preprocess redoes this file.">
-                      <input type="checkbox" className="h-4 w-4" checked={Boolean(f.useVocals)} onChange={(e) => void setUseVocals(f, e.target.checked)} aria-label={`Train on the vocals of ${f.name}`} data-testid="use-vocals" />
+                      <input type="checkbox" className="h-4 w-4" checked={vocalsChoice[f.id] ?? Boolean(f.useVocals)} onChange={(e) => void setUseVocals(f, e.target.checked)} aria-label={`Train on the vocals of ${f.name}`} data-testid="use-vocals" />
                       Train on vocals
                     </label>
                   )}

@@ -130,7 +130,7 @@ export default async function SystemPage() {
       </Card>
 
       <Card label="Assets" title="Model assets">
-        <ul className="space-y-1 text-sm">
+        <ul className="space-y-2 text-sm">
           {[
             { id: "hubert", label: "Content model (HuBERT/ContentVec ONNX)", present: body.assets.hubert, path: body.assets.detail.hubert.path },
             { id: "rmvpe", label: "RMVPE pitch model", present: body.assets.rmvpe, path: body.assets.detail.rmvpe.path },
@@ -143,12 +143,12 @@ export default async function SystemPage() {
           ].map((a) => (
             <li key={a.id} data-testid={`asset-${a.id}`}>
               {a.label}: {a.present ? "present" : <span className="text-red-700 dark:text-red-400">missing (fix: npm run assets)</span>}{" "}
-              <code className="text-xs text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{a.path}</code>
+              <code className="block text-xs text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{a.path}</code>
             </li>
           ))}
           <li data-testid="asset-pretrained">
             Pretrained v2 weights: {body.assets.pretrained.length > 0 ? body.assets.pretrained.join(", ") : <span className="text-red-700 dark:text-red-400">none (fix: npm run assets)</span>}{" "}
-            <code className="text-xs text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{body.assets.detail.pretrained.dir}</code>
+            <code className="block text-xs text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{body.assets.detail.pretrained.dir}</code>
           </li>
         </ul>
       </Card>
