@@ -110,7 +110,8 @@ test("upload a song, isolate its vocals, play the stems", async ({ page }) => {
 });
 
 test("the experiment's isolate-vocals switch: new uploads separated by themselves, earlier ones on request, back to the mix", async ({ page }) => {
-  test.setTimeout(180_000);
+  // two separations and 12 screenshots with axe: minutes on a loaded 2-core machine
+  test.setTimeout(360_000);
   const name = "e2e-iso-switch";
   expect((await page.request.post("/api/experiments", { data: { name } })).status()).toBe(201);
   await page.goto(`/experiments/${name}`);
@@ -129,6 +130,7 @@ test("the experiment's isolate-vocals switch: new uploads separated by themselve
   const separateAll = page.getByRole("button", { name: "Isolate vocals in 1 file" });
   await expect(separateAll).toBeVisible();
   await expect(page.getByRole("form", { name: "Settings" }).getByLabel("Isolate vocals of every new upload")).toBeChecked();
+  await shots(page, "isolate-offer", separateAll);
 
   // a new upload is separated without a click
   await dropFiles(page, [songLike("after.wav", 7, "Sung after the switch was on.")]);
