@@ -159,7 +159,7 @@ export function FileList({ experiment, files, readOnly = false, separation }: { 
       <ErrorText error={error} />
       {modelMissing && couldIsolate && (
         <p className={`mb-3 text-xs ${mutedText} [overflow-wrap:anywhere]`} data-testid="separation-missing">
-          “Isolate vocals” needs the vocal separation model. {modelMissing}
+          “Isolate vocals” cannot run: {modelMissing}
         </p>
       )}
       {files.length === 0 ? (
