@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { ExperimentSettings } from "@/lib/experiment-rules";
 import type { CleaningOptions } from "@/lib/dataset/analysis";
 import { CleaningFields } from "./dataset/CleaningFields";
+import { IsolateVocalsFields } from "./IsolateVocalsFields";
 import { callApi } from "./api-client";
 import { inputClass, SettingsFields } from "./SettingsFields";
 import { useConfirm, useToast } from "./ui";
@@ -13,6 +14,7 @@ export function ExperimentSettingsForm({
   name,
   settings,
   cleaning: savedCleaning,
+  isolation,
   readOnly = false,
   readOnlyNote,
 }: {
@@ -20,6 +22,8 @@ export function ExperimentSettingsForm({
   settings: ExperimentSettings;
   /** the dataset doctor's cleaning options (preprocess applies them) */
   cleaning?: CleaningOptions;
+  /** "isolate vocals" (issue 19): the stored switch, the files not separated yet, what is missing for separation */
+  isolation?: { on: boolean; filesToSeparate: number; modelMissing: string | null };
   readOnly?: boolean;
   readOnlyNote?: string;
 }) {
@@ -27,6 +31,7 @@ export function ExperimentSettingsForm({
   const [newName, setNewName] = useState(name);
   const [value, setValue] = useState(settings);
   const [cleaning, setCleaning] = useState(savedCleaning);
+  const [isolate, setIsolate] = useState(isolation?.on ?? false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const confirm = useConfirm();
   const toast = useToast();
@@ -35,13 +40,21 @@ export function ExperimentSettingsForm({
     e.preventDefault();
     setMessage(null);
     try {
-      await callApi(`/api/experiments/${name}`, {
+      const saved = await callApi<{ isolateVocals?: boolean; filesToSeparate?: number }>(`/api/experiments/${name}`, {
         method: "PATCH",
-        body: JSON.stringify({ ...(newName !== name ? { name: newName } : {}), ...value, ...(cleaning ? { cleaning } : {}) }),
+        // the switch only when changed: turning it on needs the model, keeping it on must not
+        body: JSON.stringify({ ...(newName !== name ? { name: newName } : {}), ...value, ...(cleaning ? { cleaning } : {}), ...(isolation && isolate !== isolation.on ? { isolateVocals: isolate } : {}) }),
       });
       setMessage({ ok: true, text: "Saved" });
       // the page refresh remounts this form with the saved values (its key), so the lasting confirmation is a toast
-      toast(newName !== name ? `Saved: the experiment is now “${newName}”` : "Settings saved");
+      const earlier = saved?.isolateVocals && isolation && !isolation.on && saved.filesToSeparate ? saved.filesToSeparate : 0;
+      toast(
+        newName !== name
+          ? `Saved: the experiment is now “${newName}”`
+          : earlier
+            ? `Settings saved: new uploads are separated; ${earlier} earlier file(s) are not yet (“Isolate vocals in …” below)`
+            : "Settings saved",
+      );
       if (newName !== name) router.replace(`/experiments/${newName}`);
       else router.refresh();
     } catch (err) {
@@ -58,7 +71,7 @@ export function ExperimentSettingsForm({
     });
     if (!yes) return;
     try {
-      await callApi(`/api/experiments/${name}`, { method: "DELETE" });
+      const saved = await callApi<{ isolateVocals?: boolean; filesToSeparate?: number }>(`/api/experiments/${name}`, { method: "DELETE" });
       toast(`Deleted experiment “${name}”`);
       router.push("/");
       router.refresh();
@@ -78,6 +91,17 @@ export function ExperimentSettingsForm({
         <SettingsFields value={value} onChange={setValue} />
       </fieldset>
       {cleaning && <CleaningFields value={cleaning} onChange={setCleaning} disabled={readOnly} />}
+      {isolation && (
+        <IsolateVocalsFields
+          experiment={name}
+          value={isolate}
+          saved={isolation.on}
+          onChange={setIsolate}
+          filesToSeparate={isolation.filesToSeparate}
+          modelMissing={isolation.modelMissing}
+          disabled={readOnly}
+        />
+      )}
       {readOnly && readOnlyNote && <p className="text-xs text-zinc-500 dark:text-zinc-400">{readOnlyNote}</p>}
       <div className={readOnly ? "hidden" : "flex flex-wrap items-center gap-3"}>
         <button type="submit" className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500">

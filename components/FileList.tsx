@@ -2,14 +2,15 @@
 /**
  * The experiment's uploaded files: duration, rate, channels, the dataset doctor's flags (sort and filter by flag),
  * include/exclude, a link to each file's detail view, a play button, remove; "Isolate vocals" (issue 19) queues the
- * separate job, and a file whose vocals were isolated plays its vocal and accompaniment stems too.
+ * separate job ("Isolating vocals…" while it is queued or running), a file whose vocals were isolated plays its vocal
+ * and accompaniment stems too, and "Train on vocals" switches what preprocess reads of it (its vocal stem or the mix).
  */
 import { useRouter } from "next/navigation";
 import Link from "next/link";
 import { useRef, useState } from "react";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { callApi, type AudioFile } from "./api-client";
-import { Card, DataTable, EmptyState, ErrorText, linkClass, smallSelect, useConfirm, useToast } from "@/components/ui";
+import { Card, DataTable, EmptyState, ErrorText, linkClass, mutedText, smallSelect, useConfirm, useToast } from "@/components/ui";
 import { flagLabel, FlagList } from "./dataset/flags";
 import type { FlagCode } from "@/lib/dataset/analysis";
 
@@ -28,7 +29,15 @@ export function filterFiles<T extends Pick<FileRow, "flags" | "excluded">>(rows:
   return rows.filter((r) => r.flags.some((f) => f.code === filter));
 }
 
-export function FileList({ experiment, files, readOnly = false }: { experiment: string; files: FileRow[]; readOnly?: boolean }) {
+/** Vocal isolation as the page knows it: files with a separation queued or running, files with stems, what is missing. */
+export interface SeparationView {
+  pending: string[];
+  stemmed: string[];
+  /** what is missing for separation to run (the model file and the fix); null when it can */
+  modelMissing: string | null;
+}
+
+export function FileList({ experiment, files, readOnly = false, separation }: { experiment: string; files: FileRow[]; readOnly?: boolean; separation?: SeparationView }) {
   const router = useRouter();
   const audio = useRef<HTMLAudioElement | null>(null);
   const [playing, setPlaying] = useState<string | null>(null);
@@ -45,11 +54,30 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
       toast(excluded ? `Excluded “${f.name}” from training` : `Included “${f.name}” again`);
       router.refresh();
     } catch (err) {
+      setVocalsChoice(({ [f.id]: _, ...rest }) => rest);
       toast((err as Error).message, "error");
     }
   }
 
   const [separating, setSeparating] = useState<Set<string>>(new Set());
+  // "Train on vocals" as clicked, until the refreshed list says so too (undone when the change is refused)
+  const [vocalsChoice, setVocalsChoice] = useState<Record<string, boolean>>({});
+  const pending = new Set(separation?.pending ?? []);
+  const stemmed = new Set(separation?.stemmed ?? []);
+  const hasStems = (f: FileRow) => (separation ? stemmed.has(f.id) : Boolean(f.useVocals));
+  const modelMissing = separation?.modelMissing ?? null;
+  const couldIsolate = !readOnly && files.some((f) => f.status === "ready" && !hasStems(f) && !pending.has(f.id));
+
+  async function setUseVocals(f: FileRow, useVocals: boolean) {
+    setVocalsChoice((c) => ({ ...c, [f.id]: useVocals }));
+    try {
+      await callApi(`/api/experiments/${encodeURIComponent(experiment)}/files/${f.id}`, { method: "PATCH", body: JSON.stringify({ useVocals }) });
+      toast(useVocals ? `“${f.name}” trains on its isolated vocals (re-run preprocess)` : `“${f.name}” trains on its mix again (re-run preprocess)`);
+      router.refresh();
+    } catch (err) {
+      toast((err as Error).message, "error");
+    }
+  }
 
   /** Play (or stop) a file's upload, or one of its stems. */
   function play(id: string, stem?: "vocals" | "accompaniment") {
@@ -61,14 +89,18 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
     }
     const base = `/api/experiments/${encodeURIComponent(experiment)}/files/${id}`;
     const a = new Audio(stem ? `${base}/stems/${stem}` : `${base}/audio`);
-    a.onended = () => setPlaying(null);
-    a.onerror = () => {
+    // a player replaced by the next click (its pause() rejects its pending play()) must not reset the new one's state
+    const mine = (fn: () => void) => () => {
+      if (audio.current === a) fn();
+    };
+    a.onended = mine(() => setPlaying(null));
+    a.onerror = mine(() => {
       setPlaying(null);
       setError("This browser cannot play that file's format");
-    };
+    });
     audio.current = a;
     setPlaying(key);
-    void a.play().catch(() => setPlaying(null));
+    void a.play().catch(mine(() => setPlaying(null)));
   }
 
   async function isolate(f: FileRow) {
@@ -76,6 +108,7 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
     try {
       await callApi(`/api/experiments/${encodeURIComponent(experiment)}/files/${f.id}/separate`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       toast(`Isolating the vocals of “${f.name}”: follow it under Jobs; the stems appear here when it is done`);
+      router.refresh();
     } catch (err) {
       toast((err as Error).message, "error");
     } finally {
@@ -124,6 +157,11 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
       }
     >
       <ErrorText error={error} />
+      {modelMissing && couldIsolate && (
+        <p className={`mb-3 text-xs ${mutedText} [overflow-wrap:anywhere]`} data-testid="separation-missing">
+          “Isolate vocals” cannot run: {modelMissing}
+        </p>
+      )}
       {files.length === 0 ? (
         <EmptyState>No files yet. Upload recordings of the voice above.</EmptyState>
       ) : shown.length === 0 ? (
@@ -167,11 +205,11 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
               srHeader: true,
               align: "right",
               cell: (f) => (
-                <div className="flex justify-end gap-3 whitespace-nowrap max-sm:justify-start">
+                <div className="flex flex-wrap justify-end gap-x-3 gap-y-1 whitespace-nowrap max-sm:justify-start">
                   <button type="button" className="underline underline-offset-2" aria-label={`${playing === f.id ? "Stop" : "Play"} ${f.name}`} onClick={() => play(f.id)}>
                     {playing === f.id ? "Stop" : "Play"}
                   </button>
-                  {f.useVocals && (
+                  {hasStems(f) && (
                     <>
                       <button type="button" className="underline underline-offset-2" aria-label={`${playing === `${f.id}:vocals` ? "Stop" : "Play"} the vocals of ${f.name}`} onClick={() => play(f.id, "vocals")} data-testid="play-vocals">
                         {playing === `${f.id}:vocals` ? "Stop" : "Vocals"}
@@ -181,10 +219,31 @@ export function FileList({ experiment, files, readOnly = false }: { experiment: 
                       </button>
                     </>
                   )}
-                  {!readOnly && f.status === "ready" && !f.useVocals && (
-                    <button type="button" className="underline underline-offset-2 disabled:opacity-60" aria-label={`Isolate the vocals of ${f.name}`} disabled={separating.has(f.id)} onClick={() => void isolate(f)} title="Separate the vocals from the music (MDX-Net); training then uses the vocals. The upload is kept as it is.">
-                      Isolate vocals
-                    </button>
+                  {pending.has(f.id) ? (
+                    <span className="text-xs" data-testid="separating">
+                      Isolating vocals…
+                    </span>
+                  ) : (
+                    !readOnly &&
+                    f.status === "ready" &&
+                    !hasStems(f) && (
+                      <button
+                        type="button"
+                        className="underline underline-offset-2 disabled:opacity-60"
+                        aria-label={`Isolate the vocals of ${f.name}`}
+                        disabled={separating.has(f.id) || modelMissing !== null}
+                        onClick={() => void isolate(f)}
+                        title={modelMissing ?? "Separate the vocals from the music (MDX-Net); training then uses the vocals. The upload is kept as it is."}
+                      >
+                        Isolate vocals
+                      </button>
+                    )
+                  )}
+                  {!readOnly && hasStems(f) && !pending.has(f.id) && (
+                    <label className="inline-flex items-center gap-1" title="Checked: preprocess reads the isolated vocals; unchecked: the uploaded mix. Either way the next preprocess redoes this file.">
+                      <input type="checkbox" className="h-4 w-4" checked={vocalsChoice[f.id] ?? Boolean(f.useVocals)} onChange={(e) => void setUseVocals(f, e.target.checked)} aria-label={`Train on the vocals of ${f.name}`} data-testid="use-vocals" />
+                      Train on vocals
+                    </label>
                   )}
                   {!readOnly && (
                     <button type="button" className="underline underline-offset-2" aria-label={`${f.excluded ? "Include" : "Exclude"} ${f.name}`} onClick={() => void setExcluded(f, !f.excluded)}>

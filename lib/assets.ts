@@ -1,4 +1,7 @@
-/** Which read-only model assets are present under ASSETS_ROOT (never written by the app). */
+/**
+ * Which read-only model assets are present (under ASSETS_ROOT unless their variable points elsewhere; never written
+ * by the app): the content model, RMVPE, the pretrained weights and the vocal separation model (issue 19).
+ */
 import fs from "node:fs";
 import path from "node:path";
 import { config } from "./config";
@@ -21,6 +24,7 @@ export function assetStatus() {
     root: cfg.assetsRoot,
     hubert: fileInfo(cfg.hubertPath),
     rmvpe: fileInfo(cfg.rmvpePath),
+    separation: fileInfo(cfg.separationModelPath),
     pretrained: { dir, files: PRETRAINED_V2.map((f) => ({ name: f, ...fileInfo(path.join(dir, f)) })) },
   };
 }

@@ -43,4 +43,4 @@ export function checkName(name: unknown): string {
 }
 
 /** What PATCH /api/experiments/{name} may change (the body, parsed by its zod schema in lib/api/common.ts). */
-export type ExperimentPatch = Partial<{ name: string; cleaning: CleaningOptions } & ExperimentSettings>;
+export type ExperimentPatch = Partial<{ name: string; cleaning: CleaningOptions; isolateVocals: boolean } & ExperimentSettings>;

@@ -13,6 +13,8 @@ import { cardOf } from "./uploads/card";
 import { experimentStages, stageSettingsOf } from "./stage-settings";
 import type { CleaningOptions } from "./dataset/analysis";
 import { cleaningOf, cleaningOn } from "./dataset/cleaning";
+import type { JobKind } from "./generated/prisma/enums";
+import { filesToSeparate, separationModelMissing } from "./separation-rules";
 
 export const ACTIVE_JOB_STATUSES = ["queued", "running"] as const;
 
@@ -109,14 +111,15 @@ const experimentOwner =
 
 /**
  * Lock the experiment row and refuse (409 experiment_busy) if it has a queued or running job.
- * `action` completes "Cannot …", e.g. `delete experiment "x"`; `owned`, if given, runs first (403 not_owner).
+ * `action` completes "Cannot …", e.g. `delete experiment "x"`; `owned`, if given, runs first (403 not_owner);
+ * `alsoIdle`: job kinds that do not count either (besides analyze).
  */
-export async function lockIdleExperiment(tx: Tx, name: string, action: string, owned?: OwnedCheck): Promise<string> {
+export async function lockIdleExperiment(tx: Tx, name: string, action: string, owned?: OwnedCheck, alsoIdle: JobKind[] = []): Promise<string> {
   const id = await lockExperiment(tx, name);
   if (owned) await owned(tx, id);
   const active = await tx.job.findFirst({
     // the dataset doctor's analyze job only reads uploads and writes measurements: it never makes the experiment busy
-    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] }, kind: { not: "analyze" } },
+    where: { experimentId: id, status: { in: [...ACTIVE_JOB_STATUSES] }, kind: { notIn: ["analyze", ...alsoIdle] } },
     select: { id: true, kind: true, status: true },
   });
   if (active) {
@@ -139,11 +142,23 @@ async function moveIfPresent(from: string, to: string): Promise<boolean> {
   }
 }
 
+/**
+ * Change settings or rename. The answer adds `filesToSeparate`: the ready files whose vocals are not isolated yet
+ * (no stems, none queued), which "Isolate vocals in N files" (POST …/separate) would queue.
+ */
 export async function updateExperiment(name: string, patch: ExperimentPatch, prisma: Db = db()) {
   checkName(name);
-  return prisma.$transaction(async (tx) => {
-    const id = await lockIdleExperiment(tx, name, `change experiment "${name}"`, experimentOwner(name, patch.name !== undefined && patch.name !== name ? "rename" : "change"));
-    const renaming = patch.name !== undefined && patch.name !== name;
+  const renaming = patch.name !== undefined && patch.name !== name;
+  const updated = await prisma.$transaction(async (tx) => {
+    // separations read only the upload and write its stems under the uploads folder: they do not depend on the
+    // settings, so settings may change meanwhile (a switch turned on for 50 files must not lock them for hours);
+    // a rename moves that folder, so it waits for them
+    const id = await lockIdleExperiment(tx, name, `change experiment "${name}"`, experimentOwner(name, renaming ? "rename" : "change"), renaming ? [] : ["separate"]);
+    if (patch.isolateVocals === true && !(await tx.experiment.findUniqueOrThrow({ where: { id }, select: { isolateVocals: true } })).isolateVocals) {
+      // turning it on without the model would queue separations that can only fail
+      const missing = separationModelMissing();
+      if (missing) throw missing;
+    }
     if (renaming && (await tx.experiment.findUnique({ where: { name: patch.name } }))) throw exists(patch.name!);
     let updated;
     const { cleaning, ...rest } = patch;
@@ -172,6 +187,7 @@ export async function updateExperiment(name: string, patch: ExperimentPatch, pri
     }
     return experimentJson(updated);
   });
+  return { ...updated, filesToSeparate: (await filesToSeparate(updated.id, updated.name, prisma)).length };
 }
 
 export async function deleteExperiment(name: string, prisma: Db = db()) {

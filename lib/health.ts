@@ -108,6 +108,7 @@ export async function health() {
       assets: {
         hubert: assets.hubert.present,
         rmvpe: assets.rmvpe.present,
+        separation: assets.separation.present,
         pretrained: assets.pretrained.files.filter((f) => f.present).map((f) => f.name),
         detail: assets,
       },

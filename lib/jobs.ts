@@ -15,6 +15,7 @@ import { assertInputsCurrent, stageSettingsOf, type StageSettings } from "./stag
 import { jobFinished } from "./webhooks/sources";
 import { queueFor } from "./placement";
 import { queueStandings, type QueueStanding } from "./queue-position";
+import { separationPendingError } from "./separation-rules";
 
 /** Queue a job for an experiment: one active job per experiment and stage. */
 export function enqueueExperimentJob(
@@ -68,6 +69,11 @@ export async function enqueueJob(
           `"${experimentName}" has no audio yet: upload recordings of the voice (the experiment's Files card, or POST /api/uploads) before preprocessing`,
           { name: experimentName },
         );
+      }
+      // a file whose separation is queued or running has no vocal stem yet: preprocess would silently read its mix
+      if (kind === "preprocess") {
+        const pending = await separationPendingError(experimentId, experimentName, tx as unknown as Db);
+        if (pending) throw pending;
       }
       // a stage whose input was made with other settings would fail later (or train on the wrong rate): say which to re-run
       await assertInputsCurrent(experimentName, experimentId, kind, settings, tx as unknown as Db);

@@ -160,6 +160,7 @@ const OWNER_CHECKED = new Set([
   "patch /api/experiments/{name}/files/{id}",
   "patch /api/experiments/{name}/files/{id}/slices/{index}",
   "post /api/experiments/{name}/files/{id}/separate",
+  "post /api/experiments/{name}/separate",
 ]);
 const notOwnerResponse = errorResponse("The role is too low, the token read-only, a cross-site request, or it belongs to another user (members change only what they created; admins anything)", [
   "forbidden",

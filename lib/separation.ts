@@ -7,40 +7,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { assertMayChange } from "./auth/ownership";
-import { config, type Config } from "./config";
 import { db, type Db, type Job } from "./db";
-import { ApiError, conflict, notFound } from "./errors";
+import { conflict, notFound } from "./errors";
 import { checkName } from "./experiment-rules";
 import { isUuid } from "./ids";
 import { enqueueJob } from "./jobs";
 import { paths } from "./paths";
+import { filesToSeparate, separationModelMissing } from "./separation-rules";
 
 export const STEMS = ["vocals", "accompaniment"] as const;
 export type Stem = (typeof STEMS)[number];
-
-/** What is missing for separation to run (the model file), with the fix; null when the model file is there. */
-export function separationModelProblem(cfg: Config = config()): { path: string; message: string } | null {
-  const file = cfg.separationModelPath;
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.statSync(file);
-  } catch {
-    st = undefined;
-  }
-  if (st?.isFile() && st.size > 0) return null;
-  return {
-    path: file,
-    message:
-      `The vocal separation model is missing: ${file} (SEPARATION_MODEL_PATH) ${st ? "is not a non-empty file" : "does not exist"}. ` +
-      "Run `npm run assets` (it fetches UVR-MDX-NET-Voc_FT; `-- --separation Kim_Vocal_2` for another) or set SEPARATION_MODEL_PATH to an MDX-Net ONNX model",
-  };
-}
-
-/** 503 `separation_model_missing`, naming the file and the command that fetches it. */
-export function separationModelMissing(cfg: Config = config()): ApiError | null {
-  const p = separationModelProblem(cfg);
-  return p ? new ApiError(503, "separation_model_missing", p.message, { path: p.path, variable: "SEPARATION_MODEL_PATH", fix: "npm run assets" }) : null;
-}
 
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
 
@@ -58,6 +34,43 @@ export async function queueSeparation(name: string, id: string, prisma: Db = db(
   const missing = separationModelMissing();
   if (missing) throw missing;
   return enqueueJob({ kind: "separate", experimentName: name, params: { fileId: id } }, prisma);
+}
+
+/**
+ * "Isolate vocals in N files": queue the separation of every ready file of the experiment not separated yet (no vocal
+ * stem, none queued). The experiment's creator or an admin (a bulk change of what trains). Returns the jobs queued
+ * (none when every file is separated or queued already).
+ */
+export async function queueExperimentSeparations(name: string, prisma: Db = db()): Promise<Job[]> {
+  checkName(name);
+  const exp = await prisma.experiment.findUnique({ where: { name }, select: { id: true, createdById: true } });
+  if (!exp) throw notFound("experiment_not_found", `No experiment named "${name}"`, { name });
+  await assertMayChange({ what: `experiment "${name}"`, createdById: exp.createdById }, "change", prisma);
+  const missing = separationModelMissing();
+  if (missing) throw missing;
+  const jobs: Job[] = [];
+  for (const fileId of await filesToSeparate(exp.id, name, prisma)) jobs.push(await enqueueJob({ kind: "separate", experimentName: name, params: { fileId } }, prisma));
+  return jobs;
+}
+
+/**
+ * After an upload: with the experiment's "isolate vocals" on, queue the separation of each new ready file. Queued
+ * even when the model has gone missing since the switch was turned on (the job then fails naming the file and the
+ * fix, on the Jobs page), so that a file is never left on its mix without a trace. A failure to queue is logged and
+ * never fails the upload (the file list offers "Isolate vocals" for it).
+ */
+export async function separateNewUploads(experimentId: string, files: { id: string; status: string }[], prisma: Db = db()): Promise<Job[]> {
+  const exp = await prisma.experiment.findUnique({ where: { id: experimentId }, select: { name: true, isolateVocals: true } }).catch(() => null);
+  if (!exp?.isolateVocals) return [];
+  const jobs: Job[] = [];
+  for (const f of files.filter((x) => x.status === "ready")) {
+    try {
+      jobs.push(await enqueueJob({ kind: "separate", experimentName: exp.name, params: { fileId: f.id } }, prisma));
+    } catch (err) {
+      console.warn(`[separate] ${exp.name}: could not queue the separation of file ${f.id}: ${(err as Error).message}`);
+    }
+  }
+  return jobs;
 }
 
 /** A stem of a file for playback (404 `stem_not_found` before a separation succeeded). */

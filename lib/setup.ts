@@ -13,7 +13,12 @@ export interface SetupItem {
 }
 
 export interface SetupInput {
-  assets: { hubert: { present: boolean; path: string }; rmvpe: { present: boolean; path: string }; pretrained: { dir: string; files: { present: boolean }[] } };
+  assets: {
+    hubert: { present: boolean; path: string };
+    rmvpe: { present: boolean; path: string };
+    separation: { present: boolean; path: string };
+    pretrained: { dir: string; files: { present: boolean }[] };
+  };
   /** live workers (null: the database could not be asked) */
   workers: { host: string; pid: number; capabilities: unknown }[] | null;
 }
@@ -25,6 +30,12 @@ export function setupProblems({ assets, workers }: SetupInput): SetupItem[] {
   }
   if (!assets.rmvpe.present) {
     items.push({ what: `The RMVPE pitch model is missing (${assets.rmvpe.path}): the rmvpe pitch method fails (yin works without it).`, fix: "npm run assets" });
+  }
+  if (!assets.separation.present) {
+    items.push({
+      what: `The vocal separation model is missing (${assets.separation.path}, SEPARATION_MODEL_PATH): "isolate vocals" of songs cannot run (recordings of the voice alone do not need it).`,
+      fix: "npm run assets",
+    });
   }
   if (!assets.pretrained.files.some((f) => f.present)) {
     items.push({ what: `No pretrained weights in ${assets.pretrained.dir}: training can only start from scratch (needs many more epochs).`, fix: "npm run assets" });

@@ -1,5 +1,5 @@
 import { pageUser } from "@/lib/auth/page";
-import { separationModelMissing } from "@/lib/separation";
+import { separationModelMissing } from "@/lib/separation-rules";
 import { ConvertWorkspace } from "@/components/convert/ConvertWorkspace";
 import { PageHeader } from "@/components/ui";
 

@@ -137,18 +137,25 @@ export default async function SystemPage() {
       </Card>
 
       <Card label="Assets" title="Model assets">
-        <ul className="space-y-1 text-sm">
-          <li>
-            Content model (HuBERT/ContentVec ONNX): {body.assets.hubert ? "present" : "missing"}{" "}
-            <code className="text-xs text-zinc-600 dark:text-zinc-400">{body.assets.detail.hubert.path}</code>
-          </li>
-          <li>
-            RMVPE pitch model: {body.assets.rmvpe ? "present" : "missing"}{" "}
-            <code className="text-xs text-zinc-600 dark:text-zinc-400">{body.assets.detail.rmvpe.path}</code>
-          </li>
-          <li>
-            Pretrained v2 weights: {body.assets.pretrained.length > 0 ? body.assets.pretrained.join(", ") : "none"}{" "}
-            <code className="text-xs text-zinc-600 dark:text-zinc-400">{body.assets.detail.pretrained.dir}</code>
+        <ul className="space-y-2 text-sm">
+          {[
+            { id: "hubert", label: "Content model (HuBERT/ContentVec ONNX)", present: body.assets.hubert, path: body.assets.detail.hubert.path },
+            { id: "rmvpe", label: "RMVPE pitch model", present: body.assets.rmvpe, path: body.assets.detail.rmvpe.path },
+            {
+              id: "separation",
+              label: "Vocal separation model (MDX-Net, for “isolate vocals”; SEPARATION_MODEL_PATH)",
+              present: body.assets.separation,
+              path: body.assets.detail.separation.path,
+            },
+          ].map((a) => (
+            <li key={a.id} data-testid={`asset-${a.id}`}>
+              {a.label}: {a.present ? "present" : <span className="text-red-700 dark:text-red-400">missing (fix: npm run assets)</span>}{" "}
+              <code className="block text-xs text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{a.path}</code>
+            </li>
+          ))}
+          <li data-testid="asset-pretrained">
+            Pretrained v2 weights: {body.assets.pretrained.length > 0 ? body.assets.pretrained.join(", ") : <span className="text-red-700 dark:text-red-400">none (fix: npm run assets)</span>}{" "}
+            <code className="block text-xs text-zinc-600 [overflow-wrap:anywhere] dark:text-zinc-400">{body.assets.detail.pretrained.dir}</code>
           </li>
         </ul>
       </Card>

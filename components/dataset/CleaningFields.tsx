@@ -47,7 +47,6 @@ export function CleaningFields({ value, onChange, disabled = false }: { value: C
           )}
         </div>
       </div>
-      <p className={`text-xs ${mutedText}`}>Vocal isolation (removing music or other voices) is not built in yet; see docs/architecture.md, &quot;Dataset doctor&quot;.</p>
     </fieldset>
   );
 }

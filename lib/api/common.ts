@@ -79,6 +79,9 @@ const experimentFields = {
     description: "how far the experiment has got; set by uploads and by the preprocess, extract and train jobs",
   }),
   cleaning: CleaningOptions.meta({ description: "the dataset doctor's cleaning that preprocess applies (all off by default; the uploads are never changed)" }),
+  isolateVocals: z.boolean().meta({
+    description: "isolate vocals (issue 19): each new upload is separated by the separate job after it arrives, and preprocess then uses its vocal stem (off by default)",
+  }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
   ...creator,
@@ -113,9 +116,16 @@ export const ExperimentPatchBody = z
     f0Method: F0Method.optional(),
     version: Version.optional(),
     cleaning: CleaningOptions.optional().meta({ description: "the dataset doctor's cleaning options (all four fields); a change makes preprocess out of date" }),
+    isolateVocals: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .meta({
+        description:
+          "true: separate each new upload after it arrives (503 `separation_model_missing` when turning it on without the model). Files uploaded before are not touched: the answer's `filesToSeparate` counts them, POST …/separate queues them",
+      }),
   })
   .refine((p) => Object.keys(p).length > 0, {
-    error: "Nothing to change: send one or more of name, sampleRate, f0Method, version, cleaning",
+    error: "Nothing to change: send one or more of name, sampleRate, f0Method, version, cleaning, isolateVocals",
     params: { code: "empty_patch" },
   })
   .meta({ id: "ExperimentPatch", description: "one or more settings; `name` renames the experiment and moves its folders", minProperties: 1 });

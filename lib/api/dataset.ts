@@ -30,9 +30,22 @@ export const FileDetail = z
   .meta({ id: "FileDetail" });
 export type FileDetail = z.infer<typeof FileDetail>;
 
-export const ExcludeBody = z
-  .strictObject({ excluded: z.boolean({ error: "must be true or false" }) })
-  .meta({ id: "ExcludeBody", description: "true: leave it out of training (the next training uses the change); false: include it again" });
+const EXCLUDE_HELP = "true: leave it out of training (the next training uses the change); false: include it again";
+export const ExcludeBody = z.strictObject({ excluded: z.boolean({ error: "must be true or false" }) }).meta({ id: "ExcludeBody", description: EXCLUDE_HELP });
+
+export const FilePatchBody = z
+  .strictObject({
+    excluded: z.boolean({ error: "must be true or false" }).optional().meta({ description: EXCLUDE_HELP }),
+    useVocals: z
+      .boolean({ error: "must be true or false" })
+      .optional()
+      .meta({
+        description:
+          "false: preprocess uses the uploaded mix again (the stems are kept); true: the vocal stem again (409 `no_stems` before a separation succeeded). The file's preprocess source changes, so the next preprocess redoes it",
+      }),
+  })
+  .refine((p) => Object.keys(p).length > 0, { error: "Nothing to change: send excluded, useVocals or both", params: { code: "empty_patch" } })
+  .meta({ id: "FilePatch", minProperties: 1 });
 
 export const Peaks = z
   .strictObject({
@@ -63,15 +76,21 @@ export const updateExperimentFile = defineRoute({
   operationId: "updateExperimentFile",
   access: "member",
   tags: ["experiments", "uploads", "dataset"],
-  summary: "Exclude a file from training, or include it again",
-  description: "An excluded file's slices never reach filelist.txt (nor the held-out clips); a training already done is not changed, the next one uses it.",
+  summary: "Exclude a file from training or include it again; train on its isolated vocals or on its mix",
+  description:
+    "An excluded file's slices never reach filelist.txt (nor the held-out clips); a training already done is not changed, the next one uses it. " +
+    "`useVocals` picks what preprocess reads of a separated file: its vocal stem (true) or the upload (false); the next preprocess redoes the file.",
   params: FileParams,
-  body: ExcludeBody,
+  body: FilePatchBody,
   bodyRequired: true,
   responses: {
     200: ok("Changed", AudioFile),
-    400: err("Bad input", ["invalid_name", ...BODY_CODES, "invalid_excluded", "unknown_field"]),
+    400: err("Bad input", ["invalid_name", ...BODY_CODES, "invalid_excluded", "invalid_useVocals", "empty_patch", "unknown_field"]),
     404: noFile,
+    409: err("`useVocals: true` for a file with no vocal stem (`no_stems`: isolate its vocals first), or `useVocals` while its separation is queued or running (`separation_pending`)", [
+      "no_stems",
+      "separation_pending",
+    ]),
     500: INTERNAL,
     503: DB_DOWN,
   },

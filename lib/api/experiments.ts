@@ -53,6 +53,9 @@ const enqueueResponses = <R extends ResponseSpec>(success: R, badRequestCodes: r
   409: err(
     `A job of this kind is already queued or running for the experiment; \`details.job\` is that job` +
       (conflictCodes.includes("no_audio") ? "; `no_audio`: the experiment has no audio file yet (upload first)" : "") +
+      (conflictCodes.includes("separation_pending")
+        ? "; `separation_pending`: the vocals of some files are being isolated (`details.files`), and preprocess would read their mix: wait for those separate jobs or cancel them"
+        : "") +
       (conflictCodes.includes("stale_stage") ? "; `stale_stage`: a stage it reads is out of date after a settings change (the message names the stage to re-run)" : ""),
     ["job_active", ...conflictCodes],
   ),
@@ -101,6 +104,12 @@ export const getExperiment = defineRoute({
   responses: { 200: ok("The experiment", ExperimentDetail), 400: badName(), 404: noExperiment, 500: INTERNAL, 503: DB_DOWN },
 });
 
+const ExperimentChanged = Experiment.extend({
+  filesToSeparate: z.int().meta({
+    description: "ready files whose vocals are not isolated yet (no stems, no separation queued): what POST …/separate would queue (\"Isolate vocals in N files\")",
+  }),
+}).meta({ id: "ExperimentChanged" });
+
 export const updateExperiment = defineRoute({
   method: "PATCH",
   path: "/api/experiments/{name}",
@@ -108,16 +117,21 @@ export const updateExperiment = defineRoute({
   access: "member",
   tags: ["experiments"],
   summary: "Change settings or rename",
+  description:
+    "Queued or running separate jobs do not block a settings change (they do not depend on the settings); they block a rename, which moves the uploads folder they write to.",
   params: NameParams,
   body: ExperimentPatchBody,
   bodyRequired: true,
   responses: {
-    200: ok("Changed", Experiment),
-    400: err("Bad input", [...BODY_CODES, ...EXPERIMENT_FIELD_CODES, "empty_patch"]),
+    200: ok("Changed", ExperimentChanged),
+    400: err("Bad input", [...BODY_CODES, ...EXPERIMENT_FIELD_CODES, "invalid_isolateVocals", "empty_patch"]),
     404: noExperiment,
     409: err("A job of the experiment is queued or running, or the new name is taken", ["experiment_busy", "experiment_exists"]),
     500: INTERNAL,
-    503: DB_DOWN,
+    503: err("Turning `isolateVocals` on without the separation model file (`details.path`; fix: `npm run assets`), or the database is down", [
+      "separation_model_missing",
+      "database_unavailable",
+    ]),
   },
 });
 
@@ -219,7 +233,7 @@ export const preprocessExperiment = defineRoute({
   summary: "Queue the preprocess job (slice, resample: 0_gt_wavs, 1_16k_wavs)",
   params: NameParams,
   body: EmptyBody,
-  responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"], ["no_audio"]),
+  responses: enqueueResponses(jobAccepted, [...BODY_CODES, "unknown_field"], ["no_audio", "separation_pending"]),
 });
 
 export const extractExperiment = defineRoute({
@@ -261,7 +275,7 @@ export const runExperimentPipeline = defineRoute({
   summary: "preprocess → extract → train (→ index): queues the first stage; each stage queues the next on success",
   params: NameParams,
   body: TrainOptionsBody,
-  responses: { ...enqueueResponses(pipelineQueued, TRAIN_CODES, ["model_name_taken", "no_audio"]), 202: pipelineQueued, 422: UNKNOWN_PROBE },
+  responses: { ...enqueueResponses(pipelineQueued, TRAIN_CODES, ["model_name_taken", "no_audio", "separation_pending"]), 202: pipelineQueued, 422: UNKNOWN_PROBE },
 });
 
 export const indexExperiment = defineRoute({

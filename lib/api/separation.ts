@@ -1,6 +1,6 @@
 /** Specs of the vocal isolation routes (app/api/experiments/[name]/files/[id]/separate, …/stems/[stem]), issue 19. */
 import { z } from "zod";
-import { EmptyBody, ExperimentName, JobAccepted, PathId } from "./common";
+import { EmptyBody, ExperimentName, Job, JobAccepted, PathId } from "./common";
 import { FILE_HEADERS, partialContent, RANGE_HEADER, RANGE_NOT_SATISFIABLE, WAV } from "./fragments";
 import { BODY_CODES, DB_DOWN, defineRoute, err, INTERNAL, ok } from "./spec";
 
@@ -26,6 +26,25 @@ export const separateFile = defineRoute({
     400: err("Bad experiment name or body", ["invalid_name", ...BODY_CODES, "unknown_field"]),
     404: err("No experiment or no such file in it", ["experiment_not_found", "file_not_found"]),
     409: err("A separate job for this file is already queued or running (`details.job`), or the file was rejected", ["job_active", "file_not_ready"]),
+    500: INTERNAL,
+    503: err("The separation model file is missing (`details.path`; fix: `npm run assets`), or the database or queue is down", ["separation_model_missing", "database_unavailable", "queue_unavailable"]),
+  },
+});
+
+export const separateExperimentFiles = defineRoute({
+  method: "POST",
+  path: "/api/experiments/{name}/separate",
+  operationId: "separateExperimentFiles",
+  access: "member",
+  tags: ["experiments", "uploads", "jobs"],
+  summary:
+    "\"Isolate vocals in N files\": queue the separate job for every ready file of the experiment not separated yet (no vocal stem, none queued); the experiment's creator or an admin. With the experiment's `isolateVocals` on, new uploads are queued by themselves; this takes the files uploaded before",
+  params: z.strictObject({ name: ExperimentName.meta({ description: "experiment name" }) }),
+  body: EmptyBody,
+  responses: {
+    202: ok("The jobs queued, one per file (empty when every file is separated or queued already)", z.strictObject({ jobs: z.array(Job) })),
+    400: err("Bad experiment name or body", ["invalid_name", ...BODY_CODES, "unknown_field"]),
+    404: err("No experiment", ["experiment_not_found"]),
     500: INTERNAL,
     503: err("The separation model file is missing (`details.path`; fix: `npm run assets`), or the database or queue is down", ["separation_model_missing", "database_unavailable", "queue_unavailable"]),
   },

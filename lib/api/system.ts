@@ -45,11 +45,13 @@ export const Health = z
     assets: z.strictObject({
       hubert: z.boolean(),
       rmvpe: z.boolean(),
+      separation: z.boolean().meta({ description: "the vocal separation model (SEPARATION_MODEL_PATH) is present: \"isolate vocals\" can run" }),
       pretrained: z.array(z.string()).meta({ description: "names of the bundled pretrained files that are present" }),
       detail: z.strictObject({
         root: z.string(),
         hubert: AssetFile,
         rmvpe: AssetFile,
+        separation: AssetFile.meta({ description: "the MDX-Net vocal separation model (SEPARATION_MODEL_PATH; `npm run assets` fetches UVR-MDX-NET-Voc_FT)" }),
         pretrained: z.strictObject({ dir: z.string(), files: z.array(z.strictObject({ name: z.string(), path: z.string(), present: z.boolean(), bytes: z.int().optional() })) }),
       }),
     }),

@@ -2,14 +2,16 @@
  * The dataset doctor's per-file API: one file with its slices, include/exclude of a file or a slice, and a waveform
  * overview computed from the stored audio (streamed; bounded by the number of points).
  */
+import fs from "node:fs";
 import { db, type Db } from "../db";
-import { ApiError, notFound } from "../errors";
+import { ApiError, conflict, notFound } from "../errors";
 import { checkName } from "../experiment-rules";
 import { isUuid } from "../ids";
 import { paths } from "../paths";
 import { decodeAudioBlocks } from "../audio";
 import { analysisWithFlags, audioFileJson } from "../uploads/ingest";
 import { assertMayChange } from "../auth/ownership";
+import { pendingSeparations } from "../separation-rules";
 
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
 const noExperiment = (name: string) => notFound("experiment_not_found", `No experiment named "${name}"`, { name });
@@ -24,9 +26,9 @@ async function findFile(name: string, id: string, prisma: Db) {
   return Object.assign(f, { experimentOwnerId: exp.createdById });
 }
 
-/** Leaving audio out changes what trains: the file's uploader or the experiment's owner (or an admin) may. */
-function assertMayExclude(f: Awaited<ReturnType<typeof findFile>>, prisma: Db) {
-  return assertMayChange({ what: `file "${f.originalName}"`, createdById: f.createdById, alsoOwnedBy: [f.experimentOwnerId] }, "exclude or include", prisma);
+/** Leaving audio out (or its mix in) changes what trains: the file's uploader or the experiment's owner (or an admin) may. */
+function assertMayExclude(f: Awaited<ReturnType<typeof findFile>>, prisma: Db, verb = "exclude or include") {
+  return assertMayChange({ what: `file "${f.originalName}"`, createdById: f.createdById, alsoOwnedBy: [f.experimentOwnerId] }, verb, prisma);
 }
 
 type SliceRow = { index: number; stem: string; startSec: number | null; durationSec: number; analysis: unknown; excluded: boolean };
@@ -48,11 +50,27 @@ export async function fileDetail(name: string, id: string, prisma: Db = db()) {
   return { file: audioFileJson(f), slices: slices.map(sliceJson) };
 }
 
-/** Exclude or include a file: no job is touched; the next training reads it (worker/train). */
-export async function setFileExcluded(name: string, id: string, excluded: boolean, prisma: Db = db()) {
+/**
+ * Change a file: exclude or include it (no job is touched; the next training reads it), and/or pick what preprocess
+ * reads of a separated file (`useVocals`: its vocal stem or the upload; the file's preprocess source key changes with
+ * it, so the next preprocess redoes it). `useVocals: true` needs the vocal stem; neither value while a separation of
+ * the file is queued or running (its end sets the flag). The uploader, the experiment's owner or an admin.
+ */
+export async function updateFile(name: string, id: string, patch: { excluded?: boolean; useVocals?: boolean }, prisma: Db = db()) {
   const f = await findFile(name, id, prisma);
-  await assertMayExclude(f, prisma);
-  return audioFileJson(await prisma.audioFile.update({ where: { id: f.id }, data: { excluded } }));
+  await assertMayExclude(f, prisma, patch.excluded === undefined ? "change" : "exclude or include");
+  if (patch.useVocals !== undefined) {
+    const pending = await pendingSeparations(f.experimentId, prisma, f.id);
+    if (pending.length) {
+      throw conflict("separation_pending", `The vocals of "${f.originalName}" are being isolated (its separate job is ${pending[0]!.status}); wait until it ends, or cancel it`, {
+        job: pending[0]!.jobId,
+      });
+    }
+    if (patch.useVocals && !fs.existsSync(paths().stemFile(name, f.id, "vocals"))) {
+      throw conflict("no_stems", `"${f.originalName}" has no vocal stem: isolate its vocals first (POST …/files/{id}/separate, or "Isolate vocals" in the file list)`, { id: f.id });
+    }
+  }
+  return audioFileJson(await prisma.audioFile.update({ where: { id: f.id }, data: patch }));
 }
 
 export async function setSliceExcluded(name: string, id: string, index: string, excluded: boolean, prisma: Db = db()) {

@@ -23,6 +23,7 @@ import { tidyTusResponse } from "./tus-response";
 import { Admission } from "./unfinished";
 import { ingestZip, type Skipped } from "./zip";
 import { queueAnalysisById } from "../dataset/queue";
+import { separateNewUploads } from "../separation";
 
 export const TUS_PATH = "/api/uploads";
 
@@ -223,6 +224,8 @@ function create(): TusState {
         }
         // the dataset doctor measures the new files (one queued analyze job per experiment takes them all)
         if (files.length) await queueAnalysisById(experimentId);
+        // the experiment's "isolate vocals" switch (issue 19): each new file is separated
+        if (files.length) await separateNewUploads(experimentId, files);
         const body = JSON.stringify({ files: files.map(audioFileJson), skipped });
         // PATCH would answer 204, which cannot carry the body; POST (creation-with-upload) must stay 201 for its Location
         return { ...(req.method === "PATCH" ? { status_code: 200 } : {}), headers: { "Content-Type": "application/json; charset=utf-8" }, body };

@@ -3,16 +3,14 @@
 // WAV; a second cover with other gains shows separation and conversion as cached. Screenshots of song mode at 1280
 // and 390 px, light and dark, in test-reports/screenshots/convert-song-*.png.
 import fs from "node:fs";
-import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { COVER_DEFAULTS, COVER_FIELDS, COVER_PARAM_NAMES } from "../../lib/cover-params";
 import { songLikeWav, tempDir } from "../helpers/audio-fixtures";
 import { chooseModelAndYin, peaks, skipReason, tinyModel } from "./convert-helpers";
+import { shots } from "./page-helpers";
 
 test.skip(skipReason !== null, skipReason ?? "");
 
-const SHOTS = path.resolve("test-reports", "screenshots");
 const SONG = "e2e-cover-song.wav";
 const dir = tempDir("vs-e2e-covers-");
 const made: string[] = [];
@@ -140,19 +138,7 @@ test("a song in song mode becomes a cover: steps, mix, stems; a second mix reuse
   expect(conversions.filter((c) => c.inputName === SONG).map((c) => c.mode)).toEqual(["cover", "cover"]);
 
   // song mode with a finished cover shown, at both widths in both schemes: nothing scrolls sideways, axe is clean
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const width of [1280, 390]) {
-    for (const scheme of ["light", "dark"] as const) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.emulateMedia({ colorScheme: scheme });
-      await expect(result.getByLabel("Cover mix audio", { exact: true })).toBeVisible();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, `sideways scrolling at ${width}px ${scheme}`).toBeLessThanOrEqual(0);
-      await page.screenshot({ path: path.join(SHOTS, `convert-song-${width}-${scheme}.png`), fullPage: true });
-      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa"]).analyze();
-      expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-    }
-  }
+  await shots(page, "convert-song", result.getByLabel("Cover mix audio", { exact: true }));
 });
 
 test("song mode says what is missing when the cover is refused for want of the separation model; voice mode is not blocked", async ({ page, request }) => {

@@ -18,6 +18,7 @@ import { defaultThreads, runInThreads } from "../thread-pool";
 import { removeOutputs, type FileResult, type FileTask } from "./file-task";
 import { cleaningOf, describeCleaning } from "../../lib/dataset/cleaning";
 import { queueAnalysis } from "../../lib/dataset/queue";
+import { separationPendingError } from "../../lib/separation-rules";
 import { assignIdx0, emptyManifest, readManifest, writeManifest, type PreprocessManifest } from "./manifest";
 
 /** Shorter uploads are refused: too little to slice into training chunks. */
@@ -41,6 +42,10 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   });
   if (!experiment) throw new PermanentJobError("the experiment was deleted");
   if (experiment.files.length === 0) throw new PermanentJobError("no uploaded audio: upload recordings of the voice first");
+  // a separation queued after this job (an upload with "isolate vocals" on): its file has no vocal stem yet, and the
+  // mix must not be used in its place without a word; the same refusal as POST …/preprocess (lib/jobs.ts)
+  const pending = await separationPendingError(experiment.id, experiment.name, db());
+  if (pending) throw new JobFailure(pending.code, pending.message, pending.details);
 
   const p = paths();
   const expDir = p.experimentDir(experiment.name);

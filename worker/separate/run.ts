@@ -7,7 +7,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../../lib/config";
 import type { JobReporter } from "../../lib/report";
-import { separationModelProblem } from "../../lib/separation";
+import { separationModelProblem } from "../../lib/separation-rules";
 import { ModelFileError } from "../onnx/session";
 import { JobFailure } from "../runner";
 import { separateStereo } from "./engine";

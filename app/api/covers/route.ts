@@ -2,7 +2,7 @@ import { createCover as spec } from "@/lib/api/conversions";
 import { route } from "@/lib/http";
 import { coverFormRules, createCover, parseCoverFormRequest } from "@/lib/conversions";
 import { withMultipart } from "@/lib/multipart";
-import { separationModelMissing } from "@/lib/separation";
+import { separationModelMissing } from "@/lib/separation-rules";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

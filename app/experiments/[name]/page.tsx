@@ -16,6 +16,8 @@ import { formatDuration } from "@/lib/format";
 import { listFiles } from "@/lib/uploads/files";
 import { mayChange } from "@/lib/auth/ownership";
 import { Card, linkClass, PageHeader, StatusBadge } from "@/components/ui";
+import { db } from "@/lib/db";
+import { separationModelProblem, separationOverview } from "@/lib/separation-rules";
 
 export const dynamic = "force-dynamic";
 
@@ -30,6 +32,9 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
     throw err;
   }
   const { files, card } = await listFiles(experiment.name);
+  // vocal isolation (issue 19): which files are being separated or have stems, and what is missing for it
+  const separation = await separationOverview(experiment.id, experiment.name, db());
+  const modelMissing = separationModelProblem()?.message ?? null;
   const viewer = me.role === "viewer";
   // rename, settings and delete: its creator or an admin (lib/auth/ownership.ts)
   const owns = !viewer && mayChange({ userId: me.id, role: me.role }, experiment.createdById);
@@ -58,12 +63,13 @@ export default async function ExperimentPage({ params }: { params: Promise<{ nam
       />
       <DatasetCard card={card} />
       {me.role !== "viewer" && <UploadPanel experiment={experiment.name} />}
-      <FileList experiment={experiment.name} files={files} readOnly={viewer} />
+      <FileList experiment={experiment.name} files={files} readOnly={viewer} separation={{ pending: separation.pending, stemmed: separation.stemmed, modelMissing }} />
       <ExperimentSettingsForm
         key={experiment.updatedAt.toISOString()}
         name={experiment.name}
         readOnly={!owns}
         cleaning={experiment.cleaning}
+        isolation={{ on: experiment.isolateVocals, filesToSeparate: separation.todo.length, modelMissing }}
         readOnlyNote={viewer ? undefined : "Only the experiment's creator or an admin can rename it, change its settings or delete it."}
         settings={{
           sampleRate: experiment.sampleRate as ExperimentSettings["sampleRate"],

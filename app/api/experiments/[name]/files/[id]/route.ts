@@ -1,6 +1,6 @@
 import { deleteExperimentFile as deleteSpec } from "@/lib/api/experiments";
 import { getExperimentFile as getSpec, updateExperimentFile as patchSpec } from "@/lib/api/dataset";
-import { fileDetail, setFileExcluded } from "@/lib/dataset/files";
+import { fileDetail, updateFile } from "@/lib/dataset/files";
 import { route } from "@/lib/http";
 import { deleteFile } from "@/lib/uploads/files";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = route(getSpec, async ({ params, reply }) => reply(200, await fileDetail(params.name, params.id)));
 
-export const PATCH = route(patchSpec, async ({ params, body, reply }) => reply(200, await setFileExcluded(params.name, params.id, body.excluded)));
+export const PATCH = route(patchSpec, async ({ params, body, reply }) => reply(200, await updateFile(params.name, params.id, body)));
 
 export const DELETE = route(deleteSpec, async ({ params }) => {
   await deleteFile(params.name, params.id);
