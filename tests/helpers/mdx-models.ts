@@ -46,3 +46,46 @@ export function mdxModels(): MdxModelsResult {
 export function mdxSkipNote(r: MdxModelsResult): string {
   return r.ok ? "" : ` (skipped: ${r.reason})`;
 }
+
+export interface InstalledSeparationModel {
+  /** where SEPARATION_MODEL_PATH points */
+  file: string;
+  /** SEPARATION_MODEL_PATH/_PARAMS back as they were (call in afterAll) */
+  restore(): void;
+  /** run `fn` with the model file moved away (the "missing model" paths), then put it back */
+  withoutModel<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Copy the band stand-in to `dir`/model/ and point SEPARATION_MODEL_PATH (+ its params) at it. Call at a test file's
+ * top level, before anything reads the configuration in that file's module graph (lib/config.ts caches it).
+ * Without the stand-ins (`models.ok` false) nothing is set; the file's tests skip.
+ */
+export function installBandModel(models: MdxModelsResult, dir: string): InstalledSeparationModel {
+  const file = path.join(dir, "model", "mdx-band.onnx");
+  const saved = { path: process.env.SEPARATION_MODEL_PATH, params: process.env.SEPARATION_MODEL_PARAMS };
+  if (models.ok) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.copyFileSync(models.band, file);
+    process.env.SEPARATION_MODEL_PATH = file;
+    process.env.SEPARATION_MODEL_PARAMS = JSON.stringify(models.params);
+  }
+  return {
+    file,
+    restore() {
+      for (const [k, v] of [["SEPARATION_MODEL_PATH", saved.path], ["SEPARATION_MODEL_PARAMS", saved.params]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    },
+    async withoutModel<T>(fn: () => Promise<T>): Promise<T> {
+      const away = `${file}.away`;
+      fs.renameSync(file, away);
+      try {
+        return await fn();
+      } finally {
+        fs.renameSync(away, file);
+      }
+    },
+  };
+}

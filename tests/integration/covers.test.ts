@@ -25,7 +25,7 @@ import { disposeSessions } from "../../worker/onnx/session";
 import { CANCELLED, runJob } from "../../worker/runner";
 import { tempDir } from "../helpers/audio-fixtures";
 import { authed } from "../helpers/auth";
-import { mdxModels, mdxSkipNote } from "../helpers/mdx-models";
+import { installBandModel, mdxModels, mdxSkipNote } from "../helpers/mdx-models";
 import { installTinyModels } from "../helpers/pipeline";
 import { call } from "../helpers/routes";
 import { tinyModels } from "../helpers/tiny-models";
@@ -47,15 +47,10 @@ const ready = mdx.ok && tiny.ok && hasTorch;
 const why = !hasTorch ? " (skipped: /usr/bin/python3 lacks torch/onnx)" : !tiny.ok ? ` (skipped: ${tiny.reason})` : mdxSkipNote(mdx);
 
 const dir = tempDir("vs-covers-");
-const modelFile = path.join(dir, "sep", "mdx-band.onnx");
-const saved = { path: process.env.SEPARATION_MODEL_PATH, params: process.env.SEPARATION_MODEL_PARAMS };
-if (mdx.ok) {
-  // before anything reads the configuration (lib/config.ts caches it)
-  fs.mkdirSync(path.dirname(modelFile), { recursive: true });
-  fs.copyFileSync(mdx.band, modelFile);
-  process.env.SEPARATION_MODEL_PATH = modelFile;
-  process.env.SEPARATION_MODEL_PARAMS = JSON.stringify(mdx.params);
-}
+// points SEPARATION_MODEL_PATH at the band stand-in before anything reads the configuration
+const sepModel = installBandModel(mdx, dir);
+const modelFile = sepModel.file;
+const { withoutModel } = sepModel;
 
 let modelId: string;
 const MODEL = `cover-voice-${Date.now().toString(36)}`;
@@ -75,10 +70,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await disposeSessions();
-  for (const [k, v] of [["SEPARATION_MODEL_PATH", saved.path], ["SEPARATION_MODEL_PARAMS", saved.params]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  sepModel.restore();
   fs.rmSync(dir, { recursive: true, force: true });
   await db().$disconnect();
 });
@@ -149,9 +141,7 @@ describe.skipIf(!ready)(`song covers${why}`, () => {
     const exp = await createExperiment({ name: "cover-src", sampleRate: 40000, f0Method: "yin", version: "v2" });
     const row = await ingestAudio(song("upload.wav", { seconds: 1, rate: 44100, channels: 2 }), exp.id, "upload.wav");
     const before = { rows: await db().conversion.count(), jobs: await db().job.count({ where: { kind: "cover" } }) };
-    const away = `${modelFile}.away`;
-    fs.renameSync(modelFile, away);
-    try {
+    await withoutModel(async () => {
       const json = await call(coversRoute.POST as Handler, "POST", {}, { modelId, fileId: row.id });
       expect(json.status).toBe(503);
       expect(json.body.error.code).toBe("separation_model_missing");
@@ -160,9 +150,7 @@ describe.skipIf(!ready)(`song covers${why}`, () => {
       const multi = await postCover(song("refused.wav", { seconds: 1, rate: 44100, channels: 1 }), {});
       expect(multi.status).toBe(503);
       expect(multi.body.error.code).toBe("separation_model_missing");
-    } finally {
-      fs.renameSync(away, modelFile);
-    }
+    });
     expect({ rows: await db().conversion.count(), jobs: await db().job.count({ where: { kind: "cover" } }) }).toEqual(before);
     expect(fs.readdirSync(paths().dataRoot).includes("request-bodies") ? fs.readdirSync(path.join(paths().dataRoot, "request-bodies")) : []).toEqual([]);
 

@@ -20,27 +20,19 @@ import { separate } from "../../worker/separate/job";
 import { testSignal } from "../../worker/separate/test-signal";
 import { tempDir } from "../helpers/audio-fixtures";
 import { withAuth } from "../helpers/auth";
-import { mdxModels, mdxSkipNote } from "../helpers/mdx-models";
+import { installBandModel, mdxModels, mdxSkipNote } from "../helpers/mdx-models";
 import { call } from "../helpers/routes";
 
 const models = mdxModels();
 const dir = tempDir("vs-separate-");
-const modelFile = path.join(dir, "model", "mdx-band.onnx");
-const saved = { path: process.env.SEPARATION_MODEL_PATH, params: process.env.SEPARATION_MODEL_PARAMS };
-if (models.ok) {
-  // set before anything reads the configuration in this file's module graph (lib/config.ts caches it)
-  fs.mkdirSync(path.dirname(modelFile), { recursive: true });
-  fs.copyFileSync(models.band, modelFile);
-  process.env.SEPARATION_MODEL_PATH = modelFile;
-  process.env.SEPARATION_MODEL_PARAMS = JSON.stringify(models.params);
-}
+// points SEPARATION_MODEL_PATH at the band stand-in before anything reads the configuration
+const sepModel = installBandModel(models, dir);
+const modelFile = sepModel.file;
+const { withoutModel } = sepModel;
 
 afterAll(async () => {
   await disposeSessions();
-  for (const [k, v] of [["SEPARATION_MODEL_PATH", saved.path], ["SEPARATION_MODEL_PARAMS", saved.params]] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  sepModel.restore();
   fs.rmSync(dir, { recursive: true, force: true });
   await db().$disconnect();
 });
@@ -57,17 +49,6 @@ const shaOf = (file: string) => createHash("sha256").update(fs.readFileSync(file
 async function runSeparate(jobId: string) {
   await runJob(jobId, separate, { prisma: db(), workerId: "test", shutdown: new AbortController().signal });
   return db().job.findUniqueOrThrow({ where: { id: jobId } });
-}
-
-/** Move the model file away for the duration of `fn`. */
-async function withoutModel<T>(fn: () => Promise<T>): Promise<T> {
-  const away = `${modelFile}.away`;
-  fs.renameSync(modelFile, away);
-  try {
-    return await fn();
-  } finally {
-    fs.renameSync(away, modelFile);
-  }
 }
 
 describe.skipIf(!models.ok)(`separate job and routes${mdxSkipNote(models)}`, () => {
