@@ -1,6 +1,7 @@
 "use client";
 import { CONVERSION_DEFAULTS, CONVERSION_FIELDS, CONVERSION_PARAM_NAMES, type ConversionParams } from "@/lib/conversion-params";
 import { inputClass } from "../SettingsFields";
+import { RangeInput } from "./RangeInput";
 
 /** Form values as typed: strings, so a half-typed number is not coerced; the API validates and explains. */
 export type ParamValues = Record<keyof ConversionParams, string>;
@@ -31,17 +32,7 @@ export function ConversionSettings({ value, onChange }: { value: ParamValues; on
                     ))}
                   </select>
                 ) : (
-                  <input
-                    type="number"
-                    name={name}
-                    className={inputClass}
-                    min={field.min}
-                    max={field.max}
-                    step={field.step}
-                    value={value[name]}
-                    aria-describedby={helpId}
-                    onChange={(e) => set(e.target.value)}
-                  />
+                  <RangeInput name={name} field={field} value={value[name]} aria-describedby={helpId} onValue={set} />
                 )}
               </label>
               <p id={helpId} className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">

@@ -1,6 +1,7 @@
 "use client";
 import { COVER_FIELDS, COVER_PARAM_NAMES } from "@/lib/cover-params";
-import { Field, inputClass, secondaryButton } from "@/components/ui";
+import { Field, secondaryButton } from "@/components/ui";
+import { RangeInput } from "./RangeInput";
 import { SetupCallout } from "../SetupCallout";
 import { defaultMixValues, followTranspose, type MixValues } from "./cover";
 
@@ -37,17 +38,7 @@ export function CoverSettings({
           return (
             <Field key={name} label={field.label} help={`${field.min} to ${field.max}. ${field.help}`}>
               {(control) => (
-                <input
-                  {...control}
-                  type="number"
-                  name={name}
-                  className={inputClass}
-                  min={field.min}
-                  max={field.max}
-                  step={field.step}
-                  value={value[name]}
-                  onChange={(e) => onChange({ ...value, [name]: e.target.value })}
-                />
+                <RangeInput {...control} name={name} field={field} value={value[name]} onValue={(v) => onChange({ ...value, [name]: v })} />
               )}
             </Field>
           );
