@@ -11,6 +11,7 @@ import { paths } from "../paths";
 import { decodeAudioBlocks } from "../audio";
 import { analysisWithFlags, audioFileJson } from "../uploads/ingest";
 import { assertMayChange } from "../auth/ownership";
+import { setUseVocals } from "./source";
 import { pendingSeparations } from "../separation-rules";
 
 const noFile = (id: string) => notFound("file_not_found", `No file ${JSON.stringify(id)} in this experiment`, { id });
@@ -70,7 +71,10 @@ export async function updateFile(name: string, id: string, patch: { excluded?: b
       throw conflict("no_stems", `"${f.originalName}" has no vocal stem: isolate its vocals first (POST …/files/{id}/separate, or "Isolate vocals" in the file list)`, { id: f.id });
     }
   }
-  return audioFileJson(await prisma.audioFile.update({ where: { id: f.id }, data: patch }));
+  if (patch.excluded !== undefined) await prisma.audioFile.update({ where: { id: f.id }, data: { excluded: patch.excluded } });
+  // switching what trains clears the analysis of the other one and queues the dataset doctor (lib/dataset/source.ts)
+  if (patch.useVocals !== undefined) await setUseVocals(name, f.id, patch.useVocals, prisma);
+  return audioFileJson(await prisma.audioFile.findUniqueOrThrow({ where: { id: f.id } }));
 }
 
 export async function setSliceExcluded(name: string, id: string, index: string, excluded: boolean, prisma: Db = db()) {

@@ -23,7 +23,9 @@ import { ingestAudio } from "../../lib/uploads/ingest";
 import { encodeWavFloat32 } from "../../worker/dsp/wav";
 import { disposeSessions } from "../../worker/onnx/session";
 import { preprocess } from "../../worker/preprocess";
-import { runJob } from "../../worker/runner";
+import { runJob, type JobHandler } from "../../worker/runner";
+import { analyze, analyzeFile } from "../../worker/analyze/job";
+import { ClipAnalysis } from "../../lib/dataset/analysis";
 import { separate } from "../../worker/separate/job";
 import { testSignal } from "../../worker/separate/test-signal";
 import { tempDir } from "../helpers/audio-fixtures";
@@ -99,7 +101,20 @@ async function tusUpload(experiment: string, file: string, token?: string): Prom
 const separateJobsOf = (experimentId: string) => db().job.findMany({ where: { experimentId, kind: "separate" }, orderBy: { createdAt: "asc" } });
 const fileIdOf = (j: { params: unknown }) => (j.params as { fileId: string }).fileId;
 
-async function run(jobId: string, handler: typeof separate) {
+/**
+ * After a switch of what trains: the file's analysis is cleared and an analyze job queued; run, it stores the
+ * measurements of `source` (and they differ from the other source's).
+ */
+async function expectAnalysisOf(experimentId: string, fileId: string, source: string) {
+  expect((await db().audioFile.findUniqueOrThrow({ where: { id: fileId } })).analysis).toBeNull();
+  const queued = await db().job.findFirst({ where: { experimentId, kind: "analyze", status: "queued" } });
+  expect(queued).not.toBeNull();
+  expect((await run(queued!.id, analyze)).status).toBe("succeeded");
+  const stored = (await db().audioFile.findUniqueOrThrow({ where: { id: fileId } })).analysis;
+  expect(stored).toEqual(ClipAnalysis.parse(await analyzeFile(source)));
+}
+
+async function run(jobId: string, handler: JobHandler) {
   await runJob(jobId, handler, { prisma: db(), workerId: "test", shutdown: new AbortController().signal });
   return db().job.findUniqueOrThrow({ where: { id: jobId } });
 }
@@ -183,6 +198,8 @@ describe.skipIf(!models.ok)(`isolate vocals, experiment-wide${mdxSkipNote(models
       expect((await db().audioFile.findUniqueOrThrow({ where: { id } })).useVocals).toBe(true);
       expect(fs.existsSync(paths().stemFile(name, id, "vocals"))).toBe(true);
     }
+    // the dataset doctor measures what trains: separating cleared the mix's analysis and queued it; it reads the stem
+    await expectAnalysisOf(exp.id, song1.id, paths().stemFile(name, song1.id, "vocals"));
     const after = await as(member.a.token, experimentRoute.PATCH, "PATCH", { name }, { isolateVocals: true });
     expect(after.body.filesToSeparate).toBe(0);
     const accepted = await as(member.a.token, preprocessRoute.POST, "POST", { name }, {});
@@ -201,6 +218,8 @@ describe.skipIf(!models.ok)(`isolate vocals, experiment-wide${mdxSkipNote(models
     const off = await as(member.a.token, fileRoute.PATCH, "PATCH", { name, id: song1.id }, { useVocals: false });
     expect(off.status, JSON.stringify(off.body)).toBe(200);
     expect(off.body).toMatchObject({ id: song1.id, useVocals: false, excluded: false });
+    const upload = (await db().audioFile.findUniqueOrThrow({ where: { id: song1.id } })).storedName;
+    await expectAnalysisOf(exp.id, song1.id, paths().uploadFile(name, upload));
     const redo = await as(member.a.token, preprocessRoute.POST, "POST", { name }, {});
     expect((await run(redo.body.job.id, preprocess)).status).toBe("succeeded");
     expect(manifest().sources[song1.id]).toMatchObject({ sha256: await sha(song1.id), status: "done" });

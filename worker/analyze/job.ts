@@ -2,7 +2,8 @@
  * The `analyze` job (dataset doctor, issue 16): a catch-up job, one queued per experiment (lib/jobs.ts), that measures
  * whatever is not measured yet:
  * 1. every ready upload without a current analysis (decoded block by block at its own rate into ClipAnalyzer, so
- *    memory stays flat in the file's length) → `AudioFile.analysis`;
+ *    memory stays flat in the file's length) → `AudioFile.analysis`; of a file isolated for training (`useVocals`),
+ *    its vocal stem (lib/dataset/source.ts: what trains) — switching clears the analysis and queues this job;
  * 2. after preprocess, every slice in `0_gt_wavs/` of a finished upload (preprocess.json maps uploads to `{idx0}_*`)
  *    → a `DatasetSlice` row (its exclusion survives a re-analysis);
  * 3. after extract (or with `params.pitch`), the voiced f0 of each slice from `2b-f0nsf/` → `analysis.pitch` of the
@@ -15,6 +16,7 @@ import path from "node:path";
 import { db, Prisma } from "../../lib/db";
 import { decodeAudioBlocks } from "../../lib/audio";
 import { ANALYSIS_VERSION, ClipAnalysis } from "../../lib/dataset/analysis";
+import { trainingSource } from "../../lib/dataset/source";
 import { paths } from "../../lib/paths";
 import { decodeNpy, npyValues } from "../dsp/npy";
 import { readManifest } from "../preprocess/manifest";
@@ -67,7 +69,7 @@ export const analyze: JobHandler = async ({ job, signal, report }) => {
   const p = paths();
   const files = await prisma.audioFile.findMany({
     where: { experimentId: experiment.id, status: "ready" },
-    select: { id: true, originalName: true, storedName: true, durationSec: true, analysis: true, sha256: true },
+    select: { id: true, originalName: true, storedName: true, durationSec: true, analysis: true, sha256: true, useVocals: true },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 
@@ -116,7 +118,8 @@ export const analyze: JobHandler = async ({ job, signal, report }) => {
   for (const f of fileTodo) {
     if (signal.aborted) throw signal.reason;
     try {
-      const analysis = await analyzeFile(p.uploadFile(experiment.name, f.storedName), signal);
+      // what trains: the vocal stem of a file isolated for training, else the upload
+      const analysis = await analyzeFile((await trainingSource(experiment.name, f)).file, signal);
       // the file may have been deleted meanwhile: updateMany then changes nothing
       await prisma.audioFile.updateMany({ where: { id: f.id }, data: { analysis: json(ClipAnalysis.parse(analysis)) } });
     } catch (err) {

@@ -18,6 +18,7 @@ import { defaultThreads, runInThreads } from "../thread-pool";
 import { removeOutputs, type FileResult, type FileTask } from "./file-task";
 import { cleaningOf, describeCleaning } from "../../lib/dataset/cleaning";
 import { queueAnalysis } from "../../lib/dataset/queue";
+import { trainingSource } from "../../lib/dataset/source";
 import { separationPendingError } from "../../lib/separation-rules";
 import { assignIdx0, emptyManifest, readManifest, writeManifest, type PreprocessManifest } from "./manifest";
 
@@ -88,12 +89,10 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
   const todo: { file: (typeof experiment.files)[number]; task: FileTask; sourceKey: string }[] = [];
   for (const file of experiment.files) {
     const prior = manifest.sources[file.id];
-    // "isolate vocals" (issue 19): a file whose vocals were separated is read from its vocal stem; the source key
-    // changes with it, so chunks made from the mix are redone
-    const vocalStem = file.useVocals ? p.stemFile(experiment.name, file.id, "vocals") : null;
-    const useStem = vocalStem !== null && (await fs.stat(vocalStem).then((st) => st.isFile(), () => false));
-    if (vocalStem && !useStem) report.log("warn", `${file.originalName}: its vocal stem is missing; the upload is used (separate it again)`);
-    const sourceKey = useStem ? `${file.sha256}+vocals` : file.sha256;
+    // "isolate vocals" (issue 19): a file whose vocals were separated is read from its vocal stem
+    const source = await trainingSource(experiment.name, file);
+    if (source.stemMissing) report.log("warn", `${file.originalName}: its vocal stem is missing; the upload is used (separate it again)`);
+    const sourceKey = source.key;
     if (prior && prior.sha256 === sourceKey && prior.status === "done") {
       skippedSources++;
       doneSeconds += weight(file);
@@ -104,7 +103,7 @@ export const preprocess: JobHandler = async ({ job, signal, report }) => {
     todo.push({
       file,
       sourceKey,
-      task: { file: useStem ? vocalStem : p.uploadFile(experiment.name, file.storedName), name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS, cleaning },
+      task: { file: source.file, name: file.originalName, sampleRate: experiment.sampleRate, idx0, gtDir, wavDir, minSeconds: MIN_SOURCE_SECONDS, cleaning },
     });
   }
   await writeManifest(manifestFile, manifest);

@@ -12,6 +12,7 @@ import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { requireFreeSpace } from "../../lib/disk";
 import { paths } from "../../lib/paths";
+import { setUseVocals } from "../../lib/dataset/source";
 import { PermanentJobError, type JobHandler } from "../runner";
 import { MDX_RATE } from "./io";
 import { loadSeparation, separateFileInto, separationModelRef } from "./run";
@@ -50,7 +51,7 @@ export const separate: JobHandler = async ({ job, signal, report, devices }) => 
     // both complete: into place (a stem from an earlier run is replaced), then the flag
     await fs.rename(path.join(work, "vocals.wav"), p.stemFile(exp, file.id, "vocals"));
     await fs.rename(path.join(work, "accompaniment.wav"), p.stemFile(exp, file.id, "accompaniment"));
-    await db().audioFile.update({ where: { id: file.id }, data: { useVocals: true } });
+    await setUseVocals(exp, file.id, true);
     report.log("info", `separated ${seconds.toFixed(1)} s in ${chunks} chunk(s), ${wall.toFixed(1)} s (real-time factor ${(wall / seconds).toFixed(3)})`);
     report.metric({ separateSeconds: seconds, separateWallSeconds: wall, chunks });
     return {
