@@ -33,6 +33,8 @@ export interface StageState {
 export type LiveJobs = Record<string, LiveJob>;
 
 const MAX_LOGS = 2000;
+/** statuses after which a job's stream says nothing more ("failed" is not one: an attempt's failure may be retried) */
+const ENDED: unknown[] = ["succeeded", "cancelled"];
 const NO_EVENTS: StreamEvent[] = [];
 
 /** Fold an event that names a stage (`data.stage`) into the list of stages. Pure. */
@@ -74,7 +76,12 @@ export function applyEvent(state: LiveJobs, ev: StreamEvent): LiveJobs {
  * `seed`: past events the page already has (lib/job-snapshot.ts), folded in first; the URL then starts the stream
  * after them (`?lastEventId=`), so a reload does not replay the whole history.
  */
-export function useJobEvents(url: string | null, seed: StreamEvent[] = NO_EVENTS): { jobs: LiveJobs; connected: boolean } {
+export function useJobEvents(
+  url: string | null,
+  seed: StreamEvent[] = NO_EVENTS,
+  opts: { closeOnEnd?: boolean } = {},
+): { jobs: LiveJobs; connected: boolean } {
+  const closeOnEnd = opts.closeOnEnd === true;
   const [jobs, setJobs] = useState<LiveJobs>(() => seed.reduce(applyEvent, {}));
   const [connected, setConnected] = useState(false);
   const pending = useRef<StreamEvent[]>([]);
@@ -91,8 +98,14 @@ export function useJobEvents(url: string | null, seed: StreamEvent[] = NO_EVENTS
       setJobs((s) => batch.reduce(applyEvent, s));
     };
     const onEvent = (e: MessageEvent) => {
-      pending.current.push(JSON.parse(e.data) as StreamEvent);
+      const ev = JSON.parse(e.data) as StreamEvent;
+      pending.current.push(ev);
       if (!frame) frame = window.setTimeout(flush, 50); // batch bursts into one render
+      // a one-job stream of a job that ended has nothing more to say (the replay included): stop listening
+      if (closeOnEnd && ev.kind === "status" && ENDED.includes(ev.data?.status)) {
+        source.close();
+        setConnected(false);
+      }
     };
     for (const kind of ["status", "progress", "log", "metric"]) source.addEventListener(kind, onEvent);
     source.onopen = () => setConnected(true);
@@ -103,7 +116,7 @@ export function useJobEvents(url: string | null, seed: StreamEvent[] = NO_EVENTS
       pending.current = [];
     };
     // the seed belongs to the URL (the page passes both from one snapshot)
-  }, [url]);
+  }, [url, closeOnEnd]);
 
   return { jobs, connected };
 }

@@ -10,13 +10,13 @@ const SETTLE_TRIES = 10;
 /**
  * Follows a conversion while it runs: the job's SSE stream drives the progress bar, and when the stream says the
  * job ended the conversion is re-read (its output URL only exists then). A slow poll covers a dropped stream.
- * A cover's stream is followed after it ended too (the stream replays a finished job's events): its steps, and
- * which of them were cached, stay on show.
+ * A cover's stream is read after it ended too (the stream replays a finished job's events, then is closed): its
+ * steps, and which of them were cached, stay on show.
  */
 export function useLiveConversion(conversion: Conversion | null, onUpdate: (c: Conversion) => void): LiveJob | undefined {
   const active = !!conversion && isActive(conversion);
   const jobId = active || (conversion && isCover(conversion)) ? conversion.jobId : null;
-  const { jobs } = useJobEvents(jobId ? `/api/jobs/${jobId}/events` : null);
+  const { jobs } = useJobEvents(jobId ? `/api/jobs/${jobId}/events` : null, undefined, { closeOnEnd: true });
   const live = jobId ? jobs[jobId] : undefined;
   const ended = !!live?.status && !["queued", "running"].includes(live.status);
   const id = active ? conversion.id : null;
