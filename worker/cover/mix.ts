@@ -5,10 +5,12 @@
  *
  * Pitch shift (`pitchShift`): a phase vocoder time-stretch (worker/separate/fft.ts; Hann frames of 2048, analysis hop
  * 512, synthesis hop round(512·r) for the ratio r = 2^(semitones/12)) followed by reading the stretched signal
- * a = hop_s/hop_a times as fast through a windowed-sinc interpolator (low-passed below the new Nyquist when a > 1).
+ * a = hop_s/hop_a times as fast through the project's resampler (worker/dsp/resample.ts, from "rate" hop_s to hop_a:
+ * Kaiser-windowed sinc, anti-aliased when a > 1).
  * The length stays exactly that of the input; the ratio is a, within 1/1024 of r (under 2 cents). No phase locking:
  * transients smear a little ("phasiness"), the price of a simple shifter.
  */
+import { resample } from "../dsp/resample";
 import { anyFft } from "../separate/fft";
 
 /** dB → linear gain. */
@@ -43,7 +45,6 @@ function scaledTo(x: Float32Array, length: number, gain: number): Float32Array {
 
 const FRAME = 2048;
 const HOP = 512;
-const SINC_HALF = 16;
 
 function hannPeriodic(n: number): Float64Array {
   const w = new Float64Array(n);
@@ -108,45 +109,6 @@ function timeStretch(x: Float32Array, synHop: number, signal?: AbortSignal): Flo
   return out;
 }
 
-/** Steps of the kernel table per zero crossing (linear interpolation between them). */
-const TABLE_STEPS = 512;
-let kernelTable: Float64Array | null = null;
-
-/** sinc(u)·hann(u/16) for u in [0, 16], TABLE_STEPS per unit (one more entry: zero, for the interpolation). */
-function kernel(): Float64Array {
-  if (kernelTable) return kernelTable;
-  const n = SINC_HALF * TABLE_STEPS;
-  const t = new Float64Array(n + 2);
-  for (let k = 0; k <= n; k++) {
-    const u = k / TABLE_STEPS;
-    t[k] = (u === 0 ? 1 : Math.sin(Math.PI * u) / (Math.PI * u)) * (0.5 + 0.5 * Math.cos((Math.PI * u) / SINC_HALF));
-  }
-  return (kernelTable = t);
-}
-
-/** y[i] = x(i · speed) for i < length, by a Hann-windowed sinc of ±16 zero crossings, low-passed at min(1, 1/speed) of Nyquist. */
-function readAtSpeed(x: Float32Array, speed: number, length: number): Float32Array {
-  const fc = Math.min(1, 1 / speed);
-  const reach = Math.ceil(SINC_HALF / fc);
-  const table = kernel();
-  const limit = SINC_HALF * TABLE_STEPS;
-  const y = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    const p = i * speed;
-    const c = Math.floor(p);
-    let sum = 0;
-    for (let j = Math.max(0, c - reach + 1), end = Math.min(x.length - 1, c + reach); j <= end; j++) {
-      const pos = Math.abs(p - j) * fc * TABLE_STEPS;
-      if (pos >= limit) continue;
-      const k = Math.floor(pos);
-      const f = pos - k;
-      sum += x[j]! * (table[k]! + f * (table[k + 1]! - table[k]!));
-    }
-    y[i] = sum * fc;
-  }
-  return y;
-}
-
 /** The synthesis hop pitchShift uses for `semitones` (the actual ratio is this / 512). */
 export const pitchShiftHop = (semitones: number): number => Math.round(HOP * Math.pow(2, semitones / 12));
 
@@ -154,7 +116,9 @@ export const pitchShiftHop = (semitones: number): number => Math.round(HOP * Mat
 export function pitchShift(x: Float32Array, semitones: number, signal?: AbortSignal): Float32Array {
   if (semitones === 0 || x.length === 0) return x.slice();
   const synHop = pitchShiftHop(semitones);
-  return readAtSpeed(timeStretch(x, synHop, signal), synHop / HOP, x.length);
+  // read the stretched signal at synHop/HOP times the speed: the project's band-limited resampler, from "rate" synHop
+  // to HOP (anti-aliased when reading faster), cut to the input's length
+  return fitLength(resample(timeStretch(x, synHop, signal), synHop, HOP), x.length);
 }
 
 export interface MixInput {
