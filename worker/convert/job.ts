@@ -85,13 +85,21 @@ export function asPermanentConversionError(err: unknown): unknown {
   return err;
 }
 
-export const convert: JobHandler = async ({ job, signal, report, devices }) => {
+/**
+ * The Conversion row a convert or cover job works on, its model and its settings; a permanent failure when the row or
+ * the model was deleted meanwhile. `what` names the row in that message ("conversion", "cover").
+ */
+export async function conversionOfJob(job: { params: unknown }, what: string) {
   const conversionId = (job.params as { conversionId?: string }).conversionId;
   const conversion = conversionId ? await db().conversion.findUnique({ where: { id: conversionId } }) : null;
-  if (!conversion) throw new PermanentJobError("the conversion was deleted");
+  if (!conversion) throw new PermanentJobError(`the ${what} was deleted`);
   const model = conversion.modelId ? await db().voiceModel.findUnique({ where: { id: conversion.modelId } }) : null;
   if (!model) throw new PermanentJobError("the model was deleted");
-  const params = parseConversionParams(conversion.params as Record<string, unknown>);
+  return { conversion, model, params: parseConversionParams(conversion.params as Record<string, unknown>) };
+}
+
+export const convert: JobHandler = async ({ job, signal, report, devices }) => {
+  const { conversion, model, params } = await conversionOfJob(job, "conversion");
   modelFiles(model);
   const p = paths();
   const dir = p.conversionDir(conversion.id);

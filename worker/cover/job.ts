@@ -17,7 +17,6 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { parsePart } from "../../lib/api/spec";
 import { CoverMix } from "../../lib/api/common";
-import { parseConversionParams } from "../../lib/api/parse";
 import { config } from "../../lib/config";
 import { db } from "../../lib/db";
 import { ACTIVE_JOB_STATUSES } from "../../lib/experiments";
@@ -26,11 +25,11 @@ import { paths } from "../../lib/paths";
 import { decodeAudio } from "../../lib/audio/decode";
 import { writeFileAtomic } from "../../lib/fs-atomic";
 import { sha256File } from "../../lib/uploads/ingest";
-import { asPermanentConversionError, loadConversionModels, modelFiles } from "../convert/job";
+import { asPermanentConversionError, conversionOfJob, loadConversionModels, modelFiles } from "../convert/job";
 import { convertFile } from "../convert/file";
 import { encodeWavFloat32 } from "../dsp/wav";
 import { throwIfAborted } from "../extract/errors";
-import { PermanentJobError, type JobHandler } from "../runner";
+import type { JobHandler } from "../runner";
 import { MDX_RATE } from "../separate/io";
 import { loadSeparation, separateFileInto, separationModelRef } from "../separate/run";
 import { convertKey, META_FILE, placeEntry, readMeta, separateKey, touch, type SongMeta } from "./cache";
@@ -58,12 +57,7 @@ async function removeDeadWork(root: string): Promise<void> {
 }
 
 export const cover: JobHandler = async ({ job, signal, report, devices }) => {
-  const conversionId = (job.params as { conversionId?: string }).conversionId;
-  const conversion = conversionId ? await db().conversion.findUnique({ where: { id: conversionId } }) : null;
-  if (!conversion) throw new PermanentJobError("the cover was deleted");
-  const model = conversion.modelId ? await db().voiceModel.findUnique({ where: { id: conversion.modelId } }) : null;
-  if (!model) throw new PermanentJobError("the model was deleted");
-  const params = parseConversionParams(conversion.params as Record<string, unknown>);
+  const { conversion, model, params } = await conversionOfJob(job, "cover");
   const mixSettings = parsePart(CoverMix, conversion.cover, "body");
   const { onnx, index } = modelFiles(model);
   const cfg = config();
